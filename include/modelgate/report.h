@@ -1,0 +1,168 @@
+/**
+ * @file report.h
+ * @brief What a run produced, and the reporters that write it out.
+ *
+ * An mg_report is a transparent, self-contained record of a run: provenance, one
+ * mg_case per test and slice, and (for `modelgate metrics`) one mg_metric_entry per
+ * model, slice and metric. Reporters only format it; they compute no statistics.
+ * Files are written atomically: to a temporary file in the same directory, then
+ * renamed, so a failed run never leaves a half-written report.
+ */
+#ifndef MODELGATE_REPORT_H
+#define MODELGATE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "modelgate/error.h"
+#include "modelgate/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum mg_outcome {
+    MG_OUTCOME_PASS,
+    MG_OUTCOME_FAIL,
+    MG_OUTCOME_SKIP,
+    MG_OUTCOME_ERROR
+} mg_outcome;
+
+/** One testcase: a test evaluated on one slice. Strings are owned by the report. */
+typedef struct mg_case {
+    char *test;     /**< test name */
+    char *metric;   /**< metric name */
+    char *model;    /**< model under test */
+    char *baseline; /**< baseline model, or NULL */
+    char *slicing;  /**< slicing name, or NULL for the whole holdout set */
+    char *slice;    /**< "overall", "region=north", "a=1 × b=x" */
+    size_t n;       /**< holdout rows in the slice */
+    int has_estimate;
+    double estimate; /**< the model's metric on the slice */
+    int has_ci;
+    double ci_low, ci_high;
+    int has_delta; /**< comparison tests: Δ = model − baseline, sign-adjusted */
+    double delta, delta_ci_low, delta_ci_high;
+    int has_p_value;
+    double p_value;
+    char *p_method; /**< "delong", "mcnemar", "bootstrap", or NULL */
+    int has_threshold;
+    double threshold;  /**< at_least / at_most value, or the margin */
+    char *rule;        /**< "strict", "lenient", "estimate" */
+    char *interval;    /**< "bca", "percentile", "basic", "analytic" */
+    double confidence; /**< e.g. 0.95 */
+    mg_outcome outcome;
+    char *message;  /**< one-line verdict, e.g. "auc 0.781 [0.752, 0.809] 95% BCa:
+                         lower bound < 0.80 (inconclusive: …)" */
+    char *detail;   /**< the full numbers, several lines, or NULL */
+    double seconds; /**< time spent on this case */
+} mg_case;
+
+/** One metric of one model on one slice, for `modelgate metrics`. */
+typedef struct mg_metric_entry {
+    char *model;
+    char *slicing; /**< NULL for the whole holdout set */
+    char *slice;
+    char *metric;
+    size_t n;
+    int has_estimate;
+    double estimate;
+    char *reason; /**< why the estimate or interval is missing, or NULL */
+    int has_ci;
+    double ci_low, ci_high;
+    size_t undefined_replicates; /**< replicates where the metric was undefined */
+} mg_metric_entry;
+
+/** An input file's provenance. */
+typedef struct mg_input_file {
+    char *role; /**< "holdout", "model candidate", … */
+    char *path;
+    size_t rows;
+    char sha256[65];
+} mg_input_file;
+
+typedef struct mg_report {
+    char *suite; /**< suite name */
+    char *suite_path;
+    char *tool_version;
+    char timestamp[32]; /**< ISO 8601 UTC, "2026-11-27T10:00:00Z" */
+    uint64_t seed;
+    size_t replicates;
+    double confidence;
+    char *interval;  /**< interval method name */
+    char *resampler; /**< "multinomial" or "poisson" */
+    char *stratify;  /**< "none" or "label" */
+    char *cluster;   /**< cluster column or NULL */
+    unsigned threads;
+    mg_input_file *inputs;
+    size_t ninputs;
+    mg_case *cases;
+    size_t ncases;
+    mg_metric_entry *metrics;
+    size_t nmetrics;
+    size_t passed, failed, skipped, errors;
+    double seconds; /**< wall time of the run */
+} mg_report;
+
+/** Free everything the report owns and the report itself; NULL is allowed. */
+MG_EXTERN void mg_report_free(mg_report *r);
+
+/**
+ * Check before any computation that `path` can be written: its directory exists and
+ * is writable, and `path` is not a directory. Returns MG_EIO with the path in err.
+ */
+MG_EXTERN int mg_report_check_path(const char *path, mg_error *err);
+
+/**
+ * Write `len` bytes to `path` atomically: a temporary file in the same directory,
+ * flushed and renamed over `path`. On failure nothing is left behind.
+ */
+MG_EXTERN int mg_write_file_atomic(const char *path, const void *data, size_t len,
+                                   mg_error *err);
+
+/**
+ * JUnit XML (libxml2): <testsuites> with one <testsuite> holding <properties>
+ * (provenance) and one <testcase> per mg_case; failures as <failure message=…>
+ * with the detail as text, skips as <skipped message=…>, errors as <error>. Every
+ * string is cleaned to XML 1.0 characters; times use %.3f. Valid against the
+ * Jenkins junit-10 schema.
+ */
+MG_EXTERN int mg_report_write_junit(const mg_report *r, const char *path,
+                                    mg_error *err);
+
+/**
+ * JSON (jansson): provenance, summary counts, "cases" and "metrics" arrays. Numbers
+ * are printed with 17 significant digits so they read back exactly; absent values
+ * are null, never NaN.
+ */
+MG_EXTERN int mg_report_write_json(const mg_report *r, const char *path, mg_error *err);
+/** The same JSON as a string, owned by the caller (free()). */
+MG_EXTERN int mg_report_json_string(const mg_report *r, char **out, mg_error *err);
+
+/** Markdown summary table for a CI step summary or merge-request comment. */
+MG_EXTERN int mg_report_write_markdown(const mg_report *r, const char *path,
+                                       mg_error *err);
+
+typedef struct mg_console_options {
+    int color;   /**< ANSI colours (the CLI decides: terminal and no NO_COLOR) */
+    int verbose; /**< print passing cases' details too */
+} mg_console_options;
+
+#define MG_CONSOLE_OPTIONS_INIT                                                        \
+    {                                                                                  \
+        0, 0                                                                           \
+    }
+
+/** Aligned table of the cases and a summary line. */
+MG_EXTERN int mg_report_print_cases(const mg_report *r, FILE *out,
+                                    const mg_console_options *opts);
+/** Aligned table of the metric entries (model × slice × metric with intervals). */
+MG_EXTERN int mg_report_print_metrics(const mg_report *r, FILE *out,
+                                      const mg_console_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,159 @@
+/**
+ * @file suite.h
+ * @brief Acceptance-suite files (YAML) parsed into a transparent description.
+ *
+ * mg_suite_load reads the file with libyaml and checks everything that can be
+ * checked without the data: keys, types, value ranges, metric names, references
+ * between sections (a test's model, baseline and slicing must be declared). Columns
+ * are checked later against the data by the runner, which uses the recorded
+ * locations (mg_loc) to name the suite line and key in its messages.
+ *
+ * Paths in the suite resolve relative to the suite file's directory; the stored
+ * paths are already resolved.
+ */
+#ifndef MODELGATE_SUITE_H
+#define MODELGATE_SUITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "modelgate/error.h"
+#include "modelgate/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Where a value sits in the suite file: 1-based line and column, and its key. */
+typedef struct mg_loc {
+    unsigned long line, column;
+    char key[MG_ERROR_KEY_MAX]; /**< e.g. "models.candidate.score", "tests[2].metric" */
+} mg_loc;
+
+typedef enum mg_task { MG_TASK_BINARY } mg_task;
+
+typedef enum mg_interval_kind {
+    MG_INTERVAL_BCA,
+    MG_INTERVAL_PERCENTILE,
+    MG_INTERVAL_BASIC,
+    MG_INTERVAL_ANALYTIC
+} mg_interval_kind;
+
+typedef enum mg_rule { MG_RULE_STRICT, MG_RULE_LENIENT, MG_RULE_ESTIMATE } mg_rule;
+
+typedef enum mg_comparison {
+    MG_COMPARE_NONE,
+    MG_COMPARE_NON_INFERIOR,
+    MG_COMPARE_SUPERIOR,
+    MG_COMPARE_EQUIVALENT
+} mg_comparison;
+
+typedef enum mg_stratify { MG_STRATIFY_NONE, MG_STRATIFY_LABEL } mg_stratify;
+typedef enum mg_resampler {
+    MG_RESAMPLER_MULTINOMIAL,
+    MG_RESAMPLER_POISSON
+} mg_resampler;
+
+typedef struct mg_model_spec {
+    char *name;        /**< key under models: */
+    char *file;        /**< resolved path, or NULL: the score is a holdout column */
+    char *score;       /**< score column */
+    int has_threshold; /**< model-level threshold given */
+    double threshold;
+    mg_loc loc; /**< the model's entry */
+    mg_loc file_loc, score_loc;
+} mg_model_spec;
+
+typedef struct mg_slicing_spec {
+    char *name;     /**< key under slices: */
+    char **columns; /**< one column, or several for a cross */
+    size_t ncolumns;
+    double *bins; /**< ascending edges for a binned number column, or NULL */
+    size_t nbins;
+    mg_loc loc;
+} mg_slicing_spec;
+
+typedef struct mg_test_spec {
+    char *name;
+    int metric;   /**< mg_metric */
+    char *model;  /**< model under test, "candidate" by default */
+    char *slices; /**< slicing name, or NULL for the whole holdout set */
+    int has_at_least, has_at_most;
+    double at_least, at_most;
+    mg_rule rule;
+    char *baseline; /**< model to compare with, or NULL */
+    mg_comparison comparison;
+    double margin; /**< the comparison's margin (>= 0) */
+    int relative;  /**< margin is a fraction of the baseline's value */
+    long min_size; /**< -1: use the suite's min_size */
+    mg_loc loc, metric_loc, model_loc, slices_loc, baseline_loc;
+} mg_test_spec;
+
+typedef struct mg_bootstrap_spec {
+    size_t replicates;         /**< 2000 */
+    double confidence;         /**< 0.95, in (0, 1) */
+    mg_interval_kind interval; /**< bca */
+    uint64_t seed;             /**< 1 */
+    mg_stratify stratify;
+    char *cluster; /**< cluster column, or NULL */
+    mg_resampler resampler;
+    mg_loc loc, interval_loc, cluster_loc;
+} mg_bootstrap_spec;
+
+typedef struct mg_data_spec {
+    char *holdout; /**< resolved path */
+    char *id;      /**< join key column, or NULL */
+    char *label;
+    char *positive; /**< the positive label value */
+    char delimiter; /**< ',' */
+    mg_loc holdout_loc, id_loc, label_loc, positive_loc;
+} mg_data_spec;
+
+typedef struct mg_suite {
+    char *path; /**< the suite file as given */
+    char *name; /**< suite: */
+    mg_task task;
+    mg_data_spec data;
+    mg_model_spec *models;
+    size_t nmodels;
+    double threshold; /**< 0.5 */
+    mg_bootstrap_spec bootstrap;
+    mg_slicing_spec *slicings;
+    size_t nslicings;
+    mg_test_spec *tests;
+    size_t ntests;
+    size_t min_size; /**< suite-level default for tests, 1 */
+} mg_suite;
+
+/**
+ * Parse and check a suite file.
+ *
+ * Errors name the suite file, line, column and key: unknown keys, wrong types,
+ * missing required keys (suite, task, data.holdout, data.label, data.positive,
+ * models), unknown metric names, a test naming an undeclared model, baseline or
+ * slicing, a test with neither a threshold nor a comparison, replicates outside
+ * [1, 10^7], confidence outside (0, 1), an unknown task (only binary for now:
+ * "task 'regression' is not supported yet").
+ *
+ * @param out receives the suite, owned by the caller (mg_suite_free)
+ */
+MG_EXTERN int mg_suite_load(mg_suite **out, const char *path, mg_error *err);
+
+/** Free a suite; NULL is allowed. */
+MG_EXTERN void mg_suite_free(mg_suite *suite);
+
+/** Index of the model named `name`, or -1. */
+MG_EXTERN long mg_suite_model(const mg_suite *suite, const char *name);
+/** Index of the slicing named `name`, or -1. */
+MG_EXTERN long mg_suite_slicing(const mg_suite *suite, const char *name);
+
+/** Fill err from a location: file = suite path, line, column and key from loc. */
+MG_EXTERN int mg_suite_error(const mg_suite *suite, const mg_loc *loc, mg_error *err,
+                             int code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

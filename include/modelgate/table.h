@@ -1,0 +1,106 @@
+/**
+ * @file table.h
+ * @brief Columnar tables read from CSV files (the fixtures module).
+ *
+ * A table holds only the columns a suite asks for: numbers as `double`, categorical
+ * columns dictionary-encoded as `uint32_t` codes with a level string per code. The
+ * CSV file is streamed through libcsv once; nothing else of the file is kept. While
+ * streaming, the SHA-256 of the file's bytes is computed for the report's provenance.
+ *
+ * A prediction file can be joined to a holdout table as it is read: with an id
+ * column, each row is placed at the holdout row with the same id (any row order);
+ * without one, rows align by position and the counts must match. Either way the
+ * resulting table has the holdout's row count and row order.
+ */
+#ifndef MODELGATE_TABLE_H
+#define MODELGATE_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "modelgate/error.h"
+#include "modelgate/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mg_table mg_table;
+
+typedef enum mg_column_type {
+    MG_COLUMN_NUMBER,  /**< finite double; empty, non-numeric, NaN, ±inf are errors */
+    MG_COLUMN_CATEGORY /**< any string, dictionary-encoded in first-seen order */
+} mg_column_type;
+
+/** One column the caller wants kept. */
+typedef struct mg_column_request {
+    const char *name; /**< header name, matched exactly (after BOM removal) */
+    mg_column_type type;
+} mg_column_request;
+
+typedef struct mg_csv_options {
+    char delimiter;          /**< field delimiter, ',' by default */
+    const char *id;          /**< id column name or NULL; ids must be unique */
+    const mg_table *join_to; /**< when set, rows are placed in join_to's row order */
+    const char *join_name;   /**< how to name join_to in messages ("holdout set") */
+} mg_csv_options;
+
+#define MG_CSV_OPTIONS_INIT                                                            \
+    {                                                                                  \
+        ',', NULL, NULL, NULL                                                          \
+    }
+
+/**
+ * Read `path` keeping the requested columns (and the id column when opts->id is set).
+ *
+ * Errors (all MG_EDATA or MG_EPARSE with file and line set, MG_EIO for unreadable
+ * files, MG_ENOMEM): empty file, no data rows, a requested column missing from the
+ * header, a duplicated header name, a record with a different number of fields
+ * than the header, a malformed quoted field, a number column value that is not a
+ * finite number, a duplicate id, an id absent from join_to, a join_to id with no
+ * row here, a row count that differs from join_to when there is no id.
+ * A UTF-8 byte-order mark is skipped; LF, CRLF and CR line ends are accepted.
+ *
+ * @param out   receives the table, owned by the caller (mg_table_free)
+ * @param cols  requested columns; the table's column i is cols[i]
+ */
+MG_EXTERN int mg_table_load_csv(mg_table **out, const char *path,
+                                const mg_csv_options *opts,
+                                const mg_column_request *cols, size_t ncols,
+                                mg_error *err);
+
+/** Free a table; NULL is allowed. */
+MG_EXTERN void mg_table_free(mg_table *t);
+
+MG_EXTERN size_t mg_table_rows(const mg_table *t);
+MG_EXTERN size_t mg_table_columns(const mg_table *t);
+MG_EXTERN const char *mg_table_column_name(const mg_table *t, size_t col);
+MG_EXTERN mg_column_type mg_table_column_type(const mg_table *t, size_t col);
+
+/** Index of the kept column named `name`, or -1. */
+MG_EXTERN long mg_table_find(const mg_table *t, const char *name);
+
+/** Values of a number column (rows entries), or NULL for a category column. */
+MG_EXTERN const double *mg_table_numbers(const mg_table *t, size_t col);
+/** Codes of a category column (rows entries), or NULL for a number column. */
+MG_EXTERN const uint32_t *mg_table_codes(const mg_table *t, size_t col);
+/** Number of distinct values of a category column (0 for a number column). */
+MG_EXTERN size_t mg_table_levels(const mg_table *t, size_t col);
+/** The string of `code` in a category column; borrowed, lives as long as t. */
+MG_EXTERN const char *mg_table_level(const mg_table *t, size_t col, uint32_t code);
+/** Code of `value` in a category column, or -1 when the column never has it. */
+MG_EXTERN long mg_table_code_of(const mg_table *t, size_t col, const char *value);
+
+/** 1-based line of the file on which the given row (in table order) starts. */
+MG_EXTERN unsigned long mg_table_line(const mg_table *t, size_t row);
+
+/** The path the table was read from (borrowed). */
+MG_EXTERN const char *mg_table_path(const mg_table *t);
+/** Lower-case hex SHA-256 of the file's bytes (64 characters, borrowed). */
+MG_EXTERN const char *mg_table_sha256(const mg_table *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
