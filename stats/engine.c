@@ -1,0 +1,1197 @@
+/*
+ * The bootstrap engine: resampling over atoms, not rows.
+ *
+ * Every statistic modelgate reports is a function of the empirical distribution of
+ * a few per-row values (label, each model's score, slice memberships). Drawing N
+ * rows with replacement is a multinomial draw of N over the rows; grouping
+ * interchangeable rows into atoms turns it into a multinomial over far fewer cells
+ * without changing the distribution. Two families of statistics use this in two ways:
+ *
+ * Confusion counts (tp, fp, tn, fn at each model's threshold, per slice) depend on a
+ * row only through (label, every model's prediction, every slice code), so rows that
+ * agree on those form an atom. A replicate is one multinomial draw over the atoms
+ * (GSL's conditional-binomial sampler), then one pass over the atoms: O(atoms),
+ * independent of N. Candidate and champion sit in the same atom, so their counts
+ * come from the same resample and their difference is paired.
+ *
+ * Score-order and mean statistics (AUC as a weighted Mann–Whitney count, average
+ * precision, log loss, Brier) need each row's score, so the atoms are the rows
+ * themselves. Each model's rows are sorted once by descending score, with tied
+ * scores marked as groups; a replicate is a weighted pass over that order. Row
+ * counts for a replicate are drawn once into a compact array shared by every model
+ * and slice. The draw is blocked: a multinomial over blocks of 4096 units by
+ * conditional binomials, then uniform picks inside each block, which keeps the
+ * increments in cache. Eight replicates are processed per pass, their counts
+ * interleaved (one byte each) so the sorted data is streamed once for all eight.
+ *
+ * Resampling units: rows, or clusters (`cluster:`) whose rows all take the cluster's
+ * count; with `stratify: label`, positives and negatives are drawn separately with
+ * their own totals. The Poisson resampler replaces the multinomial by an
+ * independent Poisson(1) weight per unit from a counter-based hash of (seed,
+ * replicate, unit), which shards can reproduce and merge by addition; it has no
+ * per-atom shortcut, so confusion counts then come from the row pass too.
+ *
+ * Determinism: replicate b's draws come from streams keyed by (seed, b), and every
+ * sum runs in a fixed order over atoms or sorted rows, so results are bit-identical
+ * whatever the number of threads.
+ *
+ * BCa needs the acceleration from the jackknife. It is computed exactly and in
+ * closed form: for the confusion family, removing one row of an atom changes one
+ * count by one; for the AUC, the leave-one-out value follows from the row's
+ * placement value (DeLong et al. 1988): for a positive i with placement V_i (negative
+ * weight below it, ties ½), AUC₍₋ᵢ₎ − AUC = (U − P·V_i) / (P(P−1)N); for average
+ * precision, removing a row shifts the true- or false-positive count of every later
+ * threshold by one, which prefix and suffix sums over the score groups give in
+ * O(1) per row; for means, (S − n·x_i)/(n(n−1)). The engine returns the power sums of
+ * these deviations per statistic, and for model pairs the power sums of their
+ * row-wise differences.
+ *
+ * Numerical notes: weights are small integers, so counts and pair counts are exact
+ * in double up to 2^53; average precision and the means accumulate rounding of
+ * order n·ε relative. Jackknife deviations are computed as differences in closed
+ * form, not as θ₍₋ᵢ₎ − θ̂ of two nearly equal numbers, except for average
+ * precision, where the absolute error is about ε while deviations are about 1/n.
+ */
+#include "stats/engine.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "stats/rng.h"
+
+#define LANES      8     /* replicates per row pass */
+#define BLOCK      4096  /* units per block of the blocked multinomial */
+#define MAX_SLICES 65535 /* slice ids are stored as uint16_t */
+
+enum { F_CP, F_CN, F_U, F_AP, F_LL, F_BR, F_TP, F_FP, F_TN, F_FN, NFIELDS };
+
+enum { FLAG_LABEL = 1, FLAG_TIED = 2, FLAG_PRED = 4 };
+
+/* One model's rows in descending score order. */
+typedef struct sorted_model {
+    uint32_t *slot;  /* unit whose count weights the row */
+    uint32_t *row;   /* original row index */
+    uint8_t *flags;  /* FLAG_LABEL, FLAG_TIED (score equals the previous row's),
+                        FLAG_PRED (score >= threshold) */
+    uint16_t *sid;   /* nsid slice ids per row, the first always 0 (overall) */
+    double *ll, *br; /* per-row log loss and squared error */
+} sorted_model;
+
+/* A range of units drawn together: `draws` picks over units [lo, hi). */
+typedef struct draw_range {
+    size_t lo, hi, draws;
+} draw_range;
+
+struct mg__engine {
+    size_t n, nmodels, nslicings, nsid, replicates, npairs;
+    size_t nslices;       /* reported slices */
+    size_t stride;        /* nslices + 1: the last is a sink for rows outside
+                             every slice of a binned slicing, never reported */
+    size_t *offset;       /* nslicings: first global slice id of each slicing */
+    size_t *slice_rows;   /* nslices */
+    mg_binary_stats *est; /* nmodels × stride */
+    mg_binary_stats *rep; /* replicates × nmodels × stride */
+    mg__jack *jack;       /* (nmodels + npairs) × stride × MG_METRIC_COUNT */
+};
+
+/* Everything the workers read: built once, then shared read-only. */
+typedef struct plan {
+    const mg__dataset *d;
+    const mg__engine_options *o;
+    mg__engine *e;
+    size_t n, M, S, nsid;
+    uint16_t *row_sid; /* n × nsid global slice ids in row order */
+    /* confusion atoms */
+    size_t natoms, natoms_pos; /* positive atoms first when stratified */
+    uint32_t *atom_count;
+    uint32_t *atom_rep;  /* a representative row */
+    uint32_t *atom_unit; /* cluster of the atom, when clustered */
+    double *atom_p;      /* multinomial probabilities (within stratum) */
+    /* row pass */
+    size_t units; /* rows or clusters */
+    draw_range ranges[2];
+    size_t nranges;
+    sorted_model *sorted;     /* M, when the row pass is needed */
+    int row_confusion;        /* confusion counts come from the row pass (Poisson) */
+    uint64_t poisson_cdf[24]; /* Poisson(1) CDF scaled to 2^64 */
+    /* work distribution */
+    atomic_size_t next_batch;
+    size_t nbatches;
+    pthread_mutex_t lock;
+    size_t done;
+    int failed;
+    mg_error first_error;
+} plan;
+
+static size_t jack_index(const mg__engine *e, size_t who, size_t slice, mg_metric m)
+{
+    return (who * e->stride + slice) * MG_METRIC_COUNT + m;
+}
+
+size_t mg__engine_slices(const mg__engine *e)
+{
+    return e->nslices;
+}
+
+size_t mg__engine_slice_offset(const mg__engine *e, size_t slicing)
+{
+    return e->offset[slicing];
+}
+
+size_t mg__engine_slice_rows(const mg__engine *e, size_t slice)
+{
+    return e->slice_rows[slice];
+}
+
+size_t mg__engine_replicates(const mg__engine *e)
+{
+    return e->replicates;
+}
+
+const mg_binary_stats *mg__engine_estimate(const mg__engine *e, size_t model,
+                                           size_t slice)
+{
+    return &e->est[model * e->stride + slice];
+}
+
+const mg_binary_stats *mg__engine_replicate(const mg__engine *e, size_t b, size_t model,
+                                            size_t slice)
+{
+    return &e->rep[(b * e->nmodels + model) * e->stride + slice];
+}
+
+const mg__jack *mg__engine_jack(const mg__engine *e, long pair, size_t model,
+                                size_t slice, mg_metric metric)
+{
+    size_t who = pair < 0 ? model : e->nmodels + (size_t)pair;
+    return &e->jack[jack_index(e, who, slice, metric)];
+}
+
+void mg__engine_free(mg__engine *e)
+{
+    if (e == NULL)
+        return;
+    free(e->offset);
+    free(e->slice_rows);
+    free(e->est);
+    free(e->rep);
+    free(e->jack);
+    free(e);
+}
+
+static void *xcalloc(size_t count, size_t size)
+{
+    if (count == 0)
+        count = 1;
+    return calloc(count, size);
+}
+
+static int nomem(mg_error *err)
+{
+    return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory in the bootstrap");
+}
+
+/* ---- Confusion atoms ----------------------------------------------------------- */
+
+static uint64_t row_key_hash(const plan *p, size_t i)
+{
+    const mg__dataset *d = p->d;
+    uint64_t h = mg__mix64(d->label[i]);
+    for (size_t m = 0; m < p->M; m++)
+        h = mg__mix64(h ^ (uint64_t)(d->score[m][i] >= d->threshold[m]) ^ (m << 1));
+    for (size_t k = 0; k < p->nsid; k++)
+        h = mg__mix64(h ^ p->row_sid[i * p->nsid + k]);
+    if (d->cluster)
+        h = mg__mix64(h ^ ((uint64_t)d->cluster[i] << 20));
+    return h;
+}
+
+static int same_atom(const plan *p, size_t i, size_t j)
+{
+    const mg__dataset *d = p->d;
+    if (d->label[i] != d->label[j])
+        return 0;
+    for (size_t m = 0; m < p->M; m++)
+        if ((d->score[m][i] >= d->threshold[m]) != (d->score[m][j] >= d->threshold[m]))
+            return 0;
+    if (memcmp(&p->row_sid[i * p->nsid], &p->row_sid[j * p->nsid],
+               p->nsid * sizeof(uint16_t)) != 0)
+        return 0;
+    return d->cluster == NULL || d->cluster[i] == d->cluster[j];
+}
+
+/* Group rows into atoms with an open-addressing table of representative rows. */
+static int build_atoms(plan *p, mg_error *err)
+{
+    size_t cap = 1024, used = 0, n = p->n;
+    uint32_t *table = NULL, *count = NULL, *rep = NULL;
+    int rc = MG_ENOMEM;
+
+    table = malloc(cap * sizeof *table);
+    count = xcalloc(n, sizeof *count);
+    rep = xcalloc(n, sizeof *rep);
+    if (table == NULL || count == NULL || rep == NULL)
+        goto cleanup;
+    memset(table, 0xff, cap * sizeof *table);
+    for (size_t i = 0; i < n; i++) {
+        size_t h;
+        if (2 * (used + 1) > cap) {
+            uint32_t *bigger = malloc(2 * cap * sizeof *bigger);
+            if (bigger == NULL)
+                goto cleanup;
+            memset(bigger, 0xff, 2 * cap * sizeof *bigger);
+            for (size_t a = 0; a < used; a++) {
+                size_t g = row_key_hash(p, rep[a]) & (2 * cap - 1);
+                while (bigger[g] != UINT32_MAX)
+                    g = (g + 1) & (2 * cap - 1);
+                bigger[g] = (uint32_t)a;
+            }
+            free(table);
+            table = bigger;
+            cap *= 2;
+        }
+        h = row_key_hash(p, i) & (cap - 1);
+        while (table[h] != UINT32_MAX && !same_atom(p, rep[table[h]], i))
+            h = (h + 1) & (cap - 1);
+        if (table[h] == UINT32_MAX) {
+            table[h] = (uint32_t)used;
+            rep[used++] = (uint32_t)i;
+        }
+        count[table[h]]++;
+    }
+
+    /* Order atoms: positives first (strata for stratify), otherwise first-seen. */
+    p->natoms = used;
+    p->atom_count = xcalloc(used, sizeof *p->atom_count);
+    p->atom_rep = xcalloc(used, sizeof *p->atom_rep);
+    p->atom_unit = xcalloc(used, sizeof *p->atom_unit);
+    p->atom_p = xcalloc(used, sizeof *p->atom_p);
+    if (!p->atom_count || !p->atom_rep || !p->atom_unit || !p->atom_p)
+        goto cleanup;
+    {
+        size_t k = 0, pos_total = 0;
+        for (int pass = 1; pass >= 0; pass--)
+            for (size_t a = 0; a < used; a++)
+                if (p->d->label[rep[a]] == pass) {
+                    p->atom_count[k] = count[a];
+                    p->atom_rep[k] = rep[a];
+                    p->atom_unit[k] = p->d->cluster ? p->d->cluster[rep[a]] : 0;
+                    if (pass == 1)
+                        p->natoms_pos++, pos_total += count[a];
+                    k++;
+                }
+        for (size_t a = 0; a < used; a++) {
+            double total = (double)n;
+            if (p->o->stratify == MG_STRATIFY_LABEL)
+                total = a < p->natoms_pos ? (double)pos_total : (double)(n - pos_total);
+            p->atom_p[a] = p->atom_count[a] / total;
+        }
+    }
+    rc = 0;
+cleanup:
+    free(table);
+    free(count);
+    free(rep);
+    if (rc)
+        nomem(err);
+    return rc;
+}
+
+/* Add `w` rows of atom a's kind into the statistics `st` (one row of slices). */
+static void add_atom(const plan *p, size_t a, double w, mg_binary_stats *st)
+{
+    const mg__dataset *d = p->d;
+    size_t i = p->atom_rep[a];
+    const uint16_t *sid = &p->row_sid[i * p->nsid];
+    int y = d->label[i];
+    for (size_t m = 0; m < p->M; m++) {
+        int pred = d->score[m][i] >= d->threshold[m];
+        mg_binary_stats *ms = st + m * p->S;
+        for (size_t k = 0; k < p->nsid; k++) {
+            mg_binary_stats *s = ms + sid[k];
+            if (y && pred)
+                s->tp += w;
+            else if (y)
+                s->fn += w;
+            else if (pred)
+                s->fp += w;
+            else
+                s->tn += w;
+        }
+    }
+}
+
+/* ---- Row pass ------------------------------------------------------------------ */
+
+typedef struct sort_item {
+    double score;
+    uint32_t row;
+} sort_item;
+
+static int by_score_desc(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    if (x->score > y->score)
+        return -1;
+    if (x->score < y->score)
+        return 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static void free_sorted(plan *p)
+{
+    if (p->sorted == NULL)
+        return;
+    for (size_t m = 0; m < p->M; m++) {
+        sorted_model *s = &p->sorted[m];
+        free(s->slot);
+        free(s->row);
+        free(s->flags);
+        free(s->sid);
+        free(s->ll);
+        free(s->br);
+    }
+    free(p->sorted);
+    p->sorted = NULL;
+}
+
+/*
+ * Sort each model once and assign every row its unit slot. Rows are units unless
+ * clustered; for the multinomial resampler the slot numbering follows the first
+ * model's order (so its pass reads counts sequentially), positives before negatives
+ * when stratified, so each stratum is one contiguous range to draw over.
+ */
+static int build_sorted(plan *p, mg_error *err)
+{
+    const mg__dataset *d = p->d;
+    size_t n = p->n;
+    sort_item *items = malloc(n * sizeof *items);
+    uint32_t *slot_of_row = malloc(n * sizeof *slot_of_row);
+    int rc = MG_ENOMEM;
+
+    p->sorted = xcalloc(p->M, sizeof *p->sorted);
+    if (items == NULL || slot_of_row == NULL || p->sorted == NULL)
+        goto cleanup;
+    for (size_t m = 0; m < p->M; m++) {
+        sorted_model *s = &p->sorted[m];
+        s->slot = malloc(n * sizeof *s->slot);
+        s->row = malloc(n * sizeof *s->row);
+        s->flags = malloc(n);
+        s->sid = malloc(n * p->nsid * sizeof *s->sid);
+        s->ll = malloc(n * sizeof *s->ll);
+        s->br = malloc(n * sizeof *s->br);
+        if (!s->slot || !s->row || !s->flags || !s->sid || !s->ll || !s->br)
+            goto cleanup;
+        for (size_t i = 0; i < n; i++) {
+            items[i].score = d->score[m][i];
+            items[i].row = (uint32_t)i;
+        }
+        qsort(items, n, sizeof *items, by_score_desc);
+        if (m == 0) {
+            /* Unit slots. */
+            if (d->cluster != NULL) {
+                for (size_t i = 0; i < n; i++)
+                    slot_of_row[i] = d->cluster[i];
+                p->units = d->nclusters;
+                p->ranges[0] = (draw_range){0, d->nclusters, d->nclusters};
+                p->nranges = 1;
+            } else if (p->o->resampler == MG_RESAMPLER_POISSON) {
+                for (size_t i = 0; i < n; i++)
+                    slot_of_row[i] = (uint32_t)i;
+                p->units = n;
+                p->nranges = 0;
+            } else if (p->o->stratify == MG_STRATIFY_LABEL) {
+                size_t npos = 0, kp = 0, kn;
+                for (size_t i = 0; i < n; i++)
+                    npos += d->label[i];
+                kn = npos;
+                for (size_t i = 0; i < n; i++) {
+                    uint32_t r = items[i].row;
+                    slot_of_row[r] = (uint32_t)(d->label[r] ? kp++ : kn++);
+                }
+                p->units = n;
+                p->ranges[0] = (draw_range){0, npos, npos};
+                p->ranges[1] = (draw_range){npos, n, n - npos};
+                p->nranges = 2;
+            } else {
+                for (size_t i = 0; i < n; i++)
+                    slot_of_row[items[i].row] = (uint32_t)i;
+                p->units = n;
+                p->ranges[0] = (draw_range){0, n, n};
+                p->nranges = 1;
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint32_t r = items[i].row;
+            int y = d->label[r];
+            double sc = d->score[m][r];
+            s->row[i] = r;
+            s->slot[i] = slot_of_row[r];
+            s->flags[i] =
+                (uint8_t)((y ? FLAG_LABEL : 0) |
+                          (i > 0 && items[i - 1].score == sc ? FLAG_TIED : 0) |
+                          (sc >= d->threshold[m] ? FLAG_PRED : 0));
+            memcpy(&s->sid[i * p->nsid], &p->row_sid[(size_t)r * p->nsid],
+                   p->nsid * sizeof(uint16_t));
+            s->ll[i] = mg_metric_row_log_loss(sc, y);
+            s->br[i] = mg_metric_row_brier(sc, y);
+        }
+    }
+    rc = 0;
+cleanup:
+    free(items);
+    free(slot_of_row);
+    if (rc)
+        nomem(err);
+    return rc;
+}
+
+/* Accumulators of one pass: NFIELDS × S × LANES doubles, plus group scratch. */
+typedef struct pass_acc {
+    double *acc;
+    double *gp, *gn;   /* S × LANES group sums */
+    uint32_t *touched; /* slices touched by the current group */
+    uint8_t *mark;
+} pass_acc;
+
+#define ACC(a, f, s) ((a)->acc + (((size_t)(f)*S + (s)) * LANES))
+
+static int pass_acc_init(pass_acc *a, size_t S)
+{
+    a->acc = xcalloc(NFIELDS * S * LANES, sizeof(double));
+    a->gp = xcalloc(S * LANES, sizeof(double));
+    a->gn = xcalloc(S * LANES, sizeof(double));
+    a->touched = xcalloc(S, sizeof(uint32_t));
+    a->mark = xcalloc(S, 1);
+    return a->acc && a->gp && a->gn && a->touched && a->mark ? 0 : MG_ENOMEM;
+}
+
+static void pass_acc_free(pass_acc *a)
+{
+    free(a->acc);
+    free(a->gp);
+    free(a->gn);
+    free(a->touched);
+    free(a->mark);
+}
+
+static inline void load_weights(const uint8_t *c, double *w)
+{
+    for (int r = 0; r < LANES; r++)
+        w[r] = c[r];
+}
+
+/* Add a row's confusion cell, log loss and squared error for the eight lanes. */
+static inline void add_row_sums(pass_acc *a, size_t S, uint32_t s, uint8_t f,
+                                const double *w, double ll, double br, int confusion)
+{
+    double *L = ACC(a, F_LL, s), *B = ACC(a, F_BR, s);
+    for (int r = 0; r < LANES; r++) {
+        L[r] += w[r] * ll;
+        B[r] += w[r] * br;
+    }
+    if (confusion) {
+        int field = (f & FLAG_LABEL) ? ((f & FLAG_PRED) ? F_TP : F_FN)
+                                     : ((f & FLAG_PRED) ? F_FP : F_TN);
+        double *C = ACC(a, field, s);
+        for (int r = 0; r < LANES; r++)
+            C[r] += w[r];
+    }
+}
+
+/*
+ * One weighted pass of a model's sorted rows for LANES replicates whose unit counts
+ * are interleaved in `counts` (LANES bytes per unit).
+ */
+static void row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts,
+                     pass_acc *a)
+{
+    const size_t S = p->S, nsid = p->nsid, n = p->n;
+    const int confusion = p->row_confusion;
+    double w[LANES];
+
+    memset(a->acc, 0, NFIELDS * S * LANES * sizeof(double));
+    for (size_t i = 0; i < n;) {
+        int group = i + 1 < n && (sm->flags[i + 1] & FLAG_TIED);
+        if (!group) {
+            uint64_t any;
+            uint8_t f = sm->flags[i];
+            const uint16_t *sid = &sm->sid[i * nsid];
+            memcpy(&any, counts + (size_t)sm->slot[i] * LANES, sizeof any);
+            if (any != 0) {
+                load_weights(counts + (size_t)sm->slot[i] * LANES, w);
+                for (size_t k = 0; k < nsid; k++) {
+                    uint32_t s = sid[k];
+                    double *CP = ACC(a, F_CP, s), *CN = ACC(a, F_CN, s);
+                    if (f & FLAG_LABEL) {
+                        double *AP = ACC(a, F_AP, s);
+                        for (int r = 0; r < LANES; r++) {
+                            CP[r] += w[r];
+                            AP[r] += w[r] * CP[r] / fmax(CP[r] + CN[r], 1.0);
+                        }
+                    } else {
+                        double *U = ACC(a, F_U, s);
+                        for (int r = 0; r < LANES; r++) {
+                            U[r] += w[r] * CP[r];
+                            CN[r] += w[r];
+                        }
+                    }
+                    add_row_sums(a, S, s, f, w, sm->ll[i], sm->br[i], confusion);
+                }
+            }
+            i++;
+            continue;
+        }
+        /* A group of tied scores: gather its weights per slice, then settle. */
+        size_t j = i + 1, ntouched = 0;
+        while (j < n && (sm->flags[j] & FLAG_TIED))
+            j++;
+        for (size_t t = i; t < j; t++) {
+            uint8_t f = sm->flags[t];
+            const uint16_t *sid = &sm->sid[t * nsid];
+            load_weights(counts + (size_t)sm->slot[t] * LANES, w);
+            for (size_t k = 0; k < nsid; k++) {
+                uint32_t s = sid[k];
+                double *g = ((f & FLAG_LABEL) ? a->gp : a->gn) + (size_t)s * LANES;
+                if (!a->mark[s]) {
+                    a->mark[s] = 1;
+                    a->touched[ntouched++] = s;
+                }
+                for (int r = 0; r < LANES; r++)
+                    g[r] += w[r];
+                add_row_sums(a, S, s, f, w, sm->ll[t], sm->br[t], confusion);
+            }
+        }
+        for (size_t q = 0; q < ntouched; q++) {
+            uint32_t s = a->touched[q];
+            double *gp = a->gp + (size_t)s * LANES, *gn = a->gn + (size_t)s * LANES;
+            double *CP = ACC(a, F_CP, s), *CN = ACC(a, F_CN, s);
+            double *U = ACC(a, F_U, s), *AP = ACC(a, F_AP, s);
+            for (int r = 0; r < LANES; r++) {
+                U[r] += gn[r] * (CP[r] + 0.5 * gp[r]);
+                CP[r] += gp[r];
+                CN[r] += gn[r];
+                AP[r] += gp[r] * CP[r] / fmax(CP[r] + CN[r], 1.0);
+                gp[r] = gn[r] = 0;
+            }
+            a->mark[s] = 0;
+        }
+        i = j;
+    }
+}
+
+/* Copy lane r of a pass into per-slice statistics (rank and mean fields). */
+static void store_lane(const plan *p, const pass_acc *a, int r, mg_binary_stats *st)
+{
+    const size_t S = p->S;
+    for (size_t s = 0; s < S; s++) {
+        mg_binary_stats *o = &st[s];
+        o->pos = ACC(a, F_CP, s)[r];
+        o->neg = ACC(a, F_CN, s)[r];
+        o->auc_u = ACC(a, F_U, s)[r];
+        o->ap_sum = ACC(a, F_AP, s)[r];
+        o->log_loss_sum = ACC(a, F_LL, s)[r];
+        o->brier_sum = ACC(a, F_BR, s)[r];
+        if (p->row_confusion) {
+            o->tp = ACC(a, F_TP, s)[r];
+            o->fp = ACC(a, F_FP, s)[r];
+            o->tn = ACC(a, F_TN, s)[r];
+            o->fn = ACC(a, F_FN, s)[r];
+        }
+    }
+}
+
+static void init_poisson(plan *p)
+{
+    double pk = exp(-1.0), c = 0;
+    for (int k = 0; k < 24; k++) {
+        c += pk;
+        pk /= k + 1;
+        p->poisson_cdf[k] = c >= 1.0 ? UINT64_MAX : (uint64_t)ldexp(c, 64);
+    }
+}
+
+/* Poisson(1) weight from 64 random bits, by inversion of the CDF. */
+static uint8_t poisson1(const plan *p, uint64_t bits)
+{
+    for (int k = 0; k < 23; k++)
+        if (bits < p->poisson_cdf[k])
+            return (uint8_t)k;
+    return 23;
+}
+
+/* Fill lane r of `counts` with replicate b's unit counts. Returns 0 or MG_ENUMERIC. */
+static int draw_counts(const plan *p, gsl_rng *rng, size_t b, int r, uint8_t *counts)
+{
+    if (p->o->resampler == MG_RESAMPLER_POISSON) {
+        uint64_t key = mg__mix64(mg__mix64(p->o->seed ^ 0x706f6973736f6eULL) ^ b);
+        for (size_t u = 0; u < p->units; u++)
+            counts[u * LANES + r] = poisson1(p, mg__mix64(key ^ mg__mix64(u)));
+        return 0;
+    }
+    mg__rng_stream(rng, p->o->seed, b, MG__STREAM_ROWS);
+    for (size_t q = 0; q < p->nranges; q++) {
+        const draw_range *dr = &p->ranges[q];
+        size_t left_units = dr->hi - dr->lo, left_draws = dr->draws;
+        for (size_t lo = dr->lo; lo < dr->hi; lo += BLOCK) {
+            size_t size = dr->hi - lo < BLOCK ? dr->hi - lo : BLOCK;
+            size_t k = left_draws;
+            if (size < left_units)
+                k = gsl_ran_binomial(rng, (double)size / (double)left_units,
+                                     (unsigned)left_draws);
+            left_units -= size;
+            left_draws -= k;
+            for (size_t t = 0; t < k; t++) {
+                uint8_t *c = &counts[(lo + mg__rng_below(rng, size)) * LANES + r];
+                if (*c == UINT8_MAX)
+                    return MG_ENUMERIC;
+                (*c)++;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Confusion counts of replicate b from a multinomial over atoms. */
+static int atom_replicate(const plan *p, gsl_rng *rng, size_t b, unsigned *cnt,
+                          unsigned *ccount, mg_binary_stats *st)
+{
+    const mg__dataset *d = p->d;
+    mg__rng_stream(rng, p->o->seed, b, MG__STREAM_ATOMS);
+    if (d->cluster != NULL) {
+        memset(ccount, 0, d->nclusters * sizeof *ccount);
+        for (size_t t = 0; t < d->nclusters; t++)
+            ccount[mg__rng_below(rng, d->nclusters)]++;
+        for (size_t a = 0; a < p->natoms; a++)
+            if (ccount[p->atom_unit[a]] > 0)
+                add_atom(p, a, (double)p->atom_count[a] * ccount[p->atom_unit[a]], st);
+        return 0;
+    } else if (p->o->stratify == MG_STRATIFY_LABEL) {
+        size_t npos = 0;
+        for (size_t a = 0; a < p->natoms_pos; a++)
+            npos += p->atom_count[a];
+        if (p->natoms_pos > 0)
+            gsl_ran_multinomial(rng, p->natoms_pos, (unsigned)npos, p->atom_p, cnt);
+        if (p->natoms > p->natoms_pos)
+            gsl_ran_multinomial(rng, p->natoms - p->natoms_pos, (unsigned)(p->n - npos),
+                                p->atom_p + p->natoms_pos, cnt + p->natoms_pos);
+    } else {
+        gsl_ran_multinomial(rng, p->natoms, (unsigned)p->n, p->atom_p, cnt);
+    }
+    for (size_t a = 0; a < p->natoms; a++)
+        if (cnt[a] > 0)
+            add_atom(p, a, cnt[a], st);
+    return 0;
+}
+
+static void fail(plan *p, int code, const char *message)
+{
+    pthread_mutex_lock(&p->lock);
+    if (!p->failed) {
+        p->failed = 1;
+        mg_error_set(&p->first_error, code, NULL, 0, 0, "%s", message);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void *worker(void *arg)
+{
+    plan *p = arg;
+    mg__engine *e = p->e;
+    const size_t B = e->replicates;
+    gsl_rng *rng = gsl_rng_alloc(mg__rng_xoshiro);
+    uint8_t *counts = NULL;
+    unsigned *cnt = xcalloc(p->natoms, sizeof *cnt);
+    unsigned *ccount = xcalloc(p->d->cluster ? p->d->nclusters : 1, sizeof *ccount);
+    pass_acc acc = {0};
+    int need_rows = p->sorted != NULL;
+
+    if (need_rows)
+        counts = malloc(p->units * LANES);
+    if (rng == NULL || cnt == NULL || ccount == NULL || (need_rows && counts == NULL) ||
+        pass_acc_init(&acc, p->S) != 0) {
+        fail(p, MG_ENOMEM, "out of memory in the bootstrap");
+        goto cleanup;
+    }
+    for (;;) {
+        size_t batch = atomic_fetch_add(&p->next_batch, 1), b0 = batch * LANES;
+        size_t lanes;
+        if (batch >= p->nbatches || p->failed ||
+            (p->o->cancel != NULL && *p->o->cancel))
+            break;
+        lanes = B - b0 < LANES ? B - b0 : LANES;
+        if (!p->row_confusion)
+            for (size_t r = 0; r < lanes; r++)
+                atom_replicate(p, rng, b0 + r, cnt, ccount,
+                               &e->rep[(b0 + r) * p->M * p->S]);
+        if (need_rows) {
+            memset(counts, 0, p->units * LANES);
+            for (size_t r = 0; r < lanes; r++)
+                if (draw_counts(p, rng, b0 + r, (int)r, counts) != 0) {
+                    fail(p, MG_ENUMERIC, "a bootstrap unit was drawn over 255 times");
+                    goto cleanup;
+                }
+            for (size_t m = 0; m < p->M; m++) {
+                row_pass(p, &p->sorted[m], counts, &acc);
+                for (size_t r = 0; r < lanes; r++)
+                    store_lane(p, &acc, (int)r, &e->rep[((b0 + r) * p->M + m) * p->S]);
+            }
+        }
+        pthread_mutex_lock(&p->lock);
+        p->done += lanes;
+        if (p->o->progress)
+            p->o->progress(p->o->progress_ctx, p->done, B);
+        pthread_mutex_unlock(&p->lock);
+    }
+cleanup:
+    gsl_rng_free(rng);
+    free(counts);
+    free(cnt);
+    free(ccount);
+    pass_acc_free(&acc);
+    return NULL;
+}
+
+/* ---- Jackknife ------------------------------------------------------------------ */
+
+static void jack_add(mg__jack *j, double d, double mult)
+{
+    double d2 = d * d;
+    j->s1 += mult * d;
+    j->s2 += mult * d2;
+    j->s3 += mult * d2 * d;
+}
+
+/* Confusion family: remove one row of each atom, per model, slice and metric. */
+static int jack_confusion(plan *p, mg_error *err)
+{
+    mg__engine *e = p->e;
+    const mg__dataset *d = p->d;
+    double *dev = xcalloc(p->M * MG_METRIC_COUNT, sizeof *dev);
+    unsigned char *ok = xcalloc(p->M * MG_METRIC_COUNT, 1);
+
+    if (dev == NULL || ok == NULL) {
+        free(dev);
+        free(ok);
+        return nomem(err);
+    }
+    for (size_t a = 0; a < p->natoms; a++) {
+        size_t i = p->atom_rep[a];
+        const uint16_t *sid = &p->row_sid[i * p->nsid];
+        int y = d->label[i];
+        double mult = p->atom_count[a];
+        for (size_t k = 0; k < p->nsid; k++) {
+            size_t s = sid[k];
+            if (s == e->nslices)
+                continue; /* the sink */
+            for (size_t m = 0; m < p->M; m++) {
+                const mg_binary_stats *st0 = &e->est[m * p->S + s];
+                mg_binary_stats st = *st0;
+                int pred = d->score[m][i] >= d->threshold[m];
+                double *cell = y ? (pred ? &st.tp : &st.fn) : (pred ? &st.fp : &st.tn);
+                *cell -= 1;
+                for (int mt = 0; mt < MG_METRIC_COUNT; mt++) {
+                    double v0, v1;
+                    size_t q = m * MG_METRIC_COUNT + mt;
+                    ok[q] = 0;
+                    if (mg_metric_family(mt) != MG_FAMILY_CONFUSION ||
+                        mg_metric_value(mt, st0, &v0, NULL) != 0)
+                        continue;
+                    if (mg_metric_value(mt, &st, &v1, NULL) != 0) {
+                        e->jack[jack_index(e, m, s, mt)].undefined += mult;
+                        continue;
+                    }
+                    dev[q] = v1 - v0;
+                    ok[q] = 1;
+                    jack_add(&e->jack[jack_index(e, m, s, mt)], v1 - v0, mult);
+                }
+            }
+            for (size_t q = 0; q < p->o->npairs; q++) {
+                size_t m1 = p->o->pairs[q][0] * MG_METRIC_COUNT;
+                size_t m2 = p->o->pairs[q][1] * MG_METRIC_COUNT;
+                for (int mt = 0; mt < MG_METRIC_COUNT; mt++) {
+                    mg__jack *j = &e->jack[jack_index(e, p->M + q, s, mt)];
+                    if (mg_metric_family(mt) != MG_FAMILY_CONFUSION)
+                        continue;
+                    if (ok[m1 + mt] && ok[m2 + mt])
+                        jack_add(j, dev[m1 + mt] - dev[m2 + mt], mult);
+                    else
+                        j->undefined += mult;
+                }
+            }
+        }
+    }
+    free(dev);
+    free(ok);
+    return 0;
+}
+
+enum { JR_AUC, JR_AP, JR_LL, JR_BR, JR_COUNT };
+static const mg_metric jr_metric[JR_COUNT] = {
+    MG_METRIC_AUC, MG_METRIC_AVERAGE_PRECISION, MG_METRIC_LOG_LOSS, MG_METRIC_BRIER};
+
+/*
+ * Rank and mean families for one slicing k: the leave-one-row-out deviation of every
+ * row, for every model, into dev[m][metric][row] (NaN marks an undefined one).
+ */
+static int jack_rows_slicing(plan *p, size_t k, double **dev, mg_error *err)
+{
+    mg__engine *e = p->e;
+    const size_t n = p->n, S = p->S, nsid = p->nsid;
+    double *cpb = xcalloc(S, sizeof(double)), *cnb = xcalloc(S, sizeof(double));
+    double *apre = xcalloc(S, sizeof(double)), *gp = xcalloc(S, sizeof(double));
+    double *gn = xcalloc(S, sizeof(double)), *sneg = xcalloc(S, sizeof(double));
+    double *spos = xcalloc(S, sizeof(double));
+    unsigned char *mark = xcalloc(S, 1);
+    double *abefore = malloc(n * sizeof(double)), *tph = malloc(n * sizeof(double));
+    double *fph = malloc(n * sizeof(double)), *ph = malloc(n * sizeof(double));
+    int rc = MG_ENOMEM;
+
+    if (!cpb || !cnb || !apre || !gp || !gn || !sneg || !spos || !mark || !abefore ||
+        !tph || !fph || !ph) {
+        nomem(err);
+        goto cleanup;
+    }
+    for (size_t m = 0; m < p->M; m++) {
+        const sorted_model *sm = &p->sorted[m];
+        const mg_binary_stats *est = &e->est[m * S];
+        double *dauc = dev[m * JR_COUNT + JR_AUC], *dap = dev[m * JR_COUNT + JR_AP];
+        double *dll = dev[m * JR_COUNT + JR_LL], *dbr = dev[m * JR_COUNT + JR_BR];
+        memset(cpb, 0, S * sizeof(double));
+        memset(cnb, 0, S * sizeof(double));
+        memset(apre, 0, S * sizeof(double));
+        memset(sneg, 0, S * sizeof(double));
+        memset(spos, 0, S * sizeof(double));
+        /* Forward over groups: AUC deviations and what AP needs later. */
+        for (size_t i = 0; i < n;) {
+            size_t j = i + 1;
+            while (j < n && (sm->flags[j] & FLAG_TIED))
+                j++;
+            for (size_t t = i; t < j; t++)
+                gp[sm->sid[t * nsid + k]] = gn[sm->sid[t * nsid + k]] = 0;
+            for (size_t t = i; t < j; t++) {
+                uint16_t s = sm->sid[t * nsid + k];
+                if (sm->flags[t] & FLAG_LABEL)
+                    gp[s] += 1;
+                else
+                    gn[s] += 1;
+            }
+            for (size_t t = i; t < j; t++) {
+                uint16_t s = sm->sid[t * nsid + k];
+                const mg_binary_stats *st = &est[s];
+                double P = st->pos, N = st->neg, U = st->auc_u;
+                double ns = P + N, x;
+                uint32_t r = sm->row[t];
+                if (!(P > 0) || !(N > 0))
+                    dauc[r] = NAN;
+                else if (sm->flags[t] & FLAG_LABEL)
+                    dauc[r] =
+                        P > 1 ? (U - P * (N - cnb[s] - 0.5 * gn[s])) / (P * (P - 1) * N)
+                              : NAN;
+                else
+                    dauc[r] = N > 1
+                                  ? (U - N * (cpb[s] + 0.5 * gp[s])) / (P * N * (N - 1))
+                                  : NAN;
+                abefore[t] = apre[s];
+                tph[t] = cpb[s] + gp[s];
+                fph[t] = cnb[s] + gn[s];
+                ph[t] = gp[s];
+                x = sm->ll[t];
+                dll[r] = ns > 1 ? (st->log_loss_sum - ns * x) / (ns * (ns - 1)) : NAN;
+                x = sm->br[t];
+                dbr[r] = ns > 1 ? (st->brier_sum - ns * x) / (ns * (ns - 1)) : NAN;
+            }
+            /* Settle the group once per slice it touches. */
+            for (size_t t = i; t < j; t++) {
+                uint16_t s = sm->sid[t * nsid + k];
+                if (mark[s])
+                    continue;
+                mark[s] = 1;
+                if (gp[s] > 0)
+                    apre[s] +=
+                        gp[s] * (cpb[s] + gp[s]) / (cpb[s] + gp[s] + cnb[s] + gn[s]);
+                cpb[s] += gp[s];
+                cnb[s] += gn[s];
+            }
+            for (size_t t = i; t < j; t++)
+                mark[sm->sid[t * nsid + k]] = 0;
+            i = j;
+        }
+        /* Backward over groups: suffix sums give AP without each row. */
+        for (size_t j = n; j > 0;) {
+            size_t i = j - 1;
+            while (i > 0 && (sm->flags[i] & FLAG_TIED))
+                i--;
+            for (size_t t = i; t < j; t++) {
+                uint16_t s = sm->sid[t * nsid + k];
+                double P = est[s].pos, AP;
+                double T = tph[t], F = fph[t], g = ph[t], den = T + F - 1, v;
+                uint32_t r = sm->row[t];
+                if (!(P > 0)) {
+                    dap[r] = NAN;
+                    continue;
+                }
+                AP = est[s].ap_sum / P;
+                if (sm->flags[t] & FLAG_LABEL) {
+                    if (P <= 1) {
+                        dap[r] = NAN;
+                        continue;
+                    }
+                    v = abefore[t] + (den > 0 ? (g - 1) * (T - 1) / den : 0) + spos[s];
+                    dap[r] = v / (P - 1) - AP;
+                } else {
+                    v = abefore[t] + (g > 0 ? g * T / den : 0) + sneg[s];
+                    dap[r] = v / P - AP;
+                }
+            }
+            for (size_t t = i; t < j; t++) {
+                uint16_t s = sm->sid[t * nsid + k];
+                double T = tph[t], F = fph[t], g = ph[t], den = T + F - 1;
+                if (mark[s])
+                    continue;
+                mark[s] = 1;
+                if (g > 0 && den > 0) {
+                    sneg[s] += g * T / den;
+                    spos[s] += g * (T - 1) / den;
+                }
+            }
+            for (size_t t = i; t < j; t++)
+                mark[sm->sid[t * nsid + k]] = 0;
+            j = i;
+        }
+    }
+    rc = 0;
+cleanup:
+    free(cpb);
+    free(cnb);
+    free(apre);
+    free(gp);
+    free(gn);
+    free(sneg);
+    free(spos);
+    free(mark);
+    free(abefore);
+    free(tph);
+    free(fph);
+    free(ph);
+    return rc;
+}
+
+static int jack_rows(plan *p, mg_error *err)
+{
+    mg__engine *e = p->e;
+    size_t count = p->M * JR_COUNT;
+    double **dev = xcalloc(count, sizeof *dev);
+    int rc = MG_ENOMEM;
+
+    if (dev == NULL)
+        goto cleanup;
+    for (size_t q = 0; q < count; q++)
+        if ((dev[q] = malloc(p->n * sizeof(double))) == NULL)
+            goto cleanup;
+    for (size_t k = 0; k < p->nsid; k++) {
+        if ((rc = jack_rows_slicing(p, k, dev, err)) != 0)
+            goto cleanup;
+        for (size_t i = 0; i < p->n; i++) {
+            size_t s = p->row_sid[i * p->nsid + k];
+            if (s == e->nslices)
+                continue; /* the sink */
+            for (int q = 0; q < JR_COUNT; q++) {
+                for (size_t m = 0; m < p->M; m++) {
+                    double v = dev[m * JR_COUNT + q][i];
+                    mg__jack *j = &e->jack[jack_index(e, m, s, jr_metric[q])];
+                    if (isnan(v))
+                        j->undefined += 1;
+                    else
+                        jack_add(j, v, 1);
+                }
+                for (size_t pr = 0; pr < p->o->npairs; pr++) {
+                    double v1 = dev[p->o->pairs[pr][0] * JR_COUNT + q][i];
+                    double v2 = dev[p->o->pairs[pr][1] * JR_COUNT + q][i];
+                    mg__jack *j = &e->jack[jack_index(e, p->M + pr, s, jr_metric[q])];
+                    if (isnan(v1) || isnan(v2))
+                        j->undefined += 1;
+                    else
+                        jack_add(j, v1 - v2, 1);
+                }
+            }
+        }
+    }
+    rc = 0;
+cleanup:
+    if (dev != NULL)
+        for (size_t q = 0; q < count; q++)
+            free(dev[q]);
+    free(dev);
+    if (rc == MG_ENOMEM)
+        nomem(err);
+    return rc;
+}
+
+/* ---- Driver --------------------------------------------------------------------- */
+
+static int point_estimates(plan *p, mg_error *err)
+{
+    mg__engine *e = p->e;
+    for (size_t a = 0; a < p->natoms; a++)
+        add_atom(p, a, p->atom_count[a], e->est);
+    if (p->sorted != NULL) {
+        pass_acc acc = {0};
+        uint8_t *ones = calloc(p->units ? p->units : 1, LANES);
+        if (ones == NULL || pass_acc_init(&acc, p->S) != 0) {
+            free(ones);
+            pass_acc_free(&acc);
+            return nomem(err);
+        }
+        /* Lane 0 weighs every row once: with clusters, each cluster's count is 1. */
+        for (size_t u = 0; u < p->units; u++)
+            ones[u * LANES] = 1;
+        for (size_t m = 0; m < p->M; m++) {
+            int saved = p->row_confusion;
+            row_pass(p, &p->sorted[m], ones, &acc);
+            p->row_confusion = 0; /* the atoms already counted the confusion cells */
+            store_lane(p, &acc, 0, &e->est[m * p->S]);
+            p->row_confusion = saved;
+        }
+        free(ones);
+        pass_acc_free(&acc);
+    }
+    return 0;
+}
+
+int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_options *o,
+                   mg_error *err)
+{
+    plan p = {0};
+    mg__engine *e = NULL;
+    pthread_t *threads = NULL;
+    size_t nthreads = 0;
+    int rc = MG_ENOMEM;
+
+    *out = NULL;
+    p.d = d;
+    p.o = o;
+    p.n = d->n;
+    p.M = d->nmodels;
+    p.nsid = d->nslicings + 1;
+    if (d->n == 0 || d->nmodels == 0)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no rows or no models");
+    if (d->n > UINT32_MAX)
+        return mg_error_set(err, MG_EDATA, NULL, 0, 0,
+                            "%zu rows: more than the limit of %u", d->n, UINT32_MAX);
+    e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return nomem(err);
+    p.e = e;
+    e->n = d->n;
+    e->nmodels = d->nmodels;
+    e->nslicings = d->nslicings;
+    e->nsid = p.nsid;
+    e->replicates = o->replicates;
+    e->npairs = o->npairs;
+    e->offset = xcalloc(d->nslicings, sizeof *e->offset);
+    if (e->offset == NULL)
+        goto cleanup;
+    e->nslices = 1;
+    for (size_t k = 0; k < d->nslicings; k++) {
+        e->offset[k] = e->nslices;
+        e->nslices += d->nlevels[k];
+    }
+    if (e->nslices >= MAX_SLICES) {
+        rc = mg_error_set(err, MG_EDATA, NULL, 0, 0,
+                          "%zu slices in all: more than the limit of %d", e->nslices,
+                          MAX_SLICES - 1);
+        goto cleanup;
+    }
+    e->stride = p.S = e->nslices + 1;
+    e->slice_rows = xcalloc(p.S, sizeof *e->slice_rows);
+    e->est = xcalloc(p.M * p.S, sizeof *e->est);
+    e->rep = xcalloc(o->replicates * p.M * p.S, sizeof *e->rep);
+    e->jack = xcalloc((p.M + o->npairs) * p.S * MG_METRIC_COUNT, sizeof *e->jack);
+    p.row_sid = malloc(d->n * p.nsid * sizeof *p.row_sid);
+    if (!e->slice_rows || !e->est || !e->rep || !e->jack || !p.row_sid)
+        goto cleanup;
+    for (size_t i = 0; i < d->n; i++) {
+        uint16_t *sid = &p.row_sid[i * p.nsid];
+        sid[0] = 0;
+        for (size_t k = 0; k < d->nslicings; k++) {
+            uint32_t c = d->slice_code[k][i];
+            sid[k + 1] = (uint16_t)(c == MG__NO_SLICE ? e->nslices : e->offset[k] + c);
+        }
+        for (size_t k = 0; k < p.nsid; k++)
+            e->slice_rows[sid[k]]++;
+    }
+    for (size_t s = 0; s < p.S * (p.M + o->npairs) * MG_METRIC_COUNT; s++)
+        e->jack[s].n = (double)(d->cluster ? d->nclusters : d->n);
+    init_poisson(&p);
+
+    if ((rc = build_atoms(&p, err)) != 0)
+        goto cleanup;
+    p.row_confusion = o->resampler == MG_RESAMPLER_POISSON;
+    if (o->need_rank || p.row_confusion) {
+        if ((rc = build_sorted(&p, err)) != 0)
+            goto cleanup;
+    }
+    if ((rc = point_estimates(&p, err)) != 0)
+        goto cleanup;
+    if (d->cluster == NULL) {
+        if ((rc = jack_confusion(&p, err)) != 0)
+            goto cleanup;
+        if (p.sorted != NULL && (rc = jack_rows(&p, err)) != 0)
+            goto cleanup;
+    }
+
+    if (o->replicates > 0) {
+        p.nbatches = (o->replicates + LANES - 1) / LANES;
+        atomic_init(&p.next_batch, 0);
+        pthread_mutex_init(&p.lock, NULL);
+        nthreads = o->threads > 1 ? o->threads : 1;
+        threads = calloc(nthreads, sizeof *threads);
+        if (threads == NULL) {
+            pthread_mutex_destroy(&p.lock);
+            rc = nomem(err);
+            goto cleanup;
+        }
+        size_t started = 0;
+        for (size_t t = 1; t < nthreads; t++) {
+            if (pthread_create(&threads[t], NULL, worker, &p) != 0)
+                break;
+            started = t;
+        }
+        worker(&p);
+        for (size_t t = 1; t <= started; t++)
+            pthread_join(threads[t], NULL);
+        pthread_mutex_destroy(&p.lock);
+        if (p.failed) {
+            if (err)
+                *err = p.first_error;
+            rc = p.first_error.code;
+            goto cleanup;
+        }
+        if (o->cancel != NULL && *o->cancel) {
+            rc = mg_error_set(err, MG_EINTERNAL, NULL, 0, 0, "interrupted");
+            goto cleanup;
+        }
+    }
+    rc = 0;
+    *out = e;
+    e = NULL;
+cleanup:
+    free(threads);
+    free(p.row_sid);
+    free(p.atom_count);
+    free(p.atom_rep);
+    free(p.atom_unit);
+    free(p.atom_p);
+    free_sorted(&p);
+    mg__engine_free(e);
+    if (rc == MG_ENOMEM && err && err->code == 0)
+        nomem(err);
+    return rc;
+}

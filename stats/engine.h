@@ -1,0 +1,82 @@
+/*
+ * The bootstrap engine's interface inside the library (not installed).
+ *
+ * The runner hands the engine a dataset already reduced to what statistics need:
+ * a 0/1 label per row, each model's score and threshold, dense slice codes per
+ * slicing and optionally a cluster code per row. The engine returns, for every
+ * model and slice, the point statistics, the statistics of every bootstrap
+ * replicate and the jackknife power sums BCa needs, for single models and for the
+ * requested model pairs.
+ */
+#ifndef MG_STATS_ENGINE_H
+#define MG_STATS_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "modelgate/error.h"
+#include "modelgate/metrics.h"
+#include "modelgate/suite.h"
+
+/* A row that belongs to no slice of a slicing (a binned value outside the bins). */
+#define MG__NO_SLICE UINT32_MAX
+
+typedef struct mg__dataset {
+    size_t n;                   /* rows */
+    const unsigned char *label; /* n values, 1 positive, 0 negative */
+    size_t nmodels;
+    const double *const *score; /* nmodels arrays of n finite scores */
+    const double *threshold;    /* nmodels thresholds: score >= t predicts positive */
+    size_t nslicings;
+    const uint32_t *const *slice_code; /* nslicings arrays of n codes < nlevels[k],
+                                          or MG__NO_SLICE */
+    const size_t *nlevels;             /* slices per slicing */
+    const uint32_t *cluster;           /* n dense cluster codes, or NULL */
+    size_t nclusters;
+} mg__dataset;
+
+typedef struct mg__engine_options {
+    size_t replicates; /* 0: point estimates and jackknife only */
+    uint64_t seed;
+    mg_stratify stratify;
+    mg_resampler resampler;
+    unsigned threads;         /* >= 1 */
+    int need_rank;            /* gather the rank and mean families */
+    size_t npairs;            /* model pairs whose paired jackknife is wanted */
+    const size_t (*pairs)[2]; /* (model, baseline) */
+    /* Called between batches of replicates with the number done; may be NULL. */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+    volatile const int *cancel; /* when non-zero, the run stops with MG_EINTERNAL */
+} mg__engine_options;
+
+/* Jackknife power sums of d_i = θ₍₋ᵢ₎ − θ̂ over the resampling units. */
+typedef struct mg__jack {
+    double n, s1, s2, s3;
+    double undefined; /* units whose leave-one-out value is undefined */
+} mg__jack;
+
+typedef struct mg__engine mg__engine;
+
+int mg__engine_run(mg__engine **out, const mg__dataset *data,
+                   const mg__engine_options *opts, mg_error *err);
+void mg__engine_free(mg__engine *e);
+
+/* Slices: 0 is the whole holdout set, slicing k's code c is offset(k) + c. */
+size_t mg__engine_slices(const mg__engine *e);
+size_t mg__engine_slice_offset(const mg__engine *e, size_t slicing);
+/* Rows of the holdout set in a slice. */
+size_t mg__engine_slice_rows(const mg__engine *e, size_t slice);
+
+/* Point statistics of a model on a slice. */
+const mg_binary_stats *mg__engine_estimate(const mg__engine *e, size_t model,
+                                           size_t slice);
+/* Statistics of replicate b. */
+const mg_binary_stats *mg__engine_replicate(const mg__engine *e, size_t b, size_t model,
+                                            size_t slice);
+size_t mg__engine_replicates(const mg__engine *e);
+/* Jackknife sums for a model (pair < 0) or for pair index `pair` (model − baseline). */
+const mg__jack *mg__engine_jack(const mg__engine *e, long pair, size_t model,
+                                size_t slice, mg_metric metric);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Random streams for the bootstrap: one independent stream per (seed, replicate,
+ * purpose), so a replicate's draws do not depend on which thread computes it.
+ */
+#ifndef MG_STATS_RNG_H
+#define MG_STATS_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+enum mg__stream {
+    MG__STREAM_ATOMS = 1, /* multinomial over confusion atoms */
+    MG__STREAM_ROWS = 2   /* row (or cluster) counts for the score pass */
+};
+
+/* The gsl_rng type backed by xoshiro256**; allocate with gsl_rng_alloc. */
+extern const gsl_rng_type *mg__rng_xoshiro;
+
+/* Reset `r` (of type mg__rng_xoshiro) to the stream of (seed, replicate, stream). */
+void mg__rng_stream(gsl_rng *r, uint64_t seed, uint64_t replicate, unsigned stream);
+
+/* Next 64 random bits of an mg__rng_xoshiro generator. */
+uint64_t mg__rng_next(gsl_rng *r);
+
+/* A uniform integer in [0, range) by Lemire's method with rejection (range > 0). */
+uint64_t mg__rng_below(gsl_rng *r, uint64_t range);
+
+/* SplitMix64 finaliser: a bijective 64-bit mix, also the counter-based hash. */
+static inline uint64_t mg__mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+#endif
