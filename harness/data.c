@@ -1,0 +1,539 @@
+/*
+ * Loading a suite's data.
+ *
+ * The holdout file is read once, keeping only the columns the suite uses: the
+ * label, the id, slice columns, the cluster column and any score column that lives
+ * in the holdout file. Each distinct prediction file is then read once, joined to
+ * the holdout rows by id (or by position when the suite has no id), keeping the
+ * score columns of every model that names it.
+ *
+ * Slices are dictionary codes renumbered into a readable order: the values of a
+ * column sorted naturally (numbers by value, then strings), crosses by their
+ * components, bins by their edges. Their labels are what reports print:
+ * `region=north`, `region=north × plan=basic`, `tenure=[6, 12)`.
+ *
+ * Errors that concern a column the suite names point at the suite file, line and
+ * key; errors inside a data file point at that file and line.
+ */
+#include "harness/data.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats/engine.h"
+
+/* A column wanted from a file, with the suite location that asked for it. */
+typedef struct want {
+    const char *name;
+    mg_column_type type;
+    const mg_loc *loc;
+} want;
+
+typedef struct want_list {
+    want *items;
+    size_t n, cap;
+} want_list;
+
+static int want_add(want_list *l, const char *name, mg_column_type type,
+                    const mg_loc *loc)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].name, name) == 0) {
+            if (l->items[i].type != type)
+                return MG_EINVAL;
+            return 0;
+        }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        want *items = realloc(l->items, cap * sizeof *items);
+        if (items == NULL)
+            return MG_ENOMEM;
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = (want){name, type, loc};
+    return 0;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Compare two level strings: both numbers by value, numbers before strings. */
+static int natural_cmp(const char *a, const char *b)
+{
+    char *ea, *eb;
+    double x = strtod(a, &ea), y = strtod(b, &eb);
+    int na = *a != '\0' && *ea == '\0', nb = *b != '\0' && *eb == '\0';
+    if (na && nb && x != y)
+        return x < y ? -1 : 1;
+    if (na != nb)
+        return na ? -1 : 1;
+    return strcmp(a, b);
+}
+
+typedef struct level_ref {
+    const char *s;
+    uint32_t code;
+} level_ref;
+
+static int by_level(const void *a, const void *b)
+{
+    return natural_cmp(((const level_ref *)a)->s, ((const level_ref *)b)->s);
+}
+
+/* rank[code] = position of the level in natural order. */
+static int level_ranks(const mg_table *t, size_t col, uint32_t **out)
+{
+    size_t nl = mg_table_levels(t, col);
+    level_ref *refs = malloc((nl ? nl : 1) * sizeof *refs);
+    uint32_t *rank = malloc((nl ? nl : 1) * sizeof *rank);
+    if (refs == NULL || rank == NULL) {
+        free(refs);
+        free(rank);
+        return MG_ENOMEM;
+    }
+    for (size_t c = 0; c < nl; c++)
+        refs[c] = (level_ref){mg_table_level(t, col, (uint32_t)c), (uint32_t)c};
+    qsort(refs, nl, sizeof *refs, by_level);
+    for (size_t r = 0; r < nl; r++)
+        rank[refs[r].code] = (uint32_t)r;
+    free(refs);
+    *out = rank;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void slicing_free(mg__slicing *s)
+{
+    if (s->labels)
+        for (size_t i = 0; i < s->nlevels; i++)
+            free(s->labels[i]);
+    free(s->labels);
+    free(s->code);
+}
+
+/* Append "name=value" (and " × " between parts) to a growing label. */
+static int label_append(char **label, const char *name, const char *value)
+{
+    size_t old = *label ? strlen(*label) : 0;
+    size_t add = strlen(name) + strlen(value) + 8;
+    char *s = realloc(*label, old + add);
+    if (s == NULL)
+        return MG_ENOMEM;
+    snprintf(s + old, add, "%s%s=%s", old ? " \xc3\x97 " : "", name, value);
+    *label = s;
+    return 0;
+}
+
+/* A categorical slicing over one column or the cross of several. */
+static int build_categorical(const mg_suite *suite, const mg_slicing_spec *spec,
+                             const mg_table *t, mg__slicing *out, mg_error *err)
+{
+    size_t n = mg_table_rows(t), nc = spec->ncolumns;
+    long *cols = calloc(nc, sizeof *cols);
+    uint32_t **ranks = calloc(nc, sizeof *ranks);
+    size_t *radix = calloc(nc, sizeof *radix);
+    uint64_t *keys = NULL, *uniq = NULL;
+    size_t nuniq = 0;
+    int rc = MG_ENOMEM;
+
+    if (cols == NULL || ranks == NULL || radix == NULL)
+        goto cleanup;
+    {
+        long double space = 1;
+        for (size_t c = 0; c < nc; c++) {
+            cols[c] = mg_table_find(t, spec->columns[c]);
+            radix[c] = mg_table_levels(t, (size_t)cols[c]);
+            space *= radix[c];
+            if ((rc = level_ranks(t, (size_t)cols[c], &ranks[c])) != 0)
+                goto cleanup;
+        }
+        if (space > 1e18) {
+            rc = mg_suite_error(suite, &spec->loc, err, MG_EDATA,
+                                "the cross has too many combinations");
+            goto cleanup;
+        }
+    }
+    keys = malloc(n * sizeof *keys);
+    uniq = malloc(n * sizeof *uniq);
+    out->code = malloc(n * sizeof *out->code);
+    if (keys == NULL || uniq == NULL || out->code == NULL) {
+        rc = MG_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = 0;
+        for (size_t c = 0; c < nc; c++)
+            k = k * radix[c] + ranks[c][mg_table_codes(t, (size_t)cols[c])[i]];
+        keys[i] = uniq[i] = k;
+    }
+    qsort(uniq, n, sizeof *uniq, cmp_u64);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || uniq[i] != uniq[i - 1])
+            uniq[nuniq++] = uniq[i];
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = 0, hi = nuniq;
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (uniq[mid] <= keys[i])
+                lo = mid;
+            else
+                hi = mid;
+        }
+        out->code[i] = (uint32_t)lo;
+    }
+    out->nlevels = nuniq;
+    out->labels = calloc(nuniq, sizeof *out->labels);
+    if (out->labels == NULL) {
+        rc = MG_ENOMEM;
+        goto cleanup;
+    }
+    /* Labels: decode each combination's ranks back to level strings. */
+    for (size_t u = 0; u < nuniq; u++) {
+        uint64_t k = uniq[u];
+        uint32_t *parts = calloc(nc, sizeof *parts);
+        if (parts == NULL) {
+            rc = MG_ENOMEM;
+            goto cleanup;
+        }
+        for (size_t c = nc; c-- > 0;) {
+            parts[c] = (uint32_t)(k % radix[c]);
+            k /= radix[c];
+        }
+        for (size_t c = 0; c < nc; c++) {
+            size_t code = 0;
+            while (ranks[c][code] != parts[c])
+                code++;
+            if (label_append(&out->labels[u], spec->columns[c],
+                             mg_table_level(t, (size_t)cols[c], (uint32_t)code)) != 0) {
+                free(parts);
+                rc = MG_ENOMEM;
+                goto cleanup;
+            }
+        }
+        free(parts);
+    }
+    rc = 0;
+cleanup:
+    if (ranks)
+        for (size_t c = 0; c < nc; c++)
+            free(ranks[c]);
+    free(ranks);
+    free(cols);
+    free(radix);
+    free(keys);
+    free(uniq);
+    if (rc == MG_ENOMEM)
+        mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory building slices");
+    return rc;
+}
+
+/* A binned number column: [e0, e1), …, [e_{k-1}, e_k), [e_k, inf). */
+static int build_bins(const mg_slicing_spec *spec, const mg_table *t, mg__slicing *out,
+                      mg_error *err)
+{
+    size_t n = mg_table_rows(t), nb = spec->nbins;
+    const double *x = mg_table_numbers(t, (size_t)mg_table_find(t, spec->columns[0]));
+    char value[96];
+
+    out->nlevels = nb;
+    out->code = malloc(n * sizeof *out->code);
+    out->labels = calloc(nb, sizeof *out->labels);
+    if (out->code == NULL || out->labels == NULL)
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0,
+                            "out of memory building slices");
+    for (size_t b = 0; b < nb; b++) {
+        if (b + 1 < nb)
+            snprintf(value, sizeof value, "[%.15g, %.15g)", spec->bins[b],
+                     spec->bins[b + 1]);
+        else
+            snprintf(value, sizeof value, "[%.15g, inf)", spec->bins[b]);
+        if (label_append(&out->labels[b], spec->columns[0], value) != 0)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = 0, hi = nb;
+        if (x[i] < spec->bins[0]) {
+            out->code[i] = MG__NO_SLICE;
+            continue;
+        }
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (spec->bins[mid] <= x[i])
+                lo = mid;
+            else
+                hi = mid;
+        }
+        out->code[i] = (uint32_t)lo;
+    }
+    return 0;
+}
+
+void mg__data_free(mg__data *d)
+{
+    if (d == NULL)
+        return;
+    free(d->label);
+    free(d->negative);
+    mg_table_free(d->holdout);
+    for (size_t i = 0; i < d->ntables; i++)
+        mg_table_free(d->tables[i]);
+    free(d->tables);
+    free(d->score);
+    free(d->threshold);
+    free(d->not_probability);
+    free(d->score_table);
+    free(d->cluster);
+    for (size_t i = 0; i < d->ninputs; i++) {
+        free(d->inputs[i].role);
+        free(d->inputs[i].path);
+    }
+    free(d->inputs);
+    free(d);
+}
+
+/* Map a loader error about a missing column onto the suite key that named it. */
+static int blame_column(const mg_suite *suite, const want_list *w, const char *path,
+                        mg_error *err)
+{
+    char quoted[300];
+    if (err == NULL || err->line > 1)
+        return err ? err->code : MG_EDATA;
+    for (size_t i = 0; i < w->n; i++) {
+        snprintf(quoted, sizeof quoted, "no column '%s'", w->items[i].name);
+        if (strstr(err->message, quoted) != NULL && w->items[i].loc != NULL)
+            return mg_suite_error(suite, w->items[i].loc, err, MG_EDATA,
+                                  "no column '%s' in %s", w->items[i].name, path);
+    }
+    return err->code;
+}
+
+static int add_input(mg__data *d, const char *role, const mg_table *t)
+{
+    mg_input_file *f = &d->inputs[d->ninputs];
+    f->role = xstrdup(role);
+    f->path = xstrdup(mg_table_path(t));
+    if (f->role == NULL || f->path == NULL)
+        return MG_ENOMEM;
+    f->rows = mg_table_rows(t);
+    memcpy(f->sha256, mg_table_sha256(t), 64);
+    f->sha256[64] = '\0';
+    d->ninputs++;
+    return 0;
+}
+
+static int holdout_wants(const mg_suite *s, want_list *w)
+{
+    int rc = want_add(w, s->data.label, MG_COLUMN_CATEGORY, &s->data.label_loc);
+    for (size_t k = 0; rc == 0 && k < s->nslicings; k++)
+        for (size_t c = 0; rc == 0 && c < s->slicings[k].ncolumns; c++)
+            rc = want_add(w, s->slicings[k].columns[c],
+                          s->slicings[k].bins ? MG_COLUMN_NUMBER : MG_COLUMN_CATEGORY,
+                          &s->slicings[k].loc);
+    if (rc == 0 && s->bootstrap.cluster)
+        rc = want_add(w, s->bootstrap.cluster, MG_COLUMN_CATEGORY,
+                      &s->bootstrap.cluster_loc);
+    for (size_t m = 0; rc == 0 && m < s->nmodels; m++)
+        if (s->models[m].file == NULL)
+            rc = want_add(w, s->models[m].score, MG_COLUMN_NUMBER,
+                          &s->models[m].score_loc);
+    return rc;
+}
+
+static int load_tables(mg__data *d, const mg_suite *s, mg_error *err)
+{
+    want_list w = {0};
+    mg_column_request *req = NULL;
+    mg_csv_options opts = MG_CSV_OPTIONS_INIT;
+    int rc;
+
+    opts.delimiter = s->data.delimiter ? s->data.delimiter : ',';
+    opts.id = s->data.id;
+    rc = holdout_wants(s, &w);
+    if (rc == MG_EINVAL) {
+        rc = mg_suite_error(s, &s->data.holdout_loc, err, MG_EDATA,
+                            "a column is used both as a number and as a category");
+        goto cleanup;
+    }
+    if (rc != 0 || (req = calloc(w.n, sizeof *req)) == NULL) {
+        rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < w.n; i++)
+        req[i] = (mg_column_request){w.items[i].name, w.items[i].type};
+    rc = mg_table_load_csv(&d->holdout, s->data.holdout, &opts, req, w.n, err);
+    if (rc != 0) {
+        rc = blame_column(s, &w, s->data.holdout, err);
+        goto cleanup;
+    }
+    if ((rc = add_input(d, "holdout", d->holdout)) != 0)
+        goto cleanup;
+    d->n = mg_table_rows(d->holdout);
+
+    /* Each distinct prediction file once, with every score column it serves. */
+    opts.join_to = d->holdout;
+    opts.join_name = "holdout set";
+    for (size_t m = 0; m < s->nmodels; m++) {
+        const char *path = s->models[m].file;
+        int seen = 0;
+        if (path == NULL) {
+            d->score_table[m] = d->holdout;
+            continue;
+        }
+        for (size_t q = 0; q < m; q++)
+            if (s->models[q].file && strcmp(s->models[q].file, path) == 0) {
+                d->score_table[m] = d->score_table[q];
+                seen = 1;
+            }
+        if (seen)
+            continue;
+        w.n = 0;
+        for (size_t q = m; q < s->nmodels; q++)
+            if (s->models[q].file && strcmp(s->models[q].file, path) == 0 &&
+                want_add(&w, s->models[q].score, MG_COLUMN_NUMBER,
+                         &s->models[q].score_loc) != 0) {
+                rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+                goto cleanup;
+            }
+        for (size_t i = 0; i < w.n; i++)
+            req[i] = (mg_column_request){w.items[i].name, w.items[i].type};
+        rc = mg_table_load_csv(&d->tables[d->ntables], path, &opts, req, w.n, err);
+        if (rc != 0) {
+            rc = blame_column(s, &w, path, err);
+            goto cleanup;
+        }
+        d->score_table[m] = d->tables[d->ntables++];
+        {
+            char role[300];
+            snprintf(role, sizeof role, "model %s", s->models[m].name);
+            if ((rc = add_input(d, role, d->score_table[m])) != 0)
+                goto cleanup;
+        }
+    }
+    rc = 0;
+cleanup:
+    free(w.items);
+    free(req);
+    return rc;
+}
+
+/* The label column must hold the positive value and exactly one other. */
+static int build_label(mg__data *d, const mg_suite *s, mg_error *err)
+{
+    const mg_table *t = d->holdout;
+    size_t col = (size_t)mg_table_find(t, s->data.label);
+    size_t nl = mg_table_levels(t, col);
+    long pos = mg_table_code_of(t, col, s->data.positive);
+    const uint32_t *codes = mg_table_codes(t, col);
+
+    if (pos < 0)
+        return mg_suite_error(
+            s, &s->data.positive_loc, err, MG_EDATA,
+            "the positive label '%s' never occurs in column '%s' of %s",
+            s->data.positive, s->data.label, s->data.holdout);
+    if (nl < 2)
+        return mg_suite_error(s, &s->data.label_loc, err, MG_EDATA,
+                              "column '%s' of %s holds one class only ('%s'); a binary "
+                              "holdout set needs positives and negatives",
+                              s->data.label, s->data.holdout, s->data.positive);
+    d->label = malloc(d->n);
+    if (d->label == NULL)
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    {
+        uint32_t neg = codes[0] == (uint32_t)pos ? UINT32_MAX : codes[0];
+        for (size_t i = 0; i < d->n; i++) {
+            if (codes[i] != (uint32_t)pos && neg == UINT32_MAX)
+                neg = codes[i];
+            if (codes[i] != (uint32_t)pos && codes[i] != neg)
+                return mg_error_set(
+                    err, MG_EDATA, s->data.holdout, mg_table_line(t, i), 0,
+                    "column '%s': label '%s' is neither the positive '%s' nor the "
+                    "negative '%s'; a binary label has two values",
+                    s->data.label, mg_table_level(t, col, codes[i]), s->data.positive,
+                    mg_table_level(t, col, neg));
+            d->label[i] = codes[i] == (uint32_t)pos;
+        }
+        d->negative = xstrdup(mg_table_level(t, col, neg));
+        if (d->negative == NULL)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return 0;
+}
+
+int mg__data_load(mg__data **out, const mg_suite *s, mg_error *err)
+{
+    mg__data *d = calloc(1, sizeof *d);
+    int rc = MG_ENOMEM;
+
+    *out = NULL;
+    if (d == NULL)
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    d->tables = calloc(s->nmodels, sizeof *d->tables);
+    d->score = calloc(s->nmodels, sizeof *d->score);
+    d->threshold = calloc(s->nmodels, sizeof *d->threshold);
+    d->not_probability = calloc(s->nmodels, sizeof *d->not_probability);
+    d->score_table = calloc(s->nmodels, sizeof *d->score_table);
+    d->slicings = calloc(s->nslicings ? s->nslicings : 1, sizeof *d->slicings);
+    d->inputs = calloc(s->nmodels + 1, sizeof *d->inputs);
+    if (!d->tables || !d->score || !d->threshold || !d->not_probability ||
+        !d->score_table || !d->slicings || !d->inputs) {
+        mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    if ((rc = load_tables(d, s, err)) != 0 || (rc = build_label(d, s, err)) != 0)
+        goto cleanup;
+    for (size_t m = 0; m < s->nmodels; m++) {
+        const mg_table *t = d->score_table[m];
+        const double *x =
+            mg_table_numbers(t, (size_t)mg_table_find(t, s->models[m].score));
+        d->score[m] = x;
+        d->threshold[m] =
+            s->models[m].has_threshold ? s->models[m].threshold : s->threshold;
+        d->not_probability[m] = -1;
+        for (size_t i = 0; i < d->n; i++)
+            if (x[i] < 0 || x[i] > 1) {
+                d->not_probability[m] = (long)i;
+                break;
+            }
+    }
+    for (size_t k = 0; k < s->nslicings; k++) {
+        const mg_slicing_spec *spec = &s->slicings[k];
+        rc = spec->bins ? build_bins(spec, d->holdout, &d->slicings[k], err)
+                        : build_categorical(s, spec, d->holdout, &d->slicings[k], err);
+        if (rc != 0)
+            goto cleanup;
+    }
+    if (s->bootstrap.cluster) {
+        long col = mg_table_find(d->holdout, s->bootstrap.cluster);
+        d->nclusters = mg_table_levels(d->holdout, (size_t)col);
+        d->cluster = malloc(d->n * sizeof *d->cluster);
+        if (d->cluster == NULL) {
+            rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+            goto cleanup;
+        }
+        memcpy(d->cluster, mg_table_codes(d->holdout, (size_t)col),
+               d->n * sizeof *d->cluster);
+    }
+    *out = d;
+    return 0;
+cleanup:
+    for (size_t k = 0; d->slicings && k < s->nslicings; k++)
+        slicing_free(&d->slicings[k]);
+    free(d->slicings);
+    d->slicings = NULL;
+    mg__data_free(d);
+    return rc;
+}
