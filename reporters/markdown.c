@@ -1,0 +1,190 @@
+/*
+ * Markdown reporter: a summary for a CI step summary or a merge-request comment.
+ *
+ *   ## ❌ churn-model: failed
+ *
+ *   12 tests: 10 passed, 1 failed, 1 skipped, 0 errors (2.31 s)
+ *   · seed 1, 2000 replicates, 95% bca intervals
+ *
+ *   | | Test | Model | Slice | Estimate [CI] | Verdict |
+ *   |---|---|---|---|---|---|
+ *   | ✅ | auc floor | candidate | overall | 0.7810 [0.7520, 0.8090] | … |
+ *
+ * The target is GitHub-flavoured Markdown, which GitLab and Azure DevOps render the
+ * same way for tables. A cell is one line of inline text, so strings are cleaned to
+ * one line (xmlclean.c) and characters that Markdown would read as structure are
+ * escaped with a backslash: '|' would end the cell, and '\' must be escaped too or a
+ * name ending in a backslash would escape our own cell separator. '`', '*', '_' and
+ * '<' are escaped so that names cannot turn into code spans, emphasis, HTML tags or
+ * autolinks ('>' needs no escape inside a line, so "auc >= 0.80" stays readable).
+ * Brackets need no escape: with no reference definitions in the document, "[a, b]"
+ * cannot become a link. Numbers use "%.4f" in a C-locale scope, and the symbols are ✅
+ * pass,
+ * ❌ fail, ⏭️ skipped, ⚠️ error. The verdict is "passed" when no test failed
+ * or errored, as for the exit status.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modelgate/report.h"
+#include "reporters/report_internal.h"
+#include "reporters/xmlclean.h"
+
+/* Write s as one escaped line of inline Markdown. */
+static int put_escaped(FILE *f, const char *s)
+{
+    char *clean = NULL, *p;
+    int error;
+
+    if ((error = mg__text_clean(s, MG__CLEAN_XML | MG__CLEAN_C1 | MG__CLEAN_ONE_LINE,
+                                &clean)) < 0)
+        return error;
+    for (p = clean; *p; p++) {
+        if (strchr("\\|`*_<", *p) != NULL)
+            fputc('\\', f);
+        fputc(*p, f);
+    }
+    free(clean);
+    return 0;
+}
+
+static void fmt4(char *buf, size_t size, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, size, "%.4f", v);
+    else
+        snprintf(buf, size, "n/a");
+}
+
+static const char *symbol(mg_outcome o)
+{
+    switch (o) {
+    case MG_OUTCOME_PASS:
+        return "\xe2\x9c\x85"; /* ✅ */
+    case MG_OUTCOME_FAIL:
+        return "\xe2\x9d\x8c"; /* ❌ */
+    case MG_OUTCOME_SKIP:
+        return "\xe2\x8f\xad\xef\xb8\x8f"; /* ⏭️ */
+    default:
+        return "\xe2\x9a\xa0\xef\xb8\x8f"; /* ⚠️ */
+    }
+}
+
+static int put_case(FILE *f, const mg_case *c)
+{
+    char a[32], b[32], d[32];
+    int error;
+
+    fprintf(f, "| %s | ", symbol(c->outcome));
+    if ((error = put_escaped(f, c->test)) < 0)
+        return error;
+    fputs(" | ", f);
+    if ((error = put_escaped(f, c->model)) < 0)
+        return error;
+    if (c->baseline != NULL) {
+        fputs(" vs ", f);
+        if ((error = put_escaped(f, c->baseline)) < 0)
+            return error;
+    }
+    fputs(" | ", f);
+    if ((error = put_escaped(f, mg__case_slice(c))) < 0)
+        return error;
+    fputs(" | ", f);
+    if (c->has_delta) {
+        if (isfinite(c->delta))
+            snprintf(d, sizeof d, "%+.4f", c->delta);
+        else
+            snprintf(d, sizeof d, "n/a");
+        fmt4(a, sizeof a, c->delta_ci_low);
+        fmt4(b, sizeof b, c->delta_ci_high);
+        fprintf(f, "\xce\x94 %s [%s, %s]", d, a, b);
+    } else {
+        if (c->has_estimate) {
+            fmt4(a, sizeof a, c->estimate);
+            fputs(a, f);
+        }
+        if (c->has_ci) {
+            fmt4(a, sizeof a, c->ci_low);
+            fmt4(b, sizeof b, c->ci_high);
+            fprintf(f, "%s[%s, %s]", c->has_estimate ? " " : "", a, b);
+        }
+    }
+    fputs(" | ", f);
+    if ((error = put_escaped(f, c->message)) < 0)
+        return error;
+    fputs(" |\n", f);
+    return 0;
+}
+
+static int render(const mg_report *r, FILE *f)
+{
+    char conf[32];
+    mg__tally t;
+    size_t i;
+    int ok, error;
+
+    mg__report_tally(r, &t);
+    ok = mg__tally_ok(&t);
+    fprintf(f, "## %s ", ok ? symbol(MG_OUTCOME_PASS) : symbol(MG_OUTCOME_FAIL));
+    if ((error = put_escaped(f, r->suite)) < 0)
+        return error;
+    fprintf(f, ": %s\n\n", ok ? "passed" : "failed");
+    fprintf(f,
+            "%zu test%s: %zu passed, %zu failed, %zu skipped, %zu error%s (%.2f s)\n",
+            t.tests, t.tests == 1 ? "" : "s", t.passed, t.failed, t.skipped, t.errors,
+            t.errors == 1 ? "" : "s",
+            isfinite(r->seconds) && r->seconds > 0 ? r->seconds : 0.0);
+    mg__fmt_real(conf, sizeof conf, r->confidence * 100);
+    fprintf(f, "\xc2\xb7 seed %llu, %zu replicates, %s%% ", (unsigned long long)r->seed,
+            r->replicates, conf);
+    if ((error = put_escaped(f, r->interval ? r->interval : "")) < 0)
+        return error;
+    fputs(" intervals\n", f);
+    if (t.tests == 0)
+        return 0;
+    fputs("\n| | Test | Model | Slice | Estimate [CI] | Verdict |\n"
+          "|---|---|---|---|---|---|\n",
+          f);
+    for (i = 0; r->cases != NULL && i < r->ncases; i++)
+        if ((error = put_case(f, &r->cases[i])) < 0)
+            return error;
+    return 0;
+}
+
+int mg_report_write_markdown(const mg_report *r, const char *path, mg_error *err)
+{
+    mg__c_numeric scope = {0};
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = NULL;
+    int error;
+
+    if (r == NULL || path == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no report or output path");
+    if ((error = mg__c_numeric_begin(&scope)) < 0)
+        goto nomem;
+    if ((f = open_memstream(&buf, &size)) == NULL)
+        goto nomem;
+    error = render(r, f);
+    if (ferror(f))
+        error = MG_ENOMEM;
+    if (fclose(f) != 0)
+        error = MG_ENOMEM;
+    f = NULL;
+    if (error < 0)
+        goto nomem;
+    mg__c_numeric_end(&scope);
+    error = mg_write_file_atomic(path, buf, size, err);
+    goto cleanup;
+
+nomem:
+    error = mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory writing Markdown");
+cleanup:
+    mg__c_numeric_end(&scope);
+    if (f != NULL)
+        fclose(f);
+    free(buf);
+    return error;
+}
