@@ -301,7 +301,7 @@ static int analytic_ci(ctx *c, size_t model, long base, long slicing, size_t ind
     int rc = 0;
 
     if (base < 0 && mg_metric_analytic(metric) == MG_ANALYTIC_WILSON) {
-        double x, n;
+        double x = 0, n = 0;
         wilson_counts(metric, mg__engine_estimate(c->e, model, slice), &x, &n);
         snprintf(ci->method, sizeof ci->method, "%g%% Wilson",
                  confidence_pct(c->confidence));
@@ -582,8 +582,8 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index)
         out->outcome = v.outcome;
         out->message = xstrdup(v.message);
         fmt_ci_detail(line, sizeof line, &ci, c->replicates, "confidence");
-        out->detail = xprintf("%s\nestimate: %.17g\n%s\nrule: %s", v.message, est, line,
-                              rule_names[t->rule]);
+        out->detail =
+            xprintf("estimate: %.17g\n%s\nrule: %s", est, line, rule_names[t->rule]);
     }
 done:
     if (out->message == NULL)

@@ -59,6 +59,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -68,8 +69,10 @@
 #define LANES      8     /* replicates per row pass */
 #define BLOCK      4096  /* units per block of the blocked multinomial */
 #define MAX_SLICES 65535 /* slice ids are stored as uint16_t */
+#define MAX_CELLS  16384 /* beyond this, sums go straight to the slices */
 
 enum { F_CP, F_CN, F_U, F_AP, F_LL, F_BR, F_TP, F_FP, F_TN, F_FN, NFIELDS };
+enum { C_LL, C_BR, C_TP, C_FP, C_TN, C_FN, NCELLFIELDS };
 
 enum { FLAG_LABEL = 1, FLAG_TIED = 2, FLAG_PRED = 4 };
 
@@ -81,6 +84,7 @@ typedef struct sorted_model {
                         FLAG_PRED (score >= threshold) */
     uint16_t *sid;   /* nsid slice ids per row, the first always 0 (overall) */
     double *ll, *br; /* per-row log loss and squared error */
+    uint32_t *cell;  /* the row's cell (see plan.row_cell) */
 } sorted_model;
 
 /* A range of units drawn together: `draws` picks over units [lo, hi). */
@@ -98,6 +102,7 @@ struct mg__engine {
     mg_binary_stats *est; /* nmodels × stride */
     mg_binary_stats *rep; /* replicates × nmodels × stride */
     mg__jack *jack;       /* (nmodels + npairs) × stride × MG_METRIC_COUNT */
+    mg__engine_timing timing;
 };
 
 /* Everything the workers read: built once, then shared read-only. */
@@ -107,6 +112,14 @@ typedef struct plan {
     mg__engine *e;
     size_t n, M, S, nsid;
     uint16_t *row_sid; /* n × nsid global slice ids in row order */
+    /* Cells: rows with the same slice ids in every slicing. Sums that add up over
+     * rows (losses, confusion counts) are gathered per cell during a pass and
+     * spread to the slices afterwards: one update per row instead of one per
+     * slicing. Used when there are at most MAX_CELLS cells. */
+    size_t ncells;
+    uint16_t *cell_sid; /* ncells × nsid */
+    uint32_t *row_cell; /* n */
+    int use_cells;
     /* confusion atoms */
     size_t natoms, natoms_pos; /* positive atoms first when stratified */
     uint32_t *atom_count;
@@ -171,6 +184,18 @@ const mg__jack *mg__engine_jack(const mg__engine *e, long pair, size_t model,
 {
     size_t who = pair < 0 ? model : e->nmodels + (size_t)pair;
     return &e->jack[jack_index(e, who, slice, metric)];
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void mg__engine_get_timing(const mg__engine *e, mg__engine_timing *out)
+{
+    *out = e->timing;
 }
 
 void mg__engine_free(mg__engine *e)
@@ -327,6 +352,55 @@ static void add_atom(const plan *p, size_t a, double w, mg_binary_stats *st)
     }
 }
 
+/* ---- Cells ------------------------------------------------------------------------
+ */
+
+static uint64_t sid_hash(const uint16_t *sid, size_t nsid)
+{
+    uint64_t h = 0x243f6a8885a308d3ULL;
+    for (size_t k = 0; k < nsid; k++)
+        h = mg__mix64(h ^ sid[k]);
+    return h;
+}
+
+/* Number the distinct slice-id tuples; give up (use_cells = 0) past MAX_CELLS. */
+static int build_cells(plan *p, mg_error *err)
+{
+    size_t cap = 2 * MAX_CELLS * 2, nsid = p->nsid;
+    uint32_t *table = malloc(cap * sizeof *table);
+    int rc = MG_ENOMEM;
+
+    p->row_cell = malloc(p->n * sizeof *p->row_cell);
+    p->cell_sid = malloc(MAX_CELLS * nsid * sizeof *p->cell_sid);
+    if (table == NULL || p->row_cell == NULL || p->cell_sid == NULL)
+        goto cleanup;
+    memset(table, 0xff, cap * sizeof *table);
+    p->ncells = 0;
+    p->use_cells = 1;
+    for (size_t i = 0; i < p->n; i++) {
+        const uint16_t *sid = &p->row_sid[i * nsid];
+        size_t h = sid_hash(sid, nsid) & (cap - 1);
+        while (table[h] != UINT32_MAX &&
+               memcmp(&p->cell_sid[(size_t)table[h] * nsid], sid, nsid * sizeof *sid))
+            h = (h + 1) & (cap - 1);
+        if (table[h] == UINT32_MAX) {
+            if (p->ncells == MAX_CELLS) {
+                p->use_cells = 0;
+                break;
+            }
+            memcpy(&p->cell_sid[p->ncells * nsid], sid, nsid * sizeof *sid);
+            table[h] = (uint32_t)p->ncells++;
+        }
+        p->row_cell[i] = table[h];
+    }
+    rc = 0;
+cleanup:
+    free(table);
+    if (rc)
+        nomem(err);
+    return rc;
+}
+
 /* ---- Row pass ------------------------------------------------------------------ */
 
 typedef struct sort_item {
@@ -356,6 +430,7 @@ static void free_sorted(plan *p)
         free(s->sid);
         free(s->ll);
         free(s->br);
+        free(s->cell);
     }
     free(p->sorted);
     p->sorted = NULL;
@@ -386,7 +461,8 @@ static int build_sorted(plan *p, mg_error *err)
         s->sid = malloc(n * p->nsid * sizeof *s->sid);
         s->ll = malloc(n * sizeof *s->ll);
         s->br = malloc(n * sizeof *s->br);
-        if (!s->slot || !s->row || !s->flags || !s->sid || !s->ll || !s->br)
+        s->cell = malloc(n * sizeof *s->cell);
+        if (!s->slot || !s->row || !s->flags || !s->sid || !s->ll || !s->br || !s->cell)
             goto cleanup;
         for (size_t i = 0; i < n; i++) {
             items[i].score = d->score[m][i];
@@ -439,6 +515,7 @@ static int build_sorted(plan *p, mg_error *err)
                           (sc >= d->threshold[m] ? FLAG_PRED : 0));
             memcpy(&s->sid[i * p->nsid], &p->row_sid[(size_t)r * p->nsid],
                    p->nsid * sizeof(uint16_t));
+            s->cell[i] = p->use_cells ? p->row_cell[r] : 0;
             s->ll[i] = mg_metric_row_log_loss(sc, y);
             s->br[i] = mg_metric_row_brier(sc, y);
         }
@@ -455,6 +532,7 @@ cleanup:
 /* Accumulators of one pass: NFIELDS × S × LANES doubles, plus group scratch. */
 typedef struct pass_acc {
     double *acc;
+    double *cells;     /* NCELLFIELDS × ncells × LANES, when cells are used */
     double *gp, *gn;   /* S × LANES group sums */
     uint32_t *touched; /* slices touched by the current group */
     uint8_t *mark;
@@ -462,9 +540,13 @@ typedef struct pass_acc {
 
 #define ACC(a, f, s) ((a)->acc + (((size_t)(f)*S + (s)) * LANES))
 
-static int pass_acc_init(pass_acc *a, size_t S)
+static int pass_acc_init(pass_acc *a, const plan *p)
 {
+    size_t S = p->S;
     a->acc = xcalloc(NFIELDS * S * LANES, sizeof(double));
+    a->cells = xcalloc(NCELLFIELDS * p->ncells * LANES, sizeof(double));
+    if (a->cells == NULL)
+        return MG_ENOMEM;
     a->gp = xcalloc(S * LANES, sizeof(double));
     a->gn = xcalloc(S * LANES, sizeof(double));
     a->touched = xcalloc(S, sizeof(uint32_t));
@@ -475,74 +557,178 @@ static int pass_acc_init(pass_acc *a, size_t S)
 static void pass_acc_free(pass_acc *a)
 {
     free(a->acc);
+    free(a->cells);
     free(a->gp);
     free(a->gn);
     free(a->touched);
     free(a->mark);
 }
 
-static inline void load_weights(const uint8_t *c, double *w)
+/*
+ * Lane kernels: eight replicates at once, written with the compiler's vector
+ * extension so that they become a few vector instructions (two with AVX2) rather
+ * than relying on the auto-vectoriser, which gives up on these short loops.
+ */
+typedef double vlane __attribute__((vector_size(LANES * sizeof(double))));
+typedef unsigned char vbytes __attribute__((vector_size(LANES)));
+typedef int vints __attribute__((vector_size(LANES * sizeof(int))));
+typedef long long vmask __attribute__((vector_size(LANES * sizeof(double))));
+
+static inline vlane vload(const double *p)
 {
-    for (int r = 0; r < LANES; r++)
-        w[r] = c[r];
+    vlane v;
+    memcpy(&v, p, sizeof v);
+    return v;
 }
 
-/* Add a row's confusion cell, log loss and squared error for the eight lanes. */
-static inline void add_row_sums(pass_acc *a, size_t S, uint32_t s, uint8_t f,
-                                const double *w, double ll, double br, int confusion)
+static inline void vstore(double *p, vlane v)
 {
-    double *L = ACC(a, F_LL, s), *B = ACC(a, F_BR, s);
-    for (int r = 0; r < LANES; r++) {
-        L[r] += w[r] * ll;
-        B[r] += w[r] * br;
-    }
-    if (confusion) {
-        int field = (f & FLAG_LABEL) ? ((f & FLAG_PRED) ? F_TP : F_FN)
-                                     : ((f & FLAG_PRED) ? F_FP : F_TN);
-        double *C = ACC(a, field, s);
-        for (int r = 0; r < LANES; r++)
-            C[r] += w[r];
-    }
+    memcpy(p, &v, sizeof v);
 }
+
+static inline vlane load_weights(const uint8_t *c)
+{
+    vbytes b;
+    memcpy(&b, c, sizeof b);
+    /* Through 32-bit integers: widen, then convert (vpmovzxbd, vcvtdq2pd). */
+    return __builtin_convertvector(__builtin_convertvector(b, vints), vlane);
+}
+
+/* Precision's denominator: a zero sum (possible only where the weight is 0 too)
+ * becomes 1, so the term is 0 rather than 0/0. */
+static inline vlane nonzero(vlane x)
+{
+    const vlane one = (vlane){0} + 1;
+    /* Bitwise: the all-ones mask of x == 0 selects the bits of 1.0. */
+    return x + (vlane)((x == 0) & (vmask)one);
+}
+
+static inline void lane_add(double *dst, vlane w, double x)
+{
+    vstore(dst, vload(dst) + w * x);
+}
+
+static inline void lane_count(double *dst, vlane w)
+{
+    vstore(dst, vload(dst) + w);
+}
+
+/* A positive row: its weight joins the positives above, and precision at its own
+ * score (with everything above) weighs average precision. */
+static inline void lane_positive(double *CP, double *AP, const double *CN, vlane w)
+{
+    vlane cp = vload(CP) + w;
+    vstore(CP, cp);
+    vstore(AP, vload(AP) + w * cp / nonzero(cp + vload(CN)));
+}
+
+/* A negative row: it forms a pair with every positive above it. */
+static inline void lane_negative(double *U, double *CN, const double *CP, vlane w)
+{
+    vstore(U, vload(U) + w * vload(CP));
+    vstore(CN, vload(CN) + w);
+}
+
+/* A group of tied scores: tied pairs count ½. */
+static inline void lane_settle(double *U, double *CP, double *CN, double *AP,
+                               double *gp, double *gn)
+{
+    vlane p = vload(gp), q = vload(gn), cp = vload(CP), zero = {0};
+    vstore(U, vload(U) + q * (cp + 0.5 * p));
+    cp += p;
+    vstore(CP, cp);
+    vstore(CN, vload(CN) + q);
+    vstore(AP, vload(AP) + p * cp / nonzero(cp + vload(CN)));
+    vstore(gp, zero);
+    vstore(gn, zero);
+}
+
+static inline int confusion_field(uint8_t f)
+{
+    return (f & FLAG_LABEL) ? ((f & FLAG_PRED) ? 0 : 3) : ((f & FLAG_PRED) ? 1 : 2);
+}
+
+/* Add a row's log loss, squared error and confusion cell into a slice. */
+static inline void add_row_sums(pass_acc *a, size_t S, uint32_t s, uint8_t f, vlane w,
+                                double ll, double br, int confusion)
+{
+    lane_add(ACC(a, F_LL, s), w, ll);
+    lane_add(ACC(a, F_BR, s), w, br);
+    if (confusion)
+        lane_count(ACC(a, F_TP + confusion_field(f), s), w);
+}
+
+/* The same sums into the row's cell. */
+static inline void add_cell_sums(pass_acc *a, size_t nc, uint32_t c, uint8_t f, vlane w,
+                                 double ll, double br, int confusion)
+{
+    lane_add(a->cells + ((size_t)C_LL * nc + c) * LANES, w, ll);
+    lane_add(a->cells + ((size_t)C_BR * nc + c) * LANES, w, br);
+    if (confusion)
+        lane_count(a->cells + ((size_t)(C_TP + confusion_field(f)) * nc + c) * LANES,
+                   w);
+}
+
+/* Spread the cell sums over the slices each cell belongs to. */
+static void cells_to_slices(const plan *p, pass_acc *a)
+{
+    const size_t S = p->S, nc = p->ncells;
+    static const int to_field[NCELLFIELDS] = {F_LL, F_BR, F_TP, F_FP, F_TN, F_FN};
+    int nfields = p->row_confusion ? NCELLFIELDS : 2;
+    for (size_t c = 0; c < nc; c++)
+        for (size_t k = 0; k < p->nsid; k++) {
+            uint32_t s = p->cell_sid[c * p->nsid + k];
+            for (int f = 0; f < nfields; f++) {
+                const double *src = a->cells + ((size_t)f * nc + c) * LANES;
+                double *dst = ACC(a, to_field[f], s);
+                vstore(dst, vload(dst) + vload(src));
+            }
+        }
+}
+
+#define PREFETCH_AHEAD 16
 
 /*
  * One weighted pass of a model's sorted rows for LANES replicates whose unit counts
- * are interleaved in `counts` (LANES bytes per unit).
+ * are interleaved in `counts` (LANES bytes per unit). Counts are read through the
+ * row's slot, sequentially for the first model and scattered for the others, so
+ * they are prefetched a few rows ahead.
  */
-static void row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts,
-                     pass_acc *a)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void
+row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc *a)
 {
-    const size_t S = p->S, nsid = p->nsid, n = p->n;
-    const int confusion = p->row_confusion;
-    double w[LANES];
+    const size_t S = p->S, nsid = p->nsid, n = p->n, nc = p->ncells;
+    const int confusion = p->row_confusion, cells = p->use_cells;
+    vlane w;
 
     memset(a->acc, 0, NFIELDS * S * LANES * sizeof(double));
+    if (cells)
+        memset(a->cells, 0, NCELLFIELDS * nc * LANES * sizeof(double));
     for (size_t i = 0; i < n;) {
         int group = i + 1 < n && (sm->flags[i + 1] & FLAG_TIED);
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(counts + (size_t)sm->slot[i + PREFETCH_AHEAD] * LANES);
         if (!group) {
-            uint64_t any;
             uint8_t f = sm->flags[i];
             const uint16_t *sid = &sm->sid[i * nsid];
-            memcpy(&any, counts + (size_t)sm->slot[i] * LANES, sizeof any);
-            if (any != 0) {
-                load_weights(counts + (size_t)sm->slot[i] * LANES, w);
+            {
+                w = load_weights(counts + (size_t)sm->slot[i] * LANES);
+                if (cells)
+                    add_cell_sums(a, nc, sm->cell[i], f, w, sm->ll[i], sm->br[i],
+                                  confusion);
                 for (size_t k = 0; k < nsid; k++) {
                     uint32_t s = sid[k];
-                    double *CP = ACC(a, F_CP, s), *CN = ACC(a, F_CN, s);
-                    if (f & FLAG_LABEL) {
-                        double *AP = ACC(a, F_AP, s);
-                        for (int r = 0; r < LANES; r++) {
-                            CP[r] += w[r];
-                            AP[r] += w[r] * CP[r] / fmax(CP[r] + CN[r], 1.0);
-                        }
-                    } else {
-                        double *U = ACC(a, F_U, s);
-                        for (int r = 0; r < LANES; r++) {
-                            U[r] += w[r] * CP[r];
-                            CN[r] += w[r];
-                        }
-                    }
-                    add_row_sums(a, S, s, f, w, sm->ll[i], sm->br[i], confusion);
+                    if (f & FLAG_LABEL)
+                        lane_positive(ACC(a, F_CP, s), ACC(a, F_AP, s), ACC(a, F_CN, s),
+                                      w);
+                    else
+                        lane_negative(ACC(a, F_U, s), ACC(a, F_CN, s), ACC(a, F_CP, s),
+                                      w);
+                    if (!cells)
+                        add_row_sums(a, S, s, f, w, sm->ll[i], sm->br[i], confusion);
                 }
             }
             i++;
@@ -555,35 +741,35 @@ static void row_pass(const plan *p, const sorted_model *sm, const uint8_t *count
         for (size_t t = i; t < j; t++) {
             uint8_t f = sm->flags[t];
             const uint16_t *sid = &sm->sid[t * nsid];
-            load_weights(counts + (size_t)sm->slot[t] * LANES, w);
+            if (t + PREFETCH_AHEAD < n)
+                __builtin_prefetch(counts +
+                                   (size_t)sm->slot[t + PREFETCH_AHEAD] * LANES);
+            w = load_weights(counts + (size_t)sm->slot[t] * LANES);
+            if (cells)
+                add_cell_sums(a, nc, sm->cell[t], f, w, sm->ll[t], sm->br[t],
+                              confusion);
             for (size_t k = 0; k < nsid; k++) {
                 uint32_t s = sid[k];
-                double *g = ((f & FLAG_LABEL) ? a->gp : a->gn) + (size_t)s * LANES;
                 if (!a->mark[s]) {
                     a->mark[s] = 1;
                     a->touched[ntouched++] = s;
                 }
-                for (int r = 0; r < LANES; r++)
-                    g[r] += w[r];
-                add_row_sums(a, S, s, f, w, sm->ll[t], sm->br[t], confusion);
+                lane_count(((f & FLAG_LABEL) ? a->gp : a->gn) + (size_t)s * LANES, w);
+                if (!cells)
+                    add_row_sums(a, S, s, f, w, sm->ll[t], sm->br[t], confusion);
             }
         }
         for (size_t q = 0; q < ntouched; q++) {
             uint32_t s = a->touched[q];
-            double *gp = a->gp + (size_t)s * LANES, *gn = a->gn + (size_t)s * LANES;
-            double *CP = ACC(a, F_CP, s), *CN = ACC(a, F_CN, s);
-            double *U = ACC(a, F_U, s), *AP = ACC(a, F_AP, s);
-            for (int r = 0; r < LANES; r++) {
-                U[r] += gn[r] * (CP[r] + 0.5 * gp[r]);
-                CP[r] += gp[r];
-                CN[r] += gn[r];
-                AP[r] += gp[r] * CP[r] / fmax(CP[r] + CN[r], 1.0);
-                gp[r] = gn[r] = 0;
-            }
+            lane_settle(ACC(a, F_U, s), ACC(a, F_CP, s), ACC(a, F_CN, s),
+                        ACC(a, F_AP, s), a->gp + (size_t)s * LANES,
+                        a->gn + (size_t)s * LANES);
             a->mark[s] = 0;
         }
         i = j;
     }
+    if (cells)
+        cells_to_slices(p, a);
 }
 
 /* Copy lane r of a pass into per-slice statistics (rank and mean fields). */
@@ -711,11 +897,12 @@ static void *worker(void *arg)
     unsigned *ccount = xcalloc(p->d->cluster ? p->d->nclusters : 1, sizeof *ccount);
     pass_acc acc = {0};
     int need_rows = p->sorted != NULL;
+    double t_atoms = 0, t_draws = 0, t_passes = 0, t0;
 
     if (need_rows)
         counts = malloc(p->units * LANES);
     if (rng == NULL || cnt == NULL || ccount == NULL || (need_rows && counts == NULL) ||
-        pass_acc_init(&acc, p->S) != 0) {
+        pass_acc_init(&acc, p) != 0) {
         fail(p, MG_ENOMEM, "out of memory in the bootstrap");
         goto cleanup;
     }
@@ -726,22 +913,28 @@ static void *worker(void *arg)
             (p->o->cancel != NULL && *p->o->cancel))
             break;
         lanes = B - b0 < LANES ? B - b0 : LANES;
+        t0 = seconds();
         if (!p->row_confusion)
             for (size_t r = 0; r < lanes; r++)
                 atom_replicate(p, rng, b0 + r, cnt, ccount,
                                &e->rep[(b0 + r) * p->M * p->S]);
+        t_atoms += seconds() - t0;
         if (need_rows) {
+            t0 = seconds();
             memset(counts, 0, p->units * LANES);
             for (size_t r = 0; r < lanes; r++)
                 if (draw_counts(p, rng, b0 + r, (int)r, counts) != 0) {
                     fail(p, MG_ENUMERIC, "a bootstrap unit was drawn over 255 times");
                     goto cleanup;
                 }
+            t_draws += seconds() - t0;
+            t0 = seconds();
             for (size_t m = 0; m < p->M; m++) {
                 row_pass(p, &p->sorted[m], counts, &acc);
                 for (size_t r = 0; r < lanes; r++)
                     store_lane(p, &acc, (int)r, &e->rep[((b0 + r) * p->M + m) * p->S]);
             }
+            t_passes += seconds() - t0;
         }
         pthread_mutex_lock(&p->lock);
         p->done += lanes;
@@ -750,6 +943,11 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
     }
 cleanup:
+    pthread_mutex_lock(&p->lock);
+    e->timing.atoms += t_atoms;
+    e->timing.draws += t_draws;
+    e->timing.passes += t_passes;
+    pthread_mutex_unlock(&p->lock);
     gsl_rng_free(rng);
     free(counts);
     free(cnt);
@@ -1044,7 +1242,7 @@ static int point_estimates(plan *p, mg_error *err)
     if (p->sorted != NULL) {
         pass_acc acc = {0};
         uint8_t *ones = calloc(p->units ? p->units : 1, LANES);
-        if (ones == NULL || pass_acc_init(&acc, p->S) != 0) {
+        if (ones == NULL || pass_acc_init(&acc, p) != 0) {
             free(ones);
             pass_acc_free(&acc);
             return nomem(err);
@@ -1072,6 +1270,7 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
     mg__engine *e = NULL;
     pthread_t *threads = NULL;
     size_t nthreads = 0;
+    double t_start = seconds();
     int rc = MG_ENOMEM;
 
     *out = NULL;
@@ -1131,15 +1330,17 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
         e->jack[s].n = (double)(d->cluster ? d->nclusters : d->n);
     init_poisson(&p);
 
-    if ((rc = build_atoms(&p, err)) != 0)
+    if ((rc = build_atoms(&p, err)) != 0 || (rc = build_cells(&p, err)) != 0)
         goto cleanup;
-    p.row_confusion = o->resampler == MG_RESAMPLER_POISSON;
+    p.row_confusion = o->resampler == MG_RESAMPLER_POISSON || o->row_confusion;
     if (o->need_rank || p.row_confusion) {
         if ((rc = build_sorted(&p, err)) != 0)
             goto cleanup;
     }
+    e->timing.setup = seconds() - t_start;
     if ((rc = point_estimates(&p, err)) != 0)
         goto cleanup;
+    e->timing.estimates = seconds() - t_start - e->timing.setup;
     if (d->cluster == NULL) {
         if ((rc = jack_confusion(&p, err)) != 0)
             goto cleanup;
@@ -1147,6 +1348,7 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
             goto cleanup;
     }
 
+    e->timing.jackknife = seconds() - t_start - e->timing.setup - e->timing.estimates;
     if (o->replicates > 0) {
         p.nbatches = (o->replicates + LANES - 1) / LANES;
         atomic_init(&p.next_batch, 0);
@@ -1180,11 +1382,14 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
         }
     }
     rc = 0;
+    e->timing.wall = seconds() - t_start;
     *out = e;
     e = NULL;
 cleanup:
     free(threads);
     free(p.row_sid);
+    free(p.row_cell);
+    free(p.cell_sid);
     free(p.atom_count);
     free(p.atom_rep);
     free(p.atom_unit);
@@ -1193,5 +1398,43 @@ cleanup:
     mg__engine_free(e);
     if (rc == MG_ENOMEM && err && err->code == 0)
         nomem(err);
+    return rc;
+}
+
+int mg__engine_row_weights(const mg__dataset *d, const mg__engine_options *o, size_t b,
+                           double *w, mg_error *err)
+{
+    plan p = {0};
+    gsl_rng *rng = NULL;
+    uint8_t *counts = NULL;
+    int rc = MG_ENOMEM;
+
+    p.d = d;
+    p.o = o;
+    p.n = d->n;
+    p.M = d->nmodels;
+    p.nsid = 1;
+    init_poisson(&p);
+    p.row_sid = calloc(d->n, sizeof *p.row_sid);
+    rng = gsl_rng_alloc(mg__rng_xoshiro);
+    if (p.row_sid == NULL || rng == NULL || build_sorted(&p, err) != 0)
+        goto cleanup;
+    counts = calloc(p.units ? p.units : 1, LANES);
+    if (counts == NULL)
+        goto cleanup;
+    if (draw_counts(&p, rng, b, 0, counts) != 0) {
+        rc = mg_error_set(err, MG_ENUMERIC, NULL, 0, 0, "count overflow");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < p.n; i++)
+        w[p.sorted[0].row[i]] = counts[(size_t)p.sorted[0].slot[i] * LANES];
+    rc = 0;
+cleanup:
+    if (rc == MG_ENOMEM)
+        nomem(err);
+    free(counts);
+    gsl_rng_free(rng);
+    free(p.row_sid);
+    free_sorted(&p);
     return rc;
 }

@@ -48,6 +48,7 @@ typedef struct mg__engine_options {
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
     volatile const int *cancel; /* when non-zero, the run stops with MG_EINTERNAL */
+    int row_confusion;          /* tests: confusion counts from the row pass too */
 } mg__engine_options;
 
 /* Jackknife power sums of d_i = θ₍₋ᵢ₎ − θ̂ over the resampling units. */
@@ -78,5 +79,25 @@ size_t mg__engine_replicates(const mg__engine *e);
 /* Jackknife sums for a model (pair < 0) or for pair index `pair` (model − baseline). */
 const mg__jack *mg__engine_jack(const mg__engine *e, long pair, size_t model,
                                 size_t slice, mg_metric metric);
+
+/* Where the engine's time went, in seconds (replicate phases summed over threads). */
+typedef struct mg__engine_timing {
+    double setup;     /* slices, atoms, cells, sorting */
+    double estimates; /* point estimates */
+    double jackknife; /* closed-form jackknife */
+    double atoms;     /* confusion family: multinomial over atoms and its pass */
+    double draws;     /* unit counts for the score pass */
+    double passes;    /* rank and mean families: the weighted passes */
+    double wall;      /* the whole run */
+} mg__engine_timing;
+
+void mg__engine_get_timing(const mg__engine *e, mg__engine_timing *out);
+
+/*
+ * Tests: replicate b's weight of every row in the score pass, as the engine draws
+ * it (w has d->n entries).
+ */
+int mg__engine_row_weights(const mg__dataset *d, const mg__engine_options *opts,
+                           size_t b, double *w, mg_error *err);
 
 #endif
