@@ -18,9 +18,11 @@
 #include "harness/data.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stats/engine.h"
 
@@ -353,11 +355,107 @@ static int holdout_wants(const mg_suite *s, want_list *w)
     return rc;
 }
 
+/* One prediction file to read: its path, the score columns it serves. */
+typedef struct load_job {
+    const char *path;
+    size_t first_model; /* the first model that names the file */
+    want_list wants;
+    mg_column_request *req;
+    const mg_csv_options *opts;
+    mg_table *table;
+    mg_error err;
+    int rc;
+} load_job;
+
+static void free_jobs(load_job *jobs, size_t n)
+{
+    for (size_t j = 0; jobs && j < n; j++) {
+        free(jobs[j].wants.items);
+        free(jobs[j].req);
+        mg_table_free(jobs[j].table);
+    }
+    free(jobs);
+}
+
+static int plan_prediction_files(const mg__data *d, const mg_suite *s,
+                                 const mg_csv_options *opts, load_job **out,
+                                 size_t *count, mg_error *err)
+{
+    load_job *jobs = calloc(s->nmodels ? s->nmodels : 1, sizeof *jobs);
+    size_t n = 0;
+    (void)d;
+    *out = jobs;
+    *count = 0;
+    if (jobs == NULL)
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t m = 0; m < s->nmodels; m++) {
+        const char *path = s->models[m].file;
+        load_job *j = NULL;
+        if (path == NULL)
+            continue;
+        for (size_t q = 0; q < n && j == NULL; q++)
+            if (strcmp(jobs[q].path, path) == 0)
+                j = &jobs[q];
+        if (j == NULL) {
+            j = &jobs[n++];
+            *count = n;
+            j->path = path;
+            j->first_model = m;
+            j->opts = opts;
+        }
+        if (want_add(&j->wants, s->models[m].score, MG_COLUMN_NUMBER,
+                     &s->models[m].score_loc) != 0)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t q = 0; q < n; q++) {
+        jobs[q].req = calloc(jobs[q].wants.n, sizeof *jobs[q].req);
+        if (jobs[q].req == NULL)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < jobs[q].wants.n; i++)
+            jobs[q].req[i] = (mg_column_request){jobs[q].wants.items[i].name,
+                                                 jobs[q].wants.items[i].type};
+    }
+    return 0;
+}
+
+static void *load_job_run(void *arg)
+{
+    load_job *j = arg;
+    j->rc = mg_table_load_csv(&j->table, j->path, j->opts, j->req, j->wants.n, &j->err);
+    return NULL;
+}
+
+/* Read the files with up to one thread per core; errors stay in each job. */
+static void run_jobs(load_job *jobs, size_t n)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t width = cores > 1 ? (size_t)cores : 1;
+    if (width > 64)
+        width = 64;
+    for (size_t first = 0; first < n; first += width) {
+        size_t batch = n - first < width ? n - first : width;
+        pthread_t threads[64];
+        int started[64] = {0};
+        for (size_t t = 1; t < batch; t++)
+            started[t] =
+                pthread_create(&threads[t], NULL, load_job_run, &jobs[first + t]) == 0;
+        load_job_run(&jobs[first]);
+        for (size_t t = 1; t < batch; t++) {
+            if (started[t])
+                pthread_join(threads[t], NULL);
+            else
+                load_job_run(&jobs[first + t]);
+        }
+    }
+}
+
 static int load_tables(mg__data *d, const mg_suite *s, mg_error *err)
 {
     want_list w = {0};
     mg_column_request *req = NULL;
     mg_csv_options opts = MG_CSV_OPTIONS_INIT;
+    load_job *jobs = NULL;
+    size_t njobs = 0;
     int rc;
 
     opts.delimiter = s->data.delimiter ? s->data.delimiter : ',';
@@ -383,50 +481,44 @@ static int load_tables(mg__data *d, const mg_suite *s, mg_error *err)
         goto cleanup;
     d->n = mg_table_rows(d->holdout);
 
-    /* Each distinct prediction file once, with every score column it serves. */
+    /* Each distinct prediction file once, with every score column it serves; the
+     * files are independent, so they are read in parallel. */
     opts.join_to = d->holdout;
     opts.join_name = "holdout set";
+    if ((rc = plan_prediction_files(d, s, &opts, &jobs, &njobs, err)) != 0)
+        goto cleanup;
+    run_jobs(jobs, njobs);
+    for (size_t j = 0; j < njobs; j++) {
+        if (jobs[j].rc != 0) {
+            if (err)
+                *err = jobs[j].err;
+            rc = blame_column(s, &jobs[j].wants, jobs[j].path, err);
+            goto cleanup;
+        }
+        d->tables[d->ntables++] = jobs[j].table;
+        jobs[j].table = NULL;
+    }
     for (size_t m = 0; m < s->nmodels; m++) {
         const char *path = s->models[m].file;
-        int seen = 0;
         if (path == NULL) {
             d->score_table[m] = d->holdout;
             continue;
         }
-        for (size_t q = 0; q < m; q++)
-            if (s->models[q].file && strcmp(s->models[q].file, path) == 0) {
-                d->score_table[m] = d->score_table[q];
-                seen = 1;
-            }
-        if (seen)
-            continue;
-        w.n = 0;
-        for (size_t q = m; q < s->nmodels; q++)
-            if (s->models[q].file && strcmp(s->models[q].file, path) == 0 &&
-                want_add(&w, s->models[q].score, MG_COLUMN_NUMBER,
-                         &s->models[q].score_loc) != 0) {
-                rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
-                goto cleanup;
-            }
-        for (size_t i = 0; i < w.n; i++)
-            req[i] = (mg_column_request){w.items[i].name, w.items[i].type};
-        rc = mg_table_load_csv(&d->tables[d->ntables], path, &opts, req, w.n, err);
-        if (rc != 0) {
-            rc = blame_column(s, &w, path, err);
+        for (size_t j = 0; j < njobs; j++)
+            if (strcmp(jobs[j].path, path) == 0)
+                d->score_table[m] = d->tables[j];
+    }
+    for (size_t j = 0; j < njobs; j++) {
+        char role[300];
+        snprintf(role, sizeof role, "model %s", s->models[jobs[j].first_model].name);
+        if ((rc = add_input(d, role, d->tables[j])) != 0)
             goto cleanup;
-        }
-        d->score_table[m] = d->tables[d->ntables++];
-        {
-            char role[300];
-            snprintf(role, sizeof role, "model %s", s->models[m].name);
-            if ((rc = add_input(d, role, d->score_table[m])) != 0)
-                goto cleanup;
-        }
     }
     rc = 0;
 cleanup:
     free(w.items);
     free(req);
+    free_jobs(jobs, njobs);
     return rc;
 }
 

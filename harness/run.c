@@ -164,14 +164,22 @@ static int slice_members(ctx *c, long slicing, size_t index, const uint32_t **ro
     return 0;
 }
 
-/* Copy a slice's scores (one or two models) and labels into the scratch arrays. */
+/* Copy a slice's scores (one or two models) and labels into the scratch arrays,
+ * which are allocated the first time an analytic statistic needs them. */
 static int gather(ctx *c, long slicing, size_t index, size_t m1, long m2, size_t *count)
 {
     const uint32_t *rows;
-    size_t k;
+    size_t k, n = c->d->n;
     int rc = slice_members(c, slicing, index, &rows, &k);
     if (rc != 0)
         return rc;
+    if (c->sx == NULL) {
+        c->sx = malloc(n * sizeof *c->sx);
+        c->sy = malloc(n * sizeof *c->sy);
+        c->sl = malloc(n ? n : 1);
+        if (c->sx == NULL || c->sy == NULL || c->sl == NULL)
+            return MG_ENOMEM;
+    }
     for (size_t t = 0; t < k; t++) {
         size_t i = rows ? rows[t] : t;
         c->sx[t] = c->d->score[m1][i];
@@ -864,11 +872,7 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     c.buf = malloc((c.replicates ? c.replicates : 1) * sizeof *c.buf);
     c.slice_rows = calloc(s->nslicings ? s->nslicings : 1, sizeof *c.slice_rows);
     c.slice_start = calloc(s->nslicings ? s->nslicings : 1, sizeof *c.slice_start);
-    c.sx = malloc(c.d->n * sizeof *c.sx);
-    c.sy = malloc(c.d->n * sizeof *c.sy);
-    c.sl = malloc(c.d->n);
-    if (!codes || !nlevels || !c.buf || !c.slice_rows || !c.slice_start || !c.sx ||
-        !c.sy || !c.sl)
+    if (!codes || !nlevels || !c.buf || !c.slice_rows || !c.slice_start)
         goto nomem;
     for (size_t k = 0; k < s->nslicings; k++) {
         codes[k] = c.d->slicings[k].code;

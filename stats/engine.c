@@ -538,7 +538,7 @@ typedef struct pass_acc {
     uint8_t *mark;
 } pass_acc;
 
-#define ACC(a, f, s) ((a)->acc + (((size_t)(f)*S + (s)) * LANES))
+#define ACC(a, f, s) ((a)->acc + (((size_t)(s)*NFIELDS + (f)) * LANES))
 
 static int pass_acc_init(pass_acc *a, const plan *p)
 {
@@ -649,8 +649,8 @@ static inline int confusion_field(uint8_t f)
 }
 
 /* Add a row's log loss, squared error and confusion cell into a slice. */
-static inline void add_row_sums(pass_acc *a, size_t S, uint32_t s, uint8_t f, vlane w,
-                                double ll, double br, int confusion)
+static inline void add_row_sums(pass_acc *a, uint32_t s, uint8_t f, vlane w, double ll,
+                                double br, int confusion)
 {
     lane_add(ACC(a, F_LL, s), w, ll);
     lane_add(ACC(a, F_BR, s), w, br);
@@ -672,7 +672,7 @@ static inline void add_cell_sums(pass_acc *a, size_t nc, uint32_t c, uint8_t f, 
 /* Spread the cell sums over the slices each cell belongs to. */
 static void cells_to_slices(const plan *p, pass_acc *a)
 {
-    const size_t S = p->S, nc = p->ncells;
+    const size_t nc = p->ncells;
     static const int to_field[NCELLFIELDS] = {F_LL, F_BR, F_TP, F_FP, F_TN, F_FN};
     int nfields = p->row_confusion ? NCELLFIELDS : 2;
     for (size_t c = 0; c < nc; c++)
@@ -719,17 +719,17 @@ row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc 
                 if (cells)
                     add_cell_sums(a, nc, sm->cell[i], f, w, sm->ll[i], sm->br[i],
                                   confusion);
-                for (size_t k = 0; k < nsid; k++) {
-                    uint32_t s = sid[k];
-                    if (f & FLAG_LABEL)
-                        lane_positive(ACC(a, F_CP, s), ACC(a, F_AP, s), ACC(a, F_CN, s),
-                                      w);
-                    else
-                        lane_negative(ACC(a, F_U, s), ACC(a, F_CN, s), ACC(a, F_CP, s),
-                                      w);
-                    if (!cells)
-                        add_row_sums(a, S, s, f, w, sm->ll[i], sm->br[i], confusion);
-                }
+                if (f & FLAG_LABEL)
+                    for (size_t k = 0; k < nsid; k++)
+                        lane_positive(ACC(a, F_CP, sid[k]), ACC(a, F_AP, sid[k]),
+                                      ACC(a, F_CN, sid[k]), w);
+                else
+                    for (size_t k = 0; k < nsid; k++)
+                        lane_negative(ACC(a, F_U, sid[k]), ACC(a, F_CN, sid[k]),
+                                      ACC(a, F_CP, sid[k]), w);
+                if (!cells)
+                    for (size_t k = 0; k < nsid; k++)
+                        add_row_sums(a, sid[k], f, w, sm->ll[i], sm->br[i], confusion);
             }
             i++;
             continue;
@@ -756,7 +756,7 @@ row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc 
                 }
                 lane_count(((f & FLAG_LABEL) ? a->gp : a->gn) + (size_t)s * LANES, w);
                 if (!cells)
-                    add_row_sums(a, S, s, f, w, sm->ll[t], sm->br[t], confusion);
+                    add_row_sums(a, s, f, w, sm->ll[t], sm->br[t], confusion);
             }
         }
         for (size_t q = 0; q < ntouched; q++) {
@@ -812,6 +812,38 @@ static uint8_t poisson1(const plan *p, uint64_t bits)
     return 23;
 }
 
+/*
+ * k uniform picks over `size` (<= BLOCK) units of one lane (stride LANES). Each
+ * 64-bit output yields two 32-bit numbers, each mapped to [0, size) by Lemire's
+ * multiply-shift with rejection, which is exact: every unit is equally likely.
+ */
+static int draw_block(gsl_rng *rng, uint8_t *lane, size_t size, size_t k)
+{
+    const uint32_t range = (uint32_t)size, reject = (uint32_t)(-range % range);
+    uint64_t bits = 0;
+    int have = 0;
+    for (size_t t = 0; t < k;) {
+        uint32_t x;
+        uint64_t m;
+        if (!have) {
+            bits = mg__rng_next(rng);
+            have = 2;
+        }
+        x = (uint32_t)bits;
+        bits >>= 32;
+        have--;
+        m = (uint64_t)x * range;
+        if ((uint32_t)m < reject)
+            continue;
+        uint8_t *c = &lane[(m >> 32) * LANES];
+        if (*c == UINT8_MAX)
+            return MG_ENUMERIC;
+        (*c)++;
+        t++;
+    }
+    return 0;
+}
+
 /* Fill lane r of `counts` with replicate b's unit counts. Returns 0 or MG_ENUMERIC. */
 static int draw_counts(const plan *p, gsl_rng *rng, size_t b, int r, uint8_t *counts)
 {
@@ -833,12 +865,8 @@ static int draw_counts(const plan *p, gsl_rng *rng, size_t b, int r, uint8_t *co
                                      (unsigned)left_draws);
             left_units -= size;
             left_draws -= k;
-            for (size_t t = 0; t < k; t++) {
-                uint8_t *c = &counts[(lo + mg__rng_below(rng, size)) * LANES + r];
-                if (*c == UINT8_MAX)
-                    return MG_ENUMERIC;
-                (*c)++;
-            }
+            if (draw_block(rng, counts + lo * LANES + r, size, k) != 0)
+                return MG_ENUMERIC;
         }
     }
     return 0;
@@ -1030,7 +1058,9 @@ static int jack_confusion(plan *p, mg_error *err)
     return 0;
 }
 
-enum { JR_AUC, JR_AP, JR_LL, JR_BR, JR_COUNT };
+/* Rank metrics' deviations are stored per row; the means' are computed on the fly
+ * from the row's own loss, which needs no storage. */
+enum { JR_AUC, JR_AP, JR_STORED, JR_LL = JR_STORED, JR_BR, JR_COUNT };
 static const mg_metric jr_metric[JR_COUNT] = {
     MG_METRIC_AUC, MG_METRIC_AVERAGE_PRECISION, MG_METRIC_LOG_LOSS, MG_METRIC_BRIER};
 
@@ -1059,8 +1089,7 @@ static int jack_rows_slicing(plan *p, size_t k, double **dev, mg_error *err)
     for (size_t m = 0; m < p->M; m++) {
         const sorted_model *sm = &p->sorted[m];
         const mg_binary_stats *est = &e->est[m * S];
-        double *dauc = dev[m * JR_COUNT + JR_AUC], *dap = dev[m * JR_COUNT + JR_AP];
-        double *dll = dev[m * JR_COUNT + JR_LL], *dbr = dev[m * JR_COUNT + JR_BR];
+        double *dauc = dev[m * JR_STORED + JR_AUC], *dap = dev[m * JR_STORED + JR_AP];
         memset(cpb, 0, S * sizeof(double));
         memset(cnb, 0, S * sizeof(double));
         memset(apre, 0, S * sizeof(double));
@@ -1084,7 +1113,6 @@ static int jack_rows_slicing(plan *p, size_t k, double **dev, mg_error *err)
                 uint16_t s = sm->sid[t * nsid + k];
                 const mg_binary_stats *st = &est[s];
                 double P = st->pos, N = st->neg, U = st->auc_u;
-                double ns = P + N, x;
                 uint32_t r = sm->row[t];
                 if (!(P > 0) || !(N > 0))
                     dauc[r] = NAN;
@@ -1100,10 +1128,6 @@ static int jack_rows_slicing(plan *p, size_t k, double **dev, mg_error *err)
                 tph[t] = cpb[s] + gp[s];
                 fph[t] = cnb[s] + gn[s];
                 ph[t] = gp[s];
-                x = sm->ll[t];
-                dll[r] = ns > 1 ? (st->log_loss_sum - ns * x) / (ns * (ns - 1)) : NAN;
-                x = sm->br[t];
-                dbr[r] = ns > 1 ? (st->brier_sum - ns * x) / (ns * (ns - 1)) : NAN;
             }
             /* Settle the group once per slice it touches. */
             for (size_t t = i; t < j; t++) {
@@ -1181,14 +1205,28 @@ cleanup:
     return rc;
 }
 
+/* Leave-one-out deviation of a mean (log loss or Brier) for row i on slice s. */
+static double mean_deviation(const plan *p, size_t m, size_t s, size_t i, int q)
+{
+    const mg_binary_stats *st = &p->e->est[m * p->S + s];
+    double ns = st->pos + st->neg;
+    double score = p->d->score[m][i];
+    int y = p->d->label[i];
+    double x =
+        q == JR_LL ? mg_metric_row_log_loss(score, y) : mg_metric_row_brier(score, y);
+    double sum = q == JR_LL ? st->log_loss_sum : st->brier_sum;
+    return ns > 1 ? (sum - ns * x) / (ns * (ns - 1)) : NAN;
+}
+
 static int jack_rows(plan *p, mg_error *err)
 {
     mg__engine *e = p->e;
-    size_t count = p->M * JR_COUNT;
+    size_t count = p->M * JR_STORED;
     double **dev = xcalloc(count, sizeof *dev);
+    double *v = xcalloc(p->M, sizeof *v);
     int rc = MG_ENOMEM;
 
-    if (dev == NULL)
+    if (dev == NULL || v == NULL)
         goto cleanup;
     for (size_t q = 0; q < count; q++)
         if ((dev[q] = malloc(p->n * sizeof(double))) == NULL)
@@ -1202,16 +1240,16 @@ static int jack_rows(plan *p, mg_error *err)
                 continue; /* the sink */
             for (int q = 0; q < JR_COUNT; q++) {
                 for (size_t m = 0; m < p->M; m++) {
-                    double v = dev[m * JR_COUNT + q][i];
                     mg__jack *j = &e->jack[jack_index(e, m, s, jr_metric[q])];
-                    if (isnan(v))
+                    v[m] = q < JR_STORED ? dev[m * JR_STORED + q][i]
+                                         : mean_deviation(p, m, s, i, q);
+                    if (isnan(v[m]))
                         j->undefined += 1;
                     else
-                        jack_add(j, v, 1);
+                        jack_add(j, v[m], 1);
                 }
                 for (size_t pr = 0; pr < p->o->npairs; pr++) {
-                    double v1 = dev[p->o->pairs[pr][0] * JR_COUNT + q][i];
-                    double v2 = dev[p->o->pairs[pr][1] * JR_COUNT + q][i];
+                    double v1 = v[p->o->pairs[pr][0]], v2 = v[p->o->pairs[pr][1]];
                     mg__jack *j = &e->jack[jack_index(e, p->M + pr, s, jr_metric[q])];
                     if (isnan(v1) || isnan(v2))
                         j->undefined += 1;
@@ -1227,6 +1265,7 @@ cleanup:
         for (size_t q = 0; q < count; q++)
             free(dev[q]);
     free(dev);
+    free(v);
     if (rc == MG_ENOMEM)
         nomem(err);
     return rc;
