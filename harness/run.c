@@ -257,8 +257,13 @@ static int bootstrap_ci(ctx *c, size_t model, long base, long pair, size_t slice
         break;
     default: {
         const mg__jack *j = mg__engine_jack(c->e, pair, model, slice, metric);
-        double a = mg_jackknife_acceleration(j->n - j->undefined, sign * j->s1, j->s2,
-                                             sign * j->s3);
+        double a = 0;
+        if (j->unavailable) /* average precision over clusters: bias-corrected only */
+            snprintf(ci->method, sizeof ci->method, "%g%% BC (no acceleration)",
+                     confidence_pct(c->confidence));
+        else
+            a = mg_jackknife_acceleration(j->n - j->undefined, sign * j->s1, j->s2,
+                                          sign * j->s3);
         rc = mg_interval_bca(c->buf, k, estimate, a, c->confidence, &iv, &err);
         break;
     }

@@ -1068,7 +1068,8 @@ static const mg_metric jr_metric[JR_COUNT] = {
  * Rank and mean families for one slicing k: the leave-one-row-out deviation of every
  * row, for every model, into dev[m][metric][row] (NaN marks an undefined one).
  */
-static int jack_rows_slicing(plan *p, size_t k, double **dev, mg_error *err)
+static int jack_rows_slicing(plan *p, size_t k, double **dev, double **place,
+                             mg_error *err)
 {
     mg__engine *e = p->e;
     const size_t n = p->n, S = p->S, nsid = p->nsid;
@@ -1114,6 +1115,11 @@ static int jack_rows_slicing(plan *p, size_t k, double **dev, mg_error *err)
                 const mg_binary_stats *st = &est[s];
                 double P = st->pos, N = st->neg, U = st->auc_u;
                 uint32_t r = sm->row[t];
+                /* The row's pairs: negatives below a positive, positives above a
+                 * negative, ties ½ (its DeLong placement, unnormalised). */
+                if (place != NULL)
+                    place[m][r] = (sm->flags[t] & FLAG_LABEL) ? N - cnb[s] - 0.5 * gn[s]
+                                                              : cpb[s] + 0.5 * gp[s];
                 if (!(P > 0) || !(N > 0))
                     dauc[r] = NAN;
                 else if (sm->flags[t] & FLAG_LABEL)
@@ -1232,7 +1238,7 @@ static int jack_rows(plan *p, mg_error *err)
         if ((dev[q] = malloc(p->n * sizeof(double))) == NULL)
             goto cleanup;
     for (size_t k = 0; k < p->nsid; k++) {
-        if ((rc = jack_rows_slicing(p, k, dev, err)) != 0)
+        if ((rc = jack_rows_slicing(p, k, dev, NULL, err)) != 0)
             goto cleanup;
         for (size_t i = 0; i < p->n; i++) {
             size_t s = p->row_sid[i * p->nsid + k];
@@ -1266,6 +1272,198 @@ cleanup:
             free(dev[q]);
     free(dev);
     free(v);
+    if (rc == MG_ENOMEM)
+        nomem(err);
+    return rc;
+}
+
+/*
+ * The jackknife over clusters: leave out one whole cluster at a time. Sums that add
+ * over rows (confusion counts, losses, class counts) lose the cluster's share. The
+ * Mann–Whitney count loses every pair with a row of the cluster: the sum of those
+ * rows' placements, which counts the cluster's own pairs twice, so they are added
+ * back (counted within the cluster, sorted by score). Average precision has no such
+ * decomposition (removing rows at many depths changes every later precision), so
+ * its acceleration is marked unavailable and its interval is bias-corrected only.
+ */
+typedef struct cluster_row {
+    double score;
+    int label;
+} cluster_row;
+
+static int by_cluster_score(const void *a, const void *b)
+{
+    double x = ((const cluster_row *)a)->score, y = ((const cluster_row *)b)->score;
+    return (x > y) - (x < y);
+}
+
+/* Pairs (positive above negative, ties ½) among n rows sorted ascending by score. */
+static double pairs_within(const cluster_row *r, size_t n)
+{
+    double u = 0, neg_below = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        double gp = 0, gn = 0;
+        while (j < n && r[j].score == r[i].score) {
+            if (r[j].label)
+                gp++;
+            else
+                gn++;
+            j++;
+        }
+        u += gp * (neg_below + 0.5 * gn);
+        neg_below += gn;
+        i = j;
+    }
+    return u;
+}
+
+static int jack_clusters(plan *p, mg_error *err)
+{
+    mg__engine *e = p->e;
+    const mg__dataset *d = p->d;
+    const size_t n = p->n, M = p->M, nc = d->nclusters;
+    size_t *start = xcalloc(nc + 1, sizeof *start),
+           *fill = xcalloc(nc + 1, sizeof *fill);
+    uint32_t *order = xcalloc(n, sizeof *order);
+    double **dev = NULL, **place = NULL;
+    mg_binary_stats *agg = xcalloc(M * p->S, sizeof *agg);
+    double *dv = xcalloc(M * MG_METRIC_COUNT, sizeof *dv);
+    unsigned char *ok = xcalloc(M * MG_METRIC_COUNT, 1);
+    uint32_t *touched = xcalloc(p->S, sizeof *touched);
+    unsigned char *mark = xcalloc(p->S, 1);
+    cluster_row *rows = xcalloc(n, sizeof *rows);
+    int rc = MG_ENOMEM;
+
+    if (!start || !fill || !order || !agg || !dv || !ok || !touched || !mark || !rows)
+        goto cleanup;
+    if (p->sorted != NULL) {
+        dev = xcalloc(M * JR_STORED, sizeof *dev);
+        place = xcalloc(M, sizeof *place);
+        if (dev == NULL || place == NULL)
+            goto cleanup;
+        for (size_t q = 0; q < M * JR_STORED; q++)
+            if ((dev[q] = malloc(n * sizeof(double))) == NULL)
+                goto cleanup;
+        for (size_t m = 0; m < M; m++)
+            if ((place[m] = malloc(n * sizeof(double))) == NULL)
+                goto cleanup;
+    }
+    /* Rows grouped by cluster (counting sort). */
+    for (size_t i = 0; i < n; i++)
+        start[d->cluster[i] + 1]++;
+    for (size_t c = 0; c < nc; c++)
+        start[c + 1] += start[c];
+    memcpy(fill, start, (nc + 1) * sizeof *fill);
+    for (size_t i = 0; i < n; i++)
+        order[fill[d->cluster[i]]++] = (uint32_t)i;
+
+    for (size_t k = 0; k < p->nsid; k++) {
+        if (p->sorted != NULL && (rc = jack_rows_slicing(p, k, dev, place, err)) != 0)
+            goto cleanup;
+        rc = MG_ENOMEM;
+        for (size_t c = 0; c < nc; c++) {
+            size_t ntouched = 0;
+            /* The cluster's share of every slice of slicing k it touches. */
+            for (size_t q = start[c]; q < start[c + 1]; q++) {
+                size_t i = order[q], s = p->row_sid[i * p->nsid + k];
+                int y = d->label[i];
+                if (s == e->nslices)
+                    continue;
+                if (!mark[s]) {
+                    mark[s] = 1;
+                    touched[ntouched++] = (uint32_t)s;
+                }
+                for (size_t m = 0; m < M; m++) {
+                    mg_binary_stats *a = &agg[m * p->S + s];
+                    double sc = d->score[m][i];
+                    int pred = sc >= d->threshold[m];
+                    *(y ? (pred ? &a->tp : &a->fn) : (pred ? &a->fp : &a->tn)) += 1;
+                    *(y ? &a->pos : &a->neg) += 1;
+                    a->log_loss_sum += mg_metric_row_log_loss(sc, y);
+                    a->brier_sum += mg_metric_row_brier(sc, y);
+                    if (place != NULL)
+                        a->auc_u += place[m][i];
+                }
+            }
+            for (size_t t = 0; t < ntouched; t++) {
+                size_t s = touched[t];
+                for (size_t m = 0; m < M; m++) {
+                    const mg_binary_stats *st0 = &e->est[m * p->S + s];
+                    mg_binary_stats *a = &agg[m * p->S + s], st = *st0;
+                    double within = 0;
+                    if (place != NULL) {
+                        size_t k2 = 0;
+                        for (size_t q = start[c]; q < start[c + 1]; q++) {
+                            size_t i = order[q];
+                            if (p->row_sid[i * p->nsid + k] == s)
+                                rows[k2++] = (cluster_row){d->score[m][i], d->label[i]};
+                        }
+                        qsort(rows, k2, sizeof *rows, by_cluster_score);
+                        within = pairs_within(rows, k2);
+                    }
+                    st.tp -= a->tp, st.fp -= a->fp, st.tn -= a->tn, st.fn -= a->fn;
+                    st.pos -= a->pos, st.neg -= a->neg;
+                    st.log_loss_sum -= a->log_loss_sum;
+                    st.brier_sum -= a->brier_sum;
+                    st.auc_u = st0->auc_u - a->auc_u + within;
+                    for (int mt = 0; mt < MG_METRIC_COUNT; mt++) {
+                        size_t q = m * MG_METRIC_COUNT + mt;
+                        mg__jack *j = &e->jack[jack_index(e, m, s, mt)];
+                        double v0, v1;
+                        ok[q] = 0;
+                        if (mt == MG_METRIC_AVERAGE_PRECISION ||
+                            (mg_metric_family(mt) != MG_FAMILY_CONFUSION && !place) ||
+                            mg_metric_value(mt, st0, &v0, NULL) != 0)
+                            continue;
+                        if (mg_metric_value(mt, &st, &v1, NULL) != 0) {
+                            j->undefined += 1;
+                            continue;
+                        }
+                        dv[q] = v1 - v0;
+                        ok[q] = 1;
+                        jack_add(j, dv[q], 1);
+                    }
+                    memset(a, 0, sizeof *a);
+                }
+                for (size_t pr = 0; pr < p->o->npairs; pr++) {
+                    size_t m1 = p->o->pairs[pr][0] * MG_METRIC_COUNT;
+                    size_t m2 = p->o->pairs[pr][1] * MG_METRIC_COUNT;
+                    for (int mt = 0; mt < MG_METRIC_COUNT; mt++) {
+                        mg__jack *j = &e->jack[jack_index(e, M + pr, s, mt)];
+                        if (ok[m1 + mt] && ok[m2 + mt])
+                            jack_add(j, dv[m1 + mt] - dv[m2 + mt], 1);
+                        else if (mt != MG_METRIC_AVERAGE_PRECISION)
+                            j->undefined += 1;
+                    }
+                }
+                mark[s] = 0;
+            }
+        }
+    }
+    /* No closed form for average precision without whole clusters' positions. */
+    for (size_t who = 0; who < M + p->o->npairs; who++)
+        for (size_t s = 0; s < p->S; s++)
+            e->jack[jack_index(e, who, s, MG_METRIC_AVERAGE_PRECISION)].unavailable = 1;
+    rc = 0;
+cleanup:
+    if (dev != NULL)
+        for (size_t q = 0; q < M * JR_STORED; q++)
+            free(dev[q]);
+    if (place != NULL)
+        for (size_t m = 0; m < M; m++)
+            free(place[m]);
+    free(dev);
+    free(place);
+    free(start);
+    free(fill);
+    free(order);
+    free(agg);
+    free(dv);
+    free(ok);
+    free(touched);
+    free(mark);
+    free(rows);
     if (rc == MG_ENOMEM)
         nomem(err);
     return rc;
@@ -1385,6 +1583,8 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
             goto cleanup;
         if (p.sorted != NULL && (rc = jack_rows(&p, err)) != 0)
             goto cleanup;
+    } else if ((rc = jack_clusters(&p, err)) != 0) {
+        goto cleanup;
     }
 
     e->timing.jackknife = seconds() - t_start - e->timing.setup - e->timing.estimates;

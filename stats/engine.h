@@ -55,6 +55,7 @@ typedef struct mg__engine_options {
 typedef struct mg__jack {
     double n, s1, s2, s3;
     double undefined; /* units whose leave-one-out value is undefined */
+    int unavailable;  /* no closed form here (average precision over clusters) */
 } mg__jack;
 
 typedef struct mg__engine mg__engine;
