@@ -1,0 +1,32 @@
+#!/bin/sh
+# `make bench`: the million-row benchmark of issue 3. Generates the data once (into
+# bench/data/, not committed), then measures
+#   1. where the engine's time goes (bench_engine: load, setup, jackknife, and the
+#      time per replicate of each metric family);
+#   2. the whole CLI run, wall time and peak memory (GNU time), for
+#      `modelgate metrics` (all 14 metrics, every slice, intervals) and
+#      `modelgate run` (the suite's tests).
+# Usage: bench/run.sh BUILD_DIR [ROWS] [REPLICATES]
+set -eu
+build=${1:-build}
+rows=${2:-1000000}
+reps=${3:-2000}
+data=bench/data/$rows
+if [ ! -f "$data/suite.yaml" ]; then
+  mkdir -p "$data"
+  "$build/bench/gen_data" "$data" "$rows" 1
+fi
+# Wall time and peak resident memory, when GNU time is installed (Debian: time).
+measure() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%e s wall, %M KB peak" "$@"
+  else
+    "$@"
+  fi
+}
+echo "== engine phases ($rows rows, $reps replicates, $(nproc) threads)"
+"$build/bench/bench_engine" "$data/suite.yaml" "$reps" "$(nproc)"
+echo "== modelgate metrics (every metric, model and slice, with intervals)"
+measure "$build/modelgate" metrics "$data/suite.yaml" --replicates "$reps" >/dev/null
+echo "== modelgate run (the suite's tests)"
+measure "$build/modelgate" run "$data/suite.yaml" --replicates "$reps" --quiet || true
