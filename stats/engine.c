@@ -408,14 +408,46 @@ typedef struct sort_item {
     uint32_t row;
 } sort_item;
 
-static int by_score_desc(const void *a, const void *b)
+/* A key whose unsigned order is descending score order (for finite doubles). */
+static uint64_t descending_key(double x)
 {
-    const sort_item *x = a, *y = b;
-    if (x->score > y->score)
-        return -1;
-    if (x->score < y->score)
-        return 1;
-    return (x->row > y->row) - (x->row < y->row);
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    u = (u >> 63) ? ~u : u | (1ULL << 63);
+    return ~u;
+}
+
+/*
+ * Sort by descending score, ties in row order: an LSD radix sort on 16-bit digits,
+ * stable, so rows that tie keep their order. Four passes over the data instead of
+ * n log n comparisons; `tmp` has room for n items.
+ */
+static int radix_sort_desc(sort_item *items, size_t n)
+{
+    sort_item *tmp = malloc((n ? n : 1) * sizeof *tmp), *src = items, *dst = tmp;
+    size_t *count = malloc(65537 * sizeof *count);
+    if (tmp == NULL || count == NULL) {
+        free(tmp);
+        free(count);
+        return MG_ENOMEM;
+    }
+    for (int pass = 0; pass < 4; pass++) {
+        int shift = 16 * pass;
+        memset(count, 0, 65537 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[((descending_key(src[i].score) >> shift) & 0xffff) + 1]++;
+        for (size_t b = 0; b < 65536; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            dst[count[(descending_key(src[i].score) >> shift) & 0xffff]++] = src[i];
+        sort_item *t = src;
+        src = dst;
+        dst = t;
+    }
+    /* After an even number of passes the result is back in items. */
+    free(tmp);
+    free(count);
+    return 0;
 }
 
 static void free_sorted(plan *p)
@@ -468,7 +500,8 @@ static int build_sorted(plan *p, mg_error *err)
             items[i].score = d->score[m][i];
             items[i].row = (uint32_t)i;
         }
-        qsort(items, n, sizeof *items, by_score_desc);
+        if (radix_sort_desc(items, n) != 0)
+            goto cleanup;
         if (m == 0) {
             /* Unit slots. */
             if (d->cluster != NULL) {
