@@ -58,7 +58,10 @@ typedef struct ctx {
     mg__engine *e;
     mg_report *r;
     mg_interval_kind kind;
-    double confidence;
+    double confidence;   /* the suite's level */
+    double level;        /* the level of the interval being computed: the suite's,
+                            or a multiple-testing-adjusted one */
+    char level_note[64]; /* "Holm, 4 slices", or "" */
     size_t replicates;
     size_t (*pairs)[2];
     size_t npairs;
@@ -250,21 +253,21 @@ static int bootstrap_ci(ctx *c, size_t model, long base, long pair, size_t slice
     ci->degenerate = c->buf[0] == c->buf[k - 1];
     switch (c->kind) {
     case MG_INTERVAL_PERCENTILE:
-        rc = mg_interval_percentile(c->buf, k, c->confidence, &iv, &err);
+        rc = mg_interval_percentile(c->buf, k, c->level, &iv, &err);
         break;
     case MG_INTERVAL_BASIC:
-        rc = mg_interval_basic(c->buf, k, estimate, c->confidence, &iv, &err);
+        rc = mg_interval_basic(c->buf, k, estimate, c->level, &iv, &err);
         break;
     default: {
         const mg__jack *j = mg__engine_jack(c->e, pair, model, slice, metric);
         double a = 0;
         if (j->unavailable) /* average precision over clusters: bias-corrected only */
             snprintf(ci->method, sizeof ci->method, "%g%% BC (no acceleration)",
-                     confidence_pct(c->confidence));
+                     confidence_pct(c->level));
         else
             a = mg_jackknife_acceleration(j->n - j->undefined, sign * j->s1, j->s2,
                                           sign * j->s3);
-        rc = mg_interval_bca(c->buf, k, estimate, a, c->confidence, &iv, &err);
+        rc = mg_interval_bca(c->buf, k, estimate, a, c->level, &iv, &err);
         break;
     }
     }
@@ -317,23 +320,23 @@ static int analytic_ci(ctx *c, size_t model, long base, long slicing, size_t ind
         double x = 0, n = 0;
         wilson_counts(metric, mg__engine_estimate(c->e, model, slice), &x, &n);
         snprintf(ci->method, sizeof ci->method, "%g%% Wilson",
-                 confidence_pct(c->confidence));
-        rc = mg_interval_wilson(x, n, c->confidence, &iv, &err);
+                 confidence_pct(c->level));
+        rc = mg_interval_wilson(x, n, c->level, &iv, &err);
     } else if (metric == MG_METRIC_AUC) {
         if ((rc = gather(c, slicing, index, model, base, &k)) != 0)
             return rc;
         snprintf(ci->method, sizeof ci->method, "%g%% DeLong",
-                 confidence_pct(c->confidence));
+                 confidence_pct(c->level));
         if (base < 0) {
             mg_delong_result dr;
             rc = mg_delong(c->sx, c->sl, k, &dr, &err);
             if (rc == 0)
-                rc = mg_delong_interval(&dr, c->confidence, &iv, &err);
+                rc = mg_delong_interval(&dr, c->level, &iv, &err);
         } else {
             mg_delong_paired_result pr;
             rc = mg_delong_paired(c->sx, c->sy, c->sl, k, &pr, &err);
             if (rc == 0) {
-                double z = gsl_cdf_ugaussian_Pinv(0.5 + c->confidence / 2);
+                double z = gsl_cdf_ugaussian_Pinv(0.5 + c->level / 2);
                 double dlt = sign * pr.delta;
                 iv.low = dlt - z * pr.delta_se;
                 iv.high = dlt + z * pr.delta_se;
@@ -360,12 +363,20 @@ static int statistic_ci(ctx *c, size_t model, long base, long pair, long slicing
                         size_t index, size_t slice, mg_metric metric, double sign,
                         double estimate, stat_ci *ci)
 {
+    int rc;
     memset(ci, 0, sizeof *ci);
-    if (c->kind == MG_INTERVAL_ANALYTIC)
-        return analytic_ci(c, model, base, slicing, index, slice, metric, sign, ci);
-    snprintf(ci->method, sizeof ci->method, "%g%% %s", confidence_pct(c->confidence),
-             interval_titles[c->kind]);
-    return bootstrap_ci(c, model, base, pair, slice, metric, sign, estimate, ci);
+    if (c->kind == MG_INTERVAL_ANALYTIC) {
+        rc = analytic_ci(c, model, base, slicing, index, slice, metric, sign, ci);
+    } else {
+        snprintf(ci->method, sizeof ci->method, "%g%% %s", confidence_pct(c->level),
+                 interval_titles[c->kind]);
+        rc = bootstrap_ci(c, model, base, pair, slice, metric, sign, estimate, ci);
+    }
+    if (rc == 0 && c->level_note[0] != '\0') {
+        size_t used = strlen(ci->method);
+        snprintf(ci->method + used, sizeof ci->method - used, " (%s)", c->level_note);
+    }
+    return rc;
 }
 
 /* ---- Report assembly --------------------------------------------------------------
@@ -460,8 +471,27 @@ static int comparison_p(ctx *c, const mg_test_spec *t, size_t model, size_t base
     return 0;
 }
 
-/* One test on one slice. */
-static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index)
+static void free_case(mg_case *k)
+{
+    free(k->test);
+    free(k->metric);
+    free(k->model);
+    free(k->baseline);
+    free(k->slicing);
+    free(k->slice);
+    free(k->p_method);
+    free(k->rule);
+    free(k->interval);
+    free(k->message);
+    free(k->detail);
+}
+
+/*
+ * One test on one slice, at the interval level c->level. With `dry` set, only the
+ * outcome is wanted (*dry receives it) and no case is kept: the multiple-testing
+ * procedures ask what a slice's outcome would be at a given level.
+ */
+static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outcome *dry)
 {
     const mg_test_spec *t = &c->s->tests[ti];
     size_t first, slice;
@@ -490,7 +520,7 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index)
     out->slice = xstrdup(slice_label(c, slicing, index));
     out->rule = xstrdup(rule_names[t->rule]);
     out->interval = xstrdup(interval_names[c->kind]);
-    out->confidence = c->confidence;
+    out->confidence = c->level;
     out->n = mg__engine_slice_rows(c->e, slice);
     if (!out->test || !out->metric || !out->model || !out->slice || !out->rule ||
         !out->interval || (t->baseline && !out->baseline) ||
@@ -601,6 +631,12 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index)
 done:
     if (out->message == NULL)
         return MG_ENOMEM;
+    if (dry != NULL) {
+        *dry = out->outcome;
+        free_case(out);
+        c->r->ncases--;
+        return 0;
+    }
     count_outcome(c->r, out->outcome);
     out->seconds = now() - t0;
     return 0;
@@ -799,17 +835,91 @@ static int plan_pairs(ctx *c)
     return 0;
 }
 
+/*
+ * A lenient family fails when any one slice fails, so with many slices noise alone
+ * would trip it: its levels are adjusted. Bonferroni puts every slice at 1 − α/k.
+ * Holm's step-down, in interval form: with r slices still standing, every one whose
+ * interval at 1 − α/r lies entirely on the failing side fails; repeat with the
+ * smaller r until none fails. Rejecting all of a step's slices at once is the same
+ * as Holm's one-at-a-time order, since a smaller r only widens the level.
+ */
+static int family_levels(ctx *c, size_t ti, long k, size_t span, double *level)
+{
+    const mg_test_spec *t = &c->s->tests[ti];
+    mg_correction corr = t->correction;
+    double alpha = 1 - c->confidence;
+    unsigned char *standing = calloc(span ? span : 1, 1);
+    size_t r = 0;
+    int rc = 0;
+
+    if (standing == NULL)
+        return MG_ENOMEM;
+    for (size_t q = 0; q < span; q++)
+        level[q] = c->confidence;
+    if (corr == MG_CORRECTION_DEFAULT)
+        corr = t->rule == MG_RULE_LENIENT ? MG_CORRECTION_HOLM : MG_CORRECTION_NONE;
+    if (t->rule != MG_RULE_LENIENT || corr == MG_CORRECTION_NONE || span <= 1)
+        goto cleanup;
+    /* The family: the slices that are neither skipped nor undefined. */
+    c->level = c->confidence;
+    for (size_t q = 0; q < span; q++) {
+        mg_outcome o;
+        if ((rc = evaluate_case(c, ti, k, q, &o)) != 0)
+            goto cleanup;
+        standing[q] = o == MG_OUTCOME_PASS || o == MG_OUTCOME_FAIL;
+        r += standing[q];
+    }
+    if (r <= 1)
+        goto cleanup;
+    snprintf(c->level_note, sizeof c->level_note, "%s, %zu slices",
+             corr == MG_CORRECTION_HOLM ? "Holm" : "Bonferroni", r);
+    while (r > 0) {
+        double lvl = 1 - alpha / (double)r;
+        size_t failed = 0;
+        c->level = lvl;
+        for (size_t q = 0; q < span; q++) {
+            mg_outcome o;
+            if (!standing[q])
+                continue;
+            level[q] = lvl;
+            if ((rc = evaluate_case(c, ti, k, q, &o)) != 0)
+                goto cleanup;
+            if (o == MG_OUTCOME_FAIL && corr == MG_CORRECTION_HOLM) {
+                standing[q] = 0;
+                failed++;
+            }
+        }
+        if (failed == 0)
+            break;
+        r -= failed;
+    }
+cleanup:
+    free(standing);
+    return rc;
+}
+
 static int run_tests(ctx *c)
 {
     const mg_suite *s = c->s;
-    int rc;
-    for (size_t i = 0; i < s->ntests; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < s->ntests && rc == 0; i++) {
         long k = s->tests[i].slices ? mg_suite_slicing(s, s->tests[i].slices) : -1;
         size_t first, span = slice_span(c, k, &first);
-        for (size_t q = 0; q < span; q++)
-            if ((rc = evaluate_case(c, i, k, q)) != 0)
-                return rc;
+        double *level = calloc(span ? span : 1, sizeof *level);
+        if (level == NULL)
+            return MG_ENOMEM;
+        c->level_note[0] = '\0';
+        rc = family_levels(c, i, k, span, level);
+        for (size_t q = 0; q < span && rc == 0; q++) {
+            c->level = level[q];
+            rc = evaluate_case(c, i, k, q, NULL);
+        }
+        c->level = c->confidence;
+        c->level_note[0] = '\0';
+        free(level);
     }
+    if (rc != 0)
+        return rc;
     /* A gate that ran nothing must not look green. */
     if (!c->o->allow_empty && c->r->passed == 0 && c->r->failed == 0 &&
         c->r->errors == 0) {
@@ -853,6 +963,7 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     c.o = opts ? opts : &defaults;
     c.kind = s->bootstrap.interval;
     c.confidence = s->bootstrap.confidence;
+    c.level = c.confidence;
     c.replicates = c.o->replicates > 0 ? c.o->replicates : s->bootstrap.replicates;
     if (c.kind == MG_INTERVAL_ANALYTIC || c.o->mode == MG_RUN_VALIDATE)
         c.replicates = 0;

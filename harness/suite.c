@@ -27,6 +27,17 @@
  *      that tests refer to (models, slices) are known when the tests are read and
  *      each reference is checked where it is written.
  *
+ * Before step 1, a pre-pass over libyaml's event stream bounds what libyaml itself
+ * would spend composing the graph. Its scanner keeps one entry per open flow
+ * collection and rescans them all at every token, so a line of 100,000 '[' costs
+ * 10^10 steps before the guard could see the depth; and it finds anchors, and the
+ * anchor of each alias, by a linear search, so 40,000 anchors and aliases cost
+ * seconds. The pre-pass stops at the first event past MAX_DEPTH levels, with the
+ * message, location and key the guard would give, or past MAX_ANCHORS anchors; the
+ * parser has then read no more than a few lines past that point. The file is read
+ * into memory first (at most MAX_FILE_BYTES, since suites are written by hand) so
+ * that both passes read the same bytes, also from a pipe.
+ *
  * Every error names the suite path as given, the 1-based line and column of the
  * offending node (libyaml's marks are 0-based) and the dotted key path of the value:
  * `models.candidate.score`, `bootstrap.replicates`, `tests[2].metric`,
@@ -70,6 +81,8 @@
 
 #define MAX_NODES       100000   /* node visits, counting every alias expansion */
 #define MAX_DEPTH       64       /* nesting levels; the root is level 1 */
+#define MAX_ANCHORS     1000     /* anchors in the file */
+#define MAX_FILE_BYTES  16777216 /* bytes of a suite file (16 MiB) */
 #define MAX_REPLICATES  10000000 /* bootstrap.replicates upper bound */
 #define SHOW_MAX        40       /* bytes of a bad value quoted in a message */
 #define SUGGEST_MAX_LEN 64       /* longer words get no suggestion */
@@ -118,9 +131,11 @@ static const char *const slicing_future[] = {"quantiles", "groups", "where", NUL
 static const char *const test_keys[] = {
     "name",     "metric",   "model",        "slices",   "at_least",   "at_most",
     "rule",     "baseline", "non_inferior", "superior", "equivalent", "relative",
-    "min_size", NULL};
-static const char *const test_future[] = {
-    "max_gap", "min_ratio", "vs_overall", "correction", "class", "k", NULL};
+    "min_size", "correction", NULL};
+static const char *const test_future[] = {"max_gap", "min_ratio", "vs_overall",
+                                          "class",   "k",         NULL};
+/* In mg_correction order after MG_CORRECTION_DEFAULT. */
+static const char *const correction_names[] = {"none", "holm", "bonferroni", NULL};
 
 static const char *const interval_names[] = {"bca", "percentile", "basic", "analytic",
                                              NULL};
@@ -1273,6 +1288,32 @@ static int parse_test(parse_ctx *c, const yaml_node_t *v, mg_test_spec *t, size_
     if ((rc = get_uint(c, v, "min_size", 0, LONG_MAX, &min_size)) < 0)
         return rc;
     t->min_size = lookup(c, v, "min_size", NULL) != NULL ? (long)min_size : -1;
+    {
+        yaml_node_t *cv = lookup(c, v, "correction", NULL);
+        int corr = -1;
+        mark = key_push(c, "correction");
+        if (cv != NULL) {
+            const char *cs;
+            if (read_string(c, cv, &cs) == 0 && strcmp(cs, "bh") == 0)
+                rc = fail(c, cv, "correction 'bh' is not supported yet "
+                                 "(holm, bonferroni or none)");
+            else
+                rc = read_enum(c, cv, "correction", correction_names, &corr);
+            if (rc == 0 && t->rule != MG_RULE_LENIENT)
+                rc = fail(c, cv,
+                          "a correction applies to rule: lenient only (a strict family "
+                          "needs every slice to pass, which needs no correction; "
+                          "estimate has no error control to correct)");
+            if (rc == 0)
+                set_loc(c, cv, &t->correction_loc);
+        } else {
+            set_default_loc(c, "correction", &t->correction_loc);
+        }
+        key_pop(c, mark);
+        if (rc < 0)
+            return rc;
+        t->correction = corr < 0 ? MG_CORRECTION_DEFAULT : (mg_correction)(corr + 1);
+    }
 
     /* Checks across keys. */
     if (compare_key != NULL && baseline == NULL) {
@@ -1297,6 +1338,14 @@ static int parse_test(parse_ctx *c, const yaml_node_t *v, mg_test_spec *t, size_
     }
     if (!t->has_at_least && !t->has_at_most && baseline == NULL)
         return fail(c, v, "a test needs at_least, at_most or a baseline comparison");
+    if ((t->has_at_least || t->has_at_most) && baseline != NULL) {
+        mark = key_push(c, "baseline");
+        rc = fail(c, baseline,
+                  "a test is a threshold test (at_least, at_most) or a comparison "
+                  "(baseline), not both; write two tests");
+        key_pop(c, mark);
+        return rc;
+    }
     if (t->has_at_least && t->has_at_most && t->at_least > t->at_most) {
         mark = key_push(c, "at_least");
         rc =
@@ -1452,6 +1501,132 @@ static int yaml_failure(const yaml_parser_t *p, const char *path, mg_error *err)
                         problem);
 }
 
+/* The whole file in a malloc'd buffer, at most MAX_FILE_BYTES. */
+static int read_all(FILE *f, const char *path, unsigned char **out, size_t *out_len,
+                    mg_error *err)
+{
+    size_t cap = 0, len = 0, got;
+    unsigned char *buf = NULL, *grown;
+
+    *out = NULL;
+    *out_len = 0;
+    do {
+        if (len == cap) {
+            /* One byte past the limit tells a file at the limit from a longer one. */
+            if (cap > MAX_FILE_BYTES) {
+                free(buf);
+                return mg_error_set(err, MG_EPARSE, path, 0, 0,
+                                    "suite file larger than %d MiB",
+                                    MAX_FILE_BYTES >> 20);
+            }
+            cap = cap == 0 ? 8192 : 2 * cap;
+            if (cap > MAX_FILE_BYTES + 1)
+                cap = MAX_FILE_BYTES + 1;
+            grown = realloc(buf, cap);
+            if (grown == NULL) {
+                free(buf);
+                return mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory");
+            }
+            buf = grown;
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+    } while (got > 0);
+    if (ferror(f)) {
+        free(buf);
+        return mg_error_set(err, MG_EIO, path, 0, 0, "cannot read suite file: %s",
+                            strerror(errno));
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+/*
+ * The pre-pass of the essay: walk the first document's events, counting open
+ * collections (the root node is level 1, as in guard) and anchors, and stop at the
+ * first node past MAX_DEPTH or the first anchor past MAX_ANCHORS. A syntax error
+ * ends the walk quietly: the composer meets it at the same byte and reports it.
+ */
+static int prescan(const unsigned char *buf, size_t len, const char *path,
+                   mg_error *err)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    size_t depth = 0, anchors = 0;
+    int root_map = 0, at_key = 0, done = 0, rc = 0;
+    char key[MG_ERROR_KEY_MAX] = ""; /* the top-level key the walk is under */
+
+    if (!yaml_parser_initialize(&p))
+        return mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory");
+    yaml_parser_set_input_string(&p, buf, len);
+    while (!done && rc == 0 && yaml_parser_parse(&p, &ev)) {
+        const char *anchor = NULL;
+        int node = 1;
+
+        switch (ev.type) {
+        case YAML_SCALAR_EVENT:
+            anchor = (const char *)ev.data.scalar.anchor;
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            anchor = (const char *)ev.data.sequence_start.anchor;
+            break;
+        case YAML_MAPPING_START_EVENT:
+            anchor = (const char *)ev.data.mapping_start.anchor;
+            break;
+        case YAML_ALIAS_EVENT:
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            node = 0;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            node = 0;
+            break;
+        default:
+            node = 0;
+            break;
+        }
+        if (node) {
+            /* A key or a value of the root map: keys name the subtree that follows. */
+            if (depth == 1 && root_map) {
+                if (at_key)
+                    snprintf(key, sizeof key, "%s",
+                             ev.type == YAML_SCALAR_EVENT
+                                 ? (const char *)ev.data.scalar.value
+                                 : "");
+                at_key = !at_key;
+            }
+            if (depth + 1 > MAX_DEPTH)
+                rc = mg_error_set(err, MG_EPARSE, path,
+                                  (unsigned long)ev.start_mark.line + 1,
+                                  (unsigned long)ev.start_mark.column + 1,
+                                  "suite file nested deeper than %d levels", MAX_DEPTH);
+            else if (anchor != NULL && ++anchors > MAX_ANCHORS)
+                rc = mg_error_set(err, MG_EPARSE, path,
+                                  (unsigned long)ev.start_mark.line + 1,
+                                  (unsigned long)ev.start_mark.column + 1,
+                                  "suite file has more than %d anchors", MAX_ANCHORS);
+            if (rc != 0)
+                mg_error_set_key(err, key);
+            if (ev.type == YAML_SEQUENCE_START_EVENT ||
+                ev.type == YAML_MAPPING_START_EVENT) {
+                if (depth == 0 && ev.type == YAML_MAPPING_START_EVENT)
+                    root_map = at_key = 1;
+                depth++;
+            }
+        }
+        yaml_event_delete(&ev);
+    }
+    if (rc == 0 && p.error == YAML_MEMORY_ERROR)
+        rc = mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory");
+    yaml_parser_delete(&p);
+    return rc;
+}
+
 static mg_suite *suite_new(const char *path)
 {
     mg_suite *s = calloc(1, sizeof *s);
@@ -1479,10 +1654,13 @@ static mg_suite *suite_new(const char *path)
 int mg_suite_load(mg_suite **out, const char *path, mg_error *err)
 {
     yaml_parser_t parser;
-    yaml_document_t doc, extra;
-    int parser_ready = 0, doc_ready = 0, extra_ready = 0, rc = 0;
-    yaml_node_t *root, *second;
+    yaml_document_t doc;
+    yaml_event_t next;
+    int parser_ready = 0, doc_ready = 0, rc = 0;
+    yaml_node_t *root;
     mg_suite *s = NULL;
+    unsigned char *buf = NULL;
+    size_t len = 0;
     FILE *f = NULL;
     struct stat st;
     parse_ctx c;
@@ -1506,12 +1684,15 @@ int mg_suite_load(mg_suite **out, const char *path, mg_error *err)
         rc = mg_error_set(err, MG_EIO, path, 0, 0, "suite file is a directory");
         goto cleanup;
     }
+    if ((rc = read_all(f, path, &buf, &len, err)) < 0 ||
+        (rc = prescan(buf, len, path, err)) < 0)
+        goto cleanup;
     if ((s = suite_new(path)) == NULL || !yaml_parser_initialize(&parser)) {
         rc = mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory");
         goto cleanup;
     }
     parser_ready = 1;
-    yaml_parser_set_input_file(&parser, f);
+    yaml_parser_set_input_string(&parser, buf, len);
     if (!yaml_parser_load(&parser, &doc)) {
         rc = yaml_failure(&parser, path, err);
         goto cleanup;
@@ -1522,19 +1703,25 @@ int mg_suite_load(mg_suite **out, const char *path, mg_error *err)
         rc = mg_error_set(err, MG_EPARSE, path, 0, 0, "empty suite file");
         goto cleanup;
     }
-    if (!yaml_parser_load(&parser, &extra)) {
+    /* Another document is reported at its root node, which is not composed: it
+     * could be as deep as the pre-pass keeps the first one from being. */
+    if (!yaml_parser_parse(&parser, &next)) {
         rc = yaml_failure(&parser, path, err);
         goto cleanup;
     }
-    extra_ready = 1;
-    second = yaml_document_get_root_node(&extra);
-    if (second != NULL) {
-        rc = mg_error_set(err, MG_EPARSE, path,
-                          (unsigned long)second->start_mark.line + 1,
-                          (unsigned long)second->start_mark.column + 1,
+    if (next.type == YAML_DOCUMENT_START_EVENT) {
+        yaml_event_delete(&next);
+        if (!yaml_parser_parse(&parser, &next)) {
+            rc = yaml_failure(&parser, path, err);
+            goto cleanup;
+        }
+        rc = mg_error_set(err, MG_EPARSE, path, (unsigned long)next.start_mark.line + 1,
+                          (unsigned long)next.start_mark.column + 1,
                           "suite file holds more than one YAML document");
-        goto cleanup;
     }
+    yaml_event_delete(&next);
+    if (rc < 0)
+        goto cleanup;
 
     memset(&c, 0, sizeof c);
     c.doc = &doc;
@@ -1550,14 +1737,13 @@ int mg_suite_load(mg_suite **out, const char *path, mg_error *err)
 
 cleanup:
     mg_suite_free(s);
-    if (extra_ready)
-        yaml_document_delete(&extra);
     if (doc_ready)
         yaml_document_delete(&doc);
     if (parser_ready)
         yaml_parser_delete(&parser);
     if (f != NULL)
         fclose(f);
+    free(buf);
     return rc;
 }
 

@@ -474,6 +474,22 @@ static const bad_case bad[] = {
      3, 43, "data.classes", "key 'classes' is not supported yet"},
     {HEAD "tests:\n  - {name: gap, metric: recall, max_gap: 0.05}\n", 6, 33,
      "tests[0].max_gap", "key 'max_gap' is not supported yet"},
+    {HEAD "tests:\n  - {name: c, metric: recall, at_least: 0.5, correction: holm}\n", 6,
+     58, "tests[0].correction",
+     "a correction applies to rule: lenient only (a strict family needs every slice "
+     "to pass, which needs no correction; estimate has no error control to correct)"},
+    {HEAD "tests:\n  - {name: c, metric: recall, at_least: 0.5, rule: lenient, "
+          "correction: bh}\n",
+     6, 73, "tests[0].correction",
+     "correction 'bh' is not supported yet (holm, bonferroni or none)"},
+    {HEAD "tests:\n  - {name: c, metric: recall, at_least: 0.5, rule: lenient, "
+          "correction: hom}\n",
+     6, 73, "tests[0].correction", "unknown correction 'hom' (did you mean 'holm'?)"},
+    {HEAD2 "tests:\n  - {name: c, metric: auc, at_least: 0.5, baseline: champion, "
+           "non_inferior: 0}\n",
+     6, 53, "tests[0].baseline",
+     "a test is a threshold test (at_least, at_most) or a comparison (baseline), not "
+     "both; write two tests"},
     {HEAD "slices:\n  tenure: {column: t, quantiles: 4}\n", 6, 23,
      "slices.tenure.quantiles", "slicing option 'quantiles' is not supported yet"},
     {HEAD "threshold: 0.5\nthreshold: 0.6\n", 6, 1, "threshold",

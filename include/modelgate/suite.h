@@ -48,6 +48,14 @@ typedef enum mg_comparison {
     MG_COMPARE_EQUIVALENT
 } mg_comparison;
 
+/** Multiple-testing correction of a lenient slice family. */
+typedef enum mg_correction {
+    MG_CORRECTION_DEFAULT, /**< holm for a lenient family, none otherwise */
+    MG_CORRECTION_NONE,
+    MG_CORRECTION_HOLM,      /**< Holm's step-down, on interval levels */
+    MG_CORRECTION_BONFERRONI /**< each slice at level 1 − α/k */
+} mg_correction;
+
 typedef enum mg_stratify { MG_STRATIFY_NONE, MG_STRATIFY_LABEL } mg_stratify;
 typedef enum mg_resampler {
     MG_RESAMPLER_MULTINOMIAL,
@@ -83,10 +91,11 @@ typedef struct mg_test_spec {
     mg_rule rule;
     char *baseline; /**< model to compare with, or NULL */
     mg_comparison comparison;
-    double margin; /**< the comparison's margin (>= 0) */
-    int relative;  /**< margin is a fraction of the baseline's value */
-    long min_size; /**< -1: use the suite's min_size */
-    mg_loc loc, metric_loc, model_loc, slices_loc, baseline_loc;
+    double margin;            /**< the comparison's margin (>= 0) */
+    int relative;             /**< margin is a fraction of the baseline's value */
+    long min_size;            /**< -1: use the suite's min_size */
+    mg_correction correction; /**< lenient families only (see mg_correction) */
+    mg_loc loc, metric_loc, model_loc, slices_loc, baseline_loc, correction_loc;
 } mg_test_spec;
 
 typedef struct mg_bootstrap_spec {

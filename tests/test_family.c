@@ -1,0 +1,118 @@
+/*
+ * Slice families under multiple-testing corrections (harness/run.c).
+ *
+ * On the churn example, recall per region with `rule: lenient` at 0.79: central
+ * and north fail at any of these levels; west's 95% interval ends just below 0.79
+ * but its wider corrected intervals do not. So without a correction the family
+ * fails on west too. Holm tests all five at 1 − α/5 = 99%, fails central and
+ * north, then tests the three others at 1 − α/3 and stops; Bonferroni puts all
+ * five at 99%.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "modelgate/modelgate.h"
+#include "testutil.h"
+
+static const mg_case *find(const mg_report *r, const char *test, const char *slice)
+{
+    for (size_t i = 0; i < r->ncases; i++)
+        if (strcmp(r->cases[i].test, test) == 0 &&
+            strcmp(r->cases[i].slice, slice) == 0)
+            return &r->cases[i];
+    return NULL;
+}
+
+START_TEST(holm_and_bonferroni_levels)
+{
+    const char *dir = tu_scratch_dir("family");
+    char suite_text[2048], path[4200];
+    mg_suite *suite = NULL;
+    mg_report *r = NULL;
+    mg_error err = MG_ERROR_INIT;
+    mg_run_options o = MG_RUN_OPTIONS_INIT;
+    const char *survivors[] = {"east", "south", "west"};
+    const mg_case *k;
+
+    snprintf(suite_text, sizeof suite_text,
+             "suite: family\ntask: binary\n"
+             "data: {holdout: %s, id: customer_id, label: churned, positive: \"1\"}\n"
+             "models: {candidate: {file: %s, score: p_churn}}\n"
+             "bootstrap: {replicates: 2000, seed: 1}\n"
+             "slices: {region: region}\n"
+             "tests:\n"
+             "  - {name: none, metric: recall, slices: region, at_least: 0.79,"
+             " rule: lenient, correction: none}\n"
+             "  - {name: holm, metric: recall, slices: region, at_least: 0.79,"
+             " rule: lenient}\n"
+             "  - {name: bonferroni, metric: recall, slices: region, at_least: 0.79,"
+             " rule: lenient, correction: bonferroni}\n",
+             tu_src("examples/churn/data/holdout.csv"),
+             tu_src("examples/churn/preds/candidate.csv"));
+    snprintf(path, sizeof path, "%s", tu_write(dir, "suite.yaml", suite_text));
+    ck_assert_msg(mg_suite_load(&suite, path, &err) == 0, "%s", err.message);
+    ck_assert_msg(mg_run_suite(&r, suite, &o, &err) == 0, "%s", err.message);
+
+    /* No correction: west fails at 95 %. */
+    k = find(r, "none", "region=west");
+    ck_assert_ptr_nonnull(k);
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
+    ck_assert_double_eq(k->confidence, 0.95);
+    ck_assert(k->ci_high < 0.79);
+
+    /* Holm: central and north fail at 99 %, the rest stand at 1 − α/3 and pass. */
+    k = find(r, "holm", "region=central");
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
+    ck_assert_double_eq_tol(k->confidence, 0.99, 1e-15);
+    ck_assert_ptr_nonnull(strstr(k->message, "99% BCa (Holm, 5 slices)"));
+    k = find(r, "holm", "region=north");
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
+    ck_assert_double_eq_tol(k->confidence, 0.99, 1e-15);
+    for (int i = 0; i < 3; i++) {
+        char slice[32];
+        snprintf(slice, sizeof slice, "region=%s", survivors[i]);
+        k = find(r, "holm", slice);
+        ck_assert_int_eq(k->outcome, MG_OUTCOME_PASS);
+        ck_assert_double_eq_tol(k->confidence, 1 - 0.05 / 3, 1e-15);
+        ck_assert_ptr_nonnull(strstr(k->message, "98.3333% BCa (Holm, 5 slices)"));
+    }
+    k = find(r, "holm", "region=west");
+    ck_assert(k->ci_high >= 0.79);
+
+    /* Bonferroni: everyone at 99 %; west passes, central fails. */
+    k = find(r, "bonferroni", "region=west");
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_PASS);
+    ck_assert_double_eq_tol(k->confidence, 0.99, 1e-15);
+    k = find(r, "bonferroni", "region=central");
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
+    ck_assert_double_eq_tol(k->confidence, 0.99, 1e-15);
+
+    /* Holm's intervals for the survivors are narrower than Bonferroni's. */
+    ck_assert(find(r, "holm", "region=west")->ci_high <
+              find(r, "bonferroni", "region=west")->ci_high);
+    ck_assert_uint_eq(r->failed, 3 + 2 + 2);
+    mg_report_free(r);
+    mg_suite_free(suite);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("family");
+    TCase *tc = tcase_create("core");
+    SRunner *sr;
+    int failed;
+    gsl_set_error_handler_off();
+    tcase_add_test(tc, holm_and_bonferroni_levels);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
