@@ -116,8 +116,46 @@ enum {
     OPT_REPLICATES,
     OPT_THREADS,
     OPT_QUIET,
-    OPT_ALLOW_EMPTY
+    OPT_ALLOW_EMPTY,
+    OPT_MAX_MEMORY
 };
+
+/* "512M", "2G", "1500000000": bytes, with binary K/M/G/T suffixes. */
+static int parse_size(const char *s, double *out)
+{
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || end == s || !(v > 0) || v > 1e18)
+        goto bad;
+    switch (*end) {
+    case 'T':
+        v *= 1024;
+        /* fall through */
+    case 'G':
+        v *= 1024;
+        /* fall through */
+    case 'M':
+        v *= 1024;
+        /* fall through */
+    case 'K':
+        v *= 1024;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (*end != '\0')
+        goto bad;
+    *out = v;
+    return 0;
+bad:
+    fprintf(stderr,
+            "modelgate: --max-memory: expected a size such as 512M or 4G, got '%s'\n",
+            s);
+    return EXIT_USAGE;
+}
 
 static int parse_options(int argc, char **argv, cli_options *o, int json_flag)
 {
@@ -131,6 +169,7 @@ static int parse_options(int argc, char **argv, cli_options *o, int json_flag)
         {"threads", required_argument, NULL, OPT_THREADS},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {NULL, 0, NULL, 0}};
     unsigned long long v;
     int ch;
@@ -184,6 +223,10 @@ static int parse_options(int argc, char **argv, cli_options *o, int json_flag)
             break;
         case OPT_ALLOW_EMPTY:
             o->run.allow_empty = 1;
+            break;
+        case OPT_MAX_MEMORY:
+            if (parse_size(optarg, &o->run.max_memory) != 0)
+                return EXIT_USAGE;
             break;
         default:
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -346,9 +389,11 @@ static const struct command {
 } commands[] = {
     {"run", cmd_run,
      "SUITE.yaml [--junit F] [--json F] [--markdown F] [--seed N] [--replicates N]\n"
-     "                     [--threads N] [--quiet] [--allow-empty]"},
+     "                     [--threads N] [--quiet] [--allow-empty] [--max-memory "
+     "SIZE]"},
     {"metrics", cmd_metrics,
-     "SUITE.yaml [--json] [--seed N] [--replicates N] [--threads N]"},
+     "SUITE.yaml [--json] [--seed N] [--replicates N] [--threads N] [--max-memory "
+     "SIZE]"},
     {"validate", cmd_validate, "SUITE.yaml"},
     {"version", cmd_version, ""},
     {"help", cmd_help, ""},

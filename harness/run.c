@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +63,7 @@ typedef struct ctx {
     double level;        /* the level of the interval being computed: the suite's,
                             or a multiple-testing-adjusted one */
     char level_note[64]; /* "Holm, 4 slices", or "" */
+    double table_bytes;  /* estimated memory of the loaded tables */
     size_t replicates;
     size_t (*pairs)[2];
     size_t npairs;
@@ -800,6 +802,54 @@ static int fill_provenance(ctx *c)
     return 0;
 }
 
+/* ---- Memory ------------------------------------------------------------------------
+ */
+
+static double memory_limit(const ctx *c)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (c->o->max_memory > 0)
+        return c->o->max_memory;
+    return pages > 0 && size > 0 ? 0.8 * (double)pages * (double)size : 4e9;
+}
+
+static void format_bytes(char *buf, size_t size, double bytes)
+{
+    if (bytes >= 1e9)
+        snprintf(buf, size, "%.1f GB", bytes / 1e9);
+    else
+        snprintf(buf, size, "%.0f MB", bytes / 1e6);
+}
+
+static int over_limit(const ctx *c, double need, const char *what, mg_error *err)
+{
+    char a[32], b[32];
+    double limit = memory_limit(c);
+    if (need <= limit)
+        return 0;
+    format_bytes(a, sizeof a, need);
+    format_bytes(b, sizeof b, limit);
+    return mg_error_set(err, MG_EINVAL, c->s->path, 0, 0,
+                        "the run needs about %s of memory (%s), more than the limit "
+                        "of %s; lower the replicates or raise --max-memory",
+                        a, what, b);
+}
+
+/* Tables hold a few times their file's bytes (ids, line numbers, columns). */
+static int check_file_memory(ctx *c, mg_error *err)
+{
+    struct stat st;
+    double bytes = 0;
+    if (stat(c->s->data.holdout, &st) == 0 && S_ISREG(st.st_mode))
+        bytes += 3.0 * (double)st.st_size;
+    for (size_t m = 0; m < c->s->nmodels; m++)
+        if (c->s->models[m].file && stat(c->s->models[m].file, &st) == 0 &&
+            S_ISREG(st.st_mode))
+            bytes += 3.0 * (double)st.st_size;
+    c->table_bytes = bytes;
+    return over_limit(c, bytes, "to hold the input files", err);
+}
+
 static int needs_rank(const ctx *c)
 {
     if (c->o->mode == MG_RUN_METRICS)
@@ -969,7 +1019,8 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
         c.replicates = 0;
     if ((c.r = calloc(1, sizeof *c.r)) == NULL)
         goto nomem;
-    if ((rc = mg__data_load(&c.d, s, err)) != 0)
+    if ((rc = check_file_memory(&c, err)) != 0 ||
+        (rc = mg__data_load(&c.d, s, err)) != 0)
         goto cleanup;
     if ((rc = check_tests(&c, err)) != 0)
         goto cleanup;
@@ -1015,6 +1066,16 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     eo.progress = c.o->progress;
     eo.progress_ctx = c.o->progress_ctx;
     eo.cancel = c.o->cancel;
+    {
+        char what[200];
+        snprintf(what, sizeof what,
+                 "%zu replicates × %zu models × %zu slices over %zu rows", c.replicates,
+                 s->nmodels, mg__engine_slice_count(&ds), c.d->n);
+        double need = c.table_bytes + mg__engine_memory(&ds, &eo) +
+                      (double)c.replicates * sizeof(double);
+        if ((rc = over_limit(&c, need, what, err)) != 0)
+            goto cleanup;
+    }
     if ((rc = mg__engine_run(&c.e, &ds, &eo, err)) != 0)
         goto cleanup;
     rc = MG_ENOMEM;

@@ -1523,6 +1523,37 @@ cleanup:
 
 /* ---- Driver --------------------------------------------------------------------- */
 
+size_t mg__engine_slice_count(const mg__dataset *d)
+{
+    size_t S = 1;
+    for (size_t k = 0; k < d->nslicings; k++)
+        S += d->nlevels[k];
+    return S;
+}
+
+double mg__engine_memory(const mg__dataset *d, const mg__engine_options *o)
+{
+    double n = (double)d->n, M = (double)d->nmodels, S = 2,
+           nsid = 1 + (double)d->nslicings;
+    double threads = o->threads > 1 ? o->threads : 1,
+           units = d->cluster ? d->nclusters : n;
+    double bytes;
+    for (size_t k = 0; k < d->nslicings; k++)
+        S += (double)d->nlevels[k];
+    bytes = (double)o->replicates * M * S * sizeof(mg_binary_stats); /* replicates */
+    bytes += (M + (double)o->npairs) * S * MG_METRIC_COUNT * sizeof(mg__jack);
+    bytes += n * (nsid * sizeof(uint16_t) + 3 * sizeof(uint32_t)); /* slices, atoms */
+    if (o->need_rank || o->resampler == MG_RESAMPLER_POISSON) {
+        /* sorted rows per model, unit counts per thread, jackknife scratch */
+        bytes += M * n *
+                 (2 * sizeof(uint32_t) + 1 + nsid * sizeof(uint16_t) +
+                  2 * sizeof(double) + sizeof(uint32_t));
+        bytes += threads * units * LANES;
+        bytes += n * (M * JR_STORED * sizeof(double) + 4 * sizeof(double));
+    }
+    return bytes;
+}
+
 static int point_estimates(plan *p, mg_error *err)
 {
     mg__engine *e = p->e;

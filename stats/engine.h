@@ -64,6 +64,12 @@ int mg__engine_run(mg__engine **out, const mg__dataset *data,
                    const mg__engine_options *opts, mg_error *err);
 void mg__engine_free(mg__engine *e);
 
+/* Slices the engine reports for a dataset: 1 + every slicing's levels. */
+size_t mg__engine_slice_count(const mg__dataset *data);
+
+/* Bytes mg__engine_run will allocate at its peak, estimated before it runs. */
+double mg__engine_memory(const mg__dataset *data, const mg__engine_options *opts);
+
 /* Slices: 0 is the whole holdout set, slicing k's code c is offset(k) + c. */
 size_t mg__engine_slices(const mg__engine *e);
 size_t mg__engine_slice_offset(const mg__engine *e, size_t slicing);

@@ -19,18 +19,21 @@ extern "C" {
 #endif
 
 typedef enum mg_run_mode {
-    MG_RUN_TESTS,    /**< evaluate the suite's tests (modelgate run) */
-    MG_RUN_METRICS,  /**< every metric for every model and slice (modelgate metrics) */
-    MG_RUN_VALIDATE  /**< load and check the data, compute nothing */
+    MG_RUN_TESTS,   /**< evaluate the suite's tests (modelgate run) */
+    MG_RUN_METRICS, /**< every metric for every model and slice (modelgate metrics) */
+    MG_RUN_VALIDATE /**< load and check the data, compute nothing */
 } mg_run_mode;
 
 typedef struct mg_run_options {
     mg_run_mode mode;
-    int has_seed;          /**< override the suite's seed */
+    int has_seed; /**< override the suite's seed */
     uint64_t seed;
-    size_t replicates;     /**< override the suite's replicates when > 0 */
-    unsigned threads;      /**< 0: the number of available cores */
-    int allow_empty;       /**< a suite that tests nothing may pass */
+    size_t replicates; /**< override the suite's replicates when > 0 */
+    unsigned threads;  /**< 0: the number of available cores */
+    int allow_empty;   /**< a suite that tests nothing may pass */
+    double max_memory; /**< bytes the run may use; 0: 80 % of physical memory.
+                            Checked against an estimate before loading data and
+                            before the bootstrap; over it, MG_EINVAL. */
     /** Called from the engine with replicates done so far; may be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
@@ -38,7 +41,10 @@ typedef struct mg_run_options {
     volatile const int *cancel;
 } mg_run_options;
 
-#define MG_RUN_OPTIONS_INIT {MG_RUN_TESTS, 0, 0, 0, 0, 0, NULL, NULL, NULL}
+#define MG_RUN_OPTIONS_INIT                                                            \
+    {                                                                                  \
+        MG_RUN_TESTS, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL                               \
+    }
 
 /**
  * Run a suite.
