@@ -1,0 +1,141 @@
+#!/bin/sh
+# The catalogue of bad inputs (tests/bad-inputs/, see its README.md): run every case
+# in a scratch copy and compare the exit status and the exact stderr with what the
+# case expects; a case that expects status 2 or 3 must leave no file behind (no
+# report, no temporary file). Prints one line per failure and a summary; exits 1 on
+# any mismatch.
+#
+#   sh tests/cli/bad_inputs.sh MODELGATE SOURCE_DIR SCRATCH_DIR [CASE...]
+#
+# MG_VALGRIND=1 runs modelgate under valgrind --leak-check=full; any memory error or
+# definite/possible leak fails the case (valgrind's log is kept beside the case's
+# scratch copy). Each run is bounded in time, so that a hang is a failure rather than
+# a stuck CI job: 60 seconds, or what the case's `timeout` file says (for cases that
+# guard against a slow path), times 20 under valgrind.
+set -u
+
+if [ $# -lt 3 ]; then
+  echo "usage: sh $0 MODELGATE SOURCE_DIR SCRATCH_DIR [CASE...]" >&2
+  exit 2
+fi
+abspath() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd -P)" "$(basename "$1")"); }
+bin=$(abspath "$1")
+src=$(cd "$2" && pwd -P)
+scratch=$3
+shift 3
+catalogue=$src/tests/bad-inputs
+rm -rf "$scratch"
+mkdir -p "$scratch"
+scratch=$(cd "$scratch" && pwd -P)
+
+valgrind=""
+slowdown=1
+if [ "${MG_VALGRIND:-0}" = 1 ]; then
+  if ! command -v valgrind >/dev/null 2>&1; then
+    echo "bad_inputs: MG_VALGRIND=1 but valgrind is not installed" >&2
+    exit 2
+  fi
+  valgrind="valgrind -q --leak-check=full --error-exitcode=99"
+  slowdown=20
+fi
+have_timeout=0
+command -v timeout >/dev/null 2>&1 && have_timeout=1
+
+# What check scripts may use: helpers, the binary, the source tree.
+export MG_CHECKS="$catalogue/checks.sh" MG_SOURCE_DIR="$src" MODELGATE="$bin"
+
+if [ $# -gt 0 ]; then
+  cases=$*
+else
+  cases=$(cd "$catalogue" && for d in */; do printf '%s\n' "${d%/}"; done)
+fi
+
+total=0 passed=0 failed=0 skipped=0
+skips=""
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL $name: $1"
+}
+
+for name in $cases; do
+  case_dir=$catalogue/$name
+  work=$scratch/$name
+  total=$((total + 1))
+  for f in cmd expected status; do
+    if [ ! -f "$case_dir/$f" ]; then
+      fail "no '$f' file"
+      continue 2
+    fi
+  done
+  cp -R "$case_dir" "$work"
+
+  # setup prepares what cannot be committed (big, FIFO, symlink, mode); status 77
+  # skips the case, with the reason on its stdout.
+  if [ -f "$work/setup" ]; then
+    (cd "$work" && sh ./setup) >"$scratch/$name.setup" 2>&1
+    rc=$?
+    if [ $rc -eq 77 ]; then
+      skipped=$((skipped + 1))
+      skips="$skips
+  $name: $(tr '\n' ' ' <"$scratch/$name.setup")"
+      continue
+    fi
+    if [ $rc -ne 0 ]; then
+      fail "setup exited with $rc: $(tr '\n' ' ' <"$scratch/$name.setup")"
+      continue
+    fi
+  fi
+  (cd "$work" && find . | LC_ALL=C sort) >"$scratch/$name.before"
+
+  timeout_s=60
+  [ -f "$case_dir/timeout" ] && timeout_s=$(cat "$case_dir/timeout")
+  timeout_s=$((timeout_s * slowdown))
+  with_timeout=""
+  [ $have_timeout -eq 1 ] && with_timeout="timeout -k 5 $timeout_s"
+  vg=""
+  [ -n "$valgrind" ] && vg="$valgrind --log-file=$scratch/$name.valgrind"
+  (
+    cd "$work" || exit 125
+    eval "set -- $(cat cmd)"
+    # shellcheck disable=SC2086
+    exec $with_timeout $vg "$bin" "$@"
+  ) </dev/null >"$scratch/$name.stdout" 2>"$scratch/$name.stderr"
+  status=$?
+
+  (cd "$work" && find . | LC_ALL=C sort) >"$scratch/$name.after"
+  want_status=$(cat "$case_dir/status")
+  problems=""
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    problems="timed out after ${timeout_s}s (status $status)"
+  elif [ -n "$valgrind" ] && { [ "$status" -eq 99 ] || [ -s "$scratch/$name.valgrind" ]; }; then
+    problems="valgrind reports errors (status $status): see $scratch/$name.valgrind"
+  elif [ "$status" -ne "$want_status" ]; then
+    problems="exit status $status, expected $want_status"
+  fi
+  if ! cmp -s "$case_dir/expected" "$scratch/$name.stderr"; then
+    problems="${problems:+$problems; }stderr differs:
+    expected: $(cat "$case_dir/expected")
+    got:      $(cat "$scratch/$name.stderr")"
+  fi
+  if [ "$want_status" -ge 2 ] && ! cmp -s "$scratch/$name.before" "$scratch/$name.after"; then
+    problems="${problems:+$problems; }files appeared or vanished: $(diff "$scratch/$name.before" "$scratch/$name.after" | grep '^[<>]' | tr '\n' ' ')"
+  fi
+  if [ -z "$problems" ] && [ -f "$work/check" ]; then
+    if ! out=$(cd "$work" && MG_STATUS=$status MG_STDOUT="$scratch/$name.stdout" sh ./check 2>&1); then
+      problems="check failed: $out"
+    fi
+  fi
+  if [ -n "$problems" ]; then
+    fail "$problems"
+  else
+    passed=$((passed + 1))
+  fi
+done
+
+if [ -n "$valgrind" ]; then
+  echo "bad inputs (under valgrind): $total cases, $passed passed, $failed failed, $skipped skipped"
+else
+  echo "bad inputs: $total cases, $passed passed, $failed failed, $skipped skipped"
+fi
+[ -n "$skips" ] && echo "skipped:$skips"
+[ "$failed" -eq 0 ]
