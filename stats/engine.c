@@ -735,9 +735,7 @@ row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc 
 {
     const size_t S = p->S, nsid = p->nsid, n = p->n, nc = p->ncells;
     const int confusion = p->row_confusion, cells = p->use_cells;
-    /* The whole holdout set (slice 0) takes every row: its sums stay in registers
-     * rather than making every row wait on the previous row's store. */
-    vlane cp0 = {0}, cn0 = {0}, u0 = {0}, ap0 = {0}, w;
+    vlane w;
 
     memset(a->acc, 0, NFIELDS * S * LANES * sizeof(double));
     if (cells)
@@ -749,32 +747,28 @@ row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc 
         if (!group) {
             uint8_t f = sm->flags[i];
             const uint16_t *sid = &sm->sid[i * nsid];
-            w = load_weights(counts + (size_t)sm->slot[i] * LANES);
-            if (cells)
-                add_cell_sums(a, nc, sm->cell[i], f, w, sm->ll[i], sm->br[i],
-                              confusion);
-            if (f & FLAG_LABEL) {
-                cp0 += w;
-                ap0 += w * cp0 / nonzero(cp0 + cn0);
-                for (size_t k = 1; k < nsid; k++)
-                    lane_positive(ACC(a, F_CP, sid[k]), ACC(a, F_AP, sid[k]),
-                                  ACC(a, F_CN, sid[k]), w);
-            } else {
-                u0 += w * cp0;
-                cn0 += w;
-                for (size_t k = 1; k < nsid; k++)
-                    lane_negative(ACC(a, F_U, sid[k]), ACC(a, F_CN, sid[k]),
-                                  ACC(a, F_CP, sid[k]), w);
+            {
+                w = load_weights(counts + (size_t)sm->slot[i] * LANES);
+                if (cells)
+                    add_cell_sums(a, nc, sm->cell[i], f, w, sm->ll[i], sm->br[i],
+                                  confusion);
+                if (f & FLAG_LABEL)
+                    for (size_t k = 0; k < nsid; k++)
+                        lane_positive(ACC(a, F_CP, sid[k]), ACC(a, F_AP, sid[k]),
+                                      ACC(a, F_CN, sid[k]), w);
+                else
+                    for (size_t k = 0; k < nsid; k++)
+                        lane_negative(ACC(a, F_U, sid[k]), ACC(a, F_CN, sid[k]),
+                                      ACC(a, F_CP, sid[k]), w);
+                if (!cells)
+                    for (size_t k = 0; k < nsid; k++)
+                        add_row_sums(a, sid[k], f, w, sm->ll[i], sm->br[i], confusion);
             }
-            if (!cells)
-                for (size_t k = 0; k < nsid; k++)
-                    add_row_sums(a, sid[k], f, w, sm->ll[i], sm->br[i], confusion);
             i++;
             continue;
         }
         /* A group of tied scores: gather its weights per slice, then settle. */
         size_t j = i + 1, ntouched = 0;
-        vlane gp0 = {0}, gn0 = {0};
         while (j < n && (sm->flags[j] & FLAG_TIED))
             j++;
         for (size_t t = i; t < j; t++) {
@@ -787,26 +781,17 @@ row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc 
             if (cells)
                 add_cell_sums(a, nc, sm->cell[t], f, w, sm->ll[t], sm->br[t],
                               confusion);
-            if (f & FLAG_LABEL)
-                gp0 += w;
-            else
-                gn0 += w;
-            for (size_t k = 1; k < nsid; k++) {
+            for (size_t k = 0; k < nsid; k++) {
                 uint32_t s = sid[k];
                 if (!a->mark[s]) {
                     a->mark[s] = 1;
                     a->touched[ntouched++] = s;
                 }
                 lane_count(((f & FLAG_LABEL) ? a->gp : a->gn) + (size_t)s * LANES, w);
+                if (!cells)
+                    add_row_sums(a, s, f, w, sm->ll[t], sm->br[t], confusion);
             }
-            if (!cells)
-                for (size_t k = 0; k < nsid; k++)
-                    add_row_sums(a, sid[k], f, w, sm->ll[t], sm->br[t], confusion);
         }
-        u0 += gn0 * (cp0 + 0.5 * gp0);
-        cp0 += gp0;
-        cn0 += gn0;
-        ap0 += gp0 * cp0 / nonzero(cp0 + cn0);
         for (size_t q = 0; q < ntouched; q++) {
             uint32_t s = a->touched[q];
             lane_settle(ACC(a, F_U, s), ACC(a, F_CP, s), ACC(a, F_CN, s),
@@ -816,10 +801,6 @@ row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc 
         }
         i = j;
     }
-    vstore(ACC(a, F_CP, 0), cp0);
-    vstore(ACC(a, F_CN, 0), cn0);
-    vstore(ACC(a, F_U, 0), u0);
-    vstore(ACC(a, F_AP, 0), ap0);
     if (cells)
         cells_to_slices(p, a);
 }
