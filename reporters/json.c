@@ -206,7 +206,6 @@ static int report_json(const mg_report *r, json_t **out)
     CHECK(set(o, "resampler", str(r->resampler)));
     CHECK(set(o, "stratify", str(r->stratify)));
     CHECK(set(o, "cluster", str(r->cluster)));
-    CHECK(set(o, "threads", u64(r->threads)));
 
     if ((a = json_array()) == NULL) {
         error = MG_ENOMEM;

@@ -13,7 +13,7 @@
  *   <testsuites name tests failures errors time>
  *     <testsuite name tests failures errors skipped time [timestamp] id="0" package>
  *       <properties> tool, tool_version, suite_path, seed, replicates, confidence,
- *                    interval, resampler, stratify, [cluster], threads,
+ *                    interval, resampler, stratify, [cluster],
  *                    input.ROLE.{path,rows,sha256} for each input </properties>
  *       <testcase classname="SUITE.TEST" name="TEST [SLICE]" time="0.123">
  *         [<failure message type="statistical">detail</failure> |
@@ -225,7 +225,6 @@ static int write_properties(xmlTextWriterPtr w, const mg_report *r)
     CHECK(property(w, "stratify", r->stratify));
     if (r->cluster != NULL)
         CHECK(property(w, "cluster", r->cluster));
-    CHECK(property_size(w, "threads", r->threads));
     for (i = 0; i < r->ninputs; i++) {
         const mg_input_file *in = &r->inputs[i];
         size_t n = strlen(roles[i]) + sizeof "input..sha256";
