@@ -85,6 +85,8 @@ typedef struct sorted_model {
     uint16_t *sid;   /* nsid slice ids per row, the first always 0 (overall) */
     double *ll, *br; /* per-row log loss and squared error */
     uint32_t *cell;  /* the row's cell (see plan.row_cell) */
+    uint32_t *alone; /* bit k: no other row of its tie group shares its slice in
+                        slicing k, so it is settled there as if untied (k < 32) */
 } sorted_model;
 
 /* A range of units drawn together: `draws` picks over units [lo, hi). */
@@ -463,9 +465,41 @@ static void free_sorted(plan *p)
         free(s->ll);
         free(s->br);
         free(s->cell);
+        free(s->alone);
     }
     free(p->sorted);
     p->sorted = NULL;
+}
+
+/*
+ * Within a group of tied scores, a row whose slice (in some slicing) holds no other
+ * row of the group is, in that slice, not tied at all. Ties across slices are common
+ * (two rows with equal scores in different regions), ties within a slice rarer, so
+ * marking these rows lets the pass settle most of a group's updates directly.
+ */
+static void mark_alone(const plan *p, sorted_model *s)
+{
+    const size_t n = p->n, nsid = p->nsid, kmax = nsid < 32 ? nsid : 32;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && (s->flags[j] & FLAG_TIED))
+            j++;
+        for (size_t t = i; t < j; t++) {
+            uint32_t mask = 0;
+            for (size_t k = 0; k < kmax; k++) {
+                int shared = 0;
+                /* Long groups are left to the scratch path wholesale. */
+                if (j - i > 64)
+                    break;
+                for (size_t u = i; u < j && !shared; u++)
+                    shared = u != t && s->sid[u * nsid + k] == s->sid[t * nsid + k];
+                if (!shared)
+                    mask |= 1u << k;
+            }
+            s->alone[t] = mask;
+        }
+        i = j;
+    }
 }
 
 /*
@@ -494,7 +528,9 @@ static int build_sorted(plan *p, mg_error *err)
         s->ll = malloc(n * sizeof *s->ll);
         s->br = malloc(n * sizeof *s->br);
         s->cell = malloc(n * sizeof *s->cell);
-        if (!s->slot || !s->row || !s->flags || !s->sid || !s->ll || !s->br || !s->cell)
+        s->alone = calloc(n ? n : 1, sizeof *s->alone);
+        if (!s->slot || !s->row || !s->flags || !s->sid || !s->ll || !s->br ||
+            !s->cell || !s->alone)
             goto cleanup;
         for (size_t i = 0; i < n; i++) {
             items[i].score = d->score[m][i];
@@ -552,6 +588,7 @@ static int build_sorted(plan *p, mg_error *err)
             s->ll[i] = mg_metric_row_log_loss(sc, y);
             s->br[i] = mg_metric_row_brier(sc, y);
         }
+        mark_alone(p, s);
     }
     rc = 0;
 cleanup:
@@ -774,6 +811,7 @@ row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc 
         for (size_t t = i; t < j; t++) {
             uint8_t f = sm->flags[t];
             const uint16_t *sid = &sm->sid[t * nsid];
+            uint32_t alone = sm->alone[t];
             if (t + PREFETCH_AHEAD < n)
                 __builtin_prefetch(counts +
                                    (size_t)sm->slot[t + PREFETCH_AHEAD] * LANES);
@@ -783,13 +821,22 @@ row_pass(const plan *p, const sorted_model *sm, const uint8_t *counts, pass_acc 
                               confusion);
             for (size_t k = 0; k < nsid; k++) {
                 uint32_t s = sid[k];
+                if (!cells)
+                    add_row_sums(a, s, f, w, sm->ll[t], sm->br[t], confusion);
+                if (k < 32 && (alone >> k & 1)) {
+                    if (f & FLAG_LABEL)
+                        lane_positive(ACC(a, F_CP, s), ACC(a, F_AP, s), ACC(a, F_CN, s),
+                                      w);
+                    else
+                        lane_negative(ACC(a, F_U, s), ACC(a, F_CN, s), ACC(a, F_CP, s),
+                                      w);
+                    continue;
+                }
                 if (!a->mark[s]) {
                     a->mark[s] = 1;
                     a->touched[ntouched++] = s;
                 }
                 lane_count(((f & FLAG_LABEL) ? a->gp : a->gn) + (size_t)s * LANES, w);
-                if (!cells)
-                    add_row_sums(a, s, f, w, sm->ll[t], sm->br[t], confusion);
             }
         }
         for (size_t q = 0; q < ntouched; q++) {
