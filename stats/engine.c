@@ -67,7 +67,7 @@
 #include "stats/rng.h"
 
 #define LANES      8     /* replicates per row pass */
-#define BLOCK      4096  /* units per block of the blocked multinomial */
+#define BLOCK      4096  /* units per block of the blocked multinomial (2^12) */
 #define MAX_SLICES 65535 /* slice ids are stored as uint16_t */
 #define MAX_CELLS  16384 /* beyond this, sums go straight to the slices */
 
@@ -893,15 +893,34 @@ static uint8_t poisson1(const plan *p, uint64_t bits)
 }
 
 /*
- * k uniform picks over `size` (<= BLOCK) units of one lane (stride LANES). Each
- * 64-bit output yields two 32-bit numbers, each mapped to [0, size) by Lemire's
- * multiply-shift with rejection, which is exact: every unit is equally likely.
+ * k uniform picks over `size` (<= BLOCK) units of one lane (stride LANES). A full
+ * block is a power of two, so 12-bit fields of the generator's output pick
+ * directly; otherwise each 64-bit output yields two 32-bit numbers, each mapped to
+ * [0, size) by Lemire's multiply-shift with rejection. Both are exact: every unit is
+ * equally likely.
  */
 static int draw_block(gsl_rng *rng, uint8_t *lane, size_t size, size_t k)
 {
     const uint32_t range = (uint32_t)size, reject = (uint32_t)(-range % range);
     uint64_t bits = 0;
     int have = 0;
+    if (size == BLOCK) {
+        /* A power of two: five unbiased 12-bit picks from each 64-bit output. */
+        for (size_t t = 0; t < k; t++) {
+            uint8_t *c;
+            if (!have) {
+                bits = mg__rng_next(rng);
+                have = 5;
+            }
+            c = &lane[(bits & (BLOCK - 1)) * LANES];
+            bits >>= 12;
+            have--;
+            if (*c == UINT8_MAX)
+                return MG_ENUMERIC;
+            (*c)++;
+        }
+        return 0;
+    }
     for (size_t t = 0; t < k;) {
         uint32_t x;
         uint64_t m;

@@ -520,6 +520,48 @@ START_TEST(atom_moments)
 }
 END_TEST
 
+/* Resampled row counts are Binomial(N, 1/N) for every row: mean 1, variance
+ * 1 − 1/N, and no row or region of the blocked draw favoured. N = 10000 spans
+ * three blocks (4096 rows each) and a partial one. */
+START_TEST(row_counts_are_multinomial)
+{
+    synth y;
+    mg__engine_options o = {0};
+    mg_error err = MG_ERROR_INIT;
+    const size_t B = 300, n = 10000;
+    double *w, *sum, var = 0;
+
+    synth_make(&y, n, 13, 0);
+    o.seed = 17;
+    o.need_rank = 1;
+    w = malloc(n * sizeof *w);
+    sum = calloc(n, sizeof *sum);
+    for (size_t b = 0; b < B; b++) {
+        double total = 0;
+        ck_assert(mg__engine_row_weights(&y.d, &o, b, w, &err) == 0);
+        for (size_t i = 0; i < n; i++) {
+            total += w[i];
+            sum[i] += w[i];
+            var += (w[i] - 1) * (w[i] - 1);
+        }
+        ck_assert_double_eq(total, (double)n);
+    }
+    var /= (double)(B * n);
+    ck_assert_msg(fabs(var / (1 - 1.0 / n) - 1) < 0.02, "variance %g", var);
+    /* Each quarter of the rows gets a quarter of the draws, within 5 sd. */
+    for (size_t q = 0; q < 4; q++) {
+        double got = 0, expect = B * n / 4.0, sd = sqrt(expect * 0.75);
+        for (size_t i = q * n / 4; i < (q + 1) * n / 4; i++)
+            got += sum[i];
+        ck_assert_msg(fabs(got - expect) < 5 * sd, "quarter %zu: %g vs %g", q, got,
+                      expect);
+    }
+    free(w);
+    free(sum);
+    synth_free(&y);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -536,6 +578,7 @@ static Suite *engine_suite(void)
     tcase_add_test(prop, threads_do_not_change_results);
     tcase_add_test(prop, copy_of_itself_differs_by_zero);
     tcase_add_test(prop, atom_moments);
+    tcase_add_test(prop, row_counts_are_multinomial);
     tcase_set_timeout(orc, 120);
     suite_add_tcase(s, ref);
     suite_add_tcase(s, orc);
