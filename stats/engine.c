@@ -140,7 +140,7 @@ typedef struct plan {
     size_t nbatches;
     pthread_mutex_t lock;
     size_t done;
-    int failed;
+    atomic_int failed; /* read by every worker between batches */
     mg_error first_error;
 } plan;
 
@@ -1636,7 +1636,7 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
     plan p = {0};
     mg__engine *e = NULL;
     pthread_t *threads = NULL;
-    size_t nthreads = 0;
+    size_t nthreads = 0, started = 0;
     double t_start = seconds();
     int rc = MG_ENOMEM;
 
@@ -1708,16 +1708,6 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
     if ((rc = point_estimates(&p, err)) != 0)
         goto cleanup;
     e->timing.estimates = seconds() - t_start - e->timing.setup;
-    if (d->cluster == NULL) {
-        if ((rc = jack_confusion(&p, err)) != 0)
-            goto cleanup;
-        if (p.sorted != NULL && (rc = jack_rows(&p, err)) != 0)
-            goto cleanup;
-    } else if ((rc = jack_clusters(&p, err)) != 0) {
-        goto cleanup;
-    }
-
-    e->timing.jackknife = seconds() - t_start - e->timing.setup - e->timing.estimates;
     if (o->replicates > 0) {
         p.nbatches = (o->replicates + LANES - 1) / LANES;
         atomic_init(&p.next_batch, 0);
@@ -1729,16 +1719,37 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
             rc = nomem(err);
             goto cleanup;
         }
-        size_t started = 0;
         for (size_t t = 1; t < nthreads; t++) {
             if (pthread_create(&threads[t], NULL, worker, &p) != 0)
                 break;
             started = t;
         }
-        worker(&p);
+    }
+    /* The jackknife reads only the point statistics and the sorted rows, so this
+     * thread computes it while the others start on the replicates, then joins them. */
+    {
+        double t_jack = seconds();
+        if (d->cluster == NULL) {
+            rc = jack_confusion(&p, err);
+            if (rc == 0 && p.sorted != NULL)
+                rc = jack_rows(&p, err);
+        } else {
+            rc = jack_clusters(&p, err);
+        }
+        e->timing.jackknife = seconds() - t_jack;
+        if (rc != 0)
+            p.failed = 1; /* stop the workers; err already says why */
+    }
+    if (rc != 0 && o->replicates == 0)
+        goto cleanup;
+    if (o->replicates > 0) {
+        if (rc == 0)
+            worker(&p);
         for (size_t t = 1; t <= started; t++)
             pthread_join(threads[t], NULL);
         pthread_mutex_destroy(&p.lock);
+        if (rc != 0)
+            goto cleanup;
         if (p.failed) {
             if (err)
                 *err = p.first_error;
