@@ -4,7 +4,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test demo install bench clean
+.PHONY: all deps build test demo install bench clean fuzz
 
 all: build
 
@@ -29,6 +29,13 @@ install: build
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target bench_engine gen_data
 	./bench/run.sh $(BUILD)
+
+# `make fuzz`: build the libFuzzer targets with clang (in build-fuzz) and run each for
+# FUZZ_SECONDS (default 60) on its seed corpus; see tests/fuzz/README.md.
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DMG_FUZZ=ON -DMG_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_csv fuzz_suite fuzz_xmlclean
+	./tests/fuzz/run.sh build-fuzz $(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(BUILD)
