@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/util.h"
 #include "stats/engine.h"
 
 /* A column wanted from a file, with the suite location that asked for it. */
@@ -57,15 +58,6 @@ static int want_add(want_list *l, const char *name, mg_column_type type,
     }
     l->items[l->n++] = (want){name, type, loc};
     return 0;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
 }
 
 /* Compare two level strings: both numbers by value, numbers before strings. */
@@ -326,8 +318,8 @@ static int blame_column(const mg_suite *suite, const want_list *w, const char *p
 static int add_input(mg__data *d, const char *role, const mg_table *t)
 {
     mg_input_file *f = &d->inputs[d->ninputs];
-    f->role = xstrdup(role);
-    f->path = xstrdup(mg_table_path(t));
+    f->role = mg__strdup(role);
+    f->path = mg__strdup(mg_table_path(t));
     if (f->role == NULL || f->path == NULL)
         return MG_ENOMEM;
     f->rows = mg_table_rows(t);
@@ -558,7 +550,7 @@ static int build_label(mg__data *d, const mg_suite *s, mg_error *err)
                     mg_table_level(t, col, neg));
             d->label[i] = codes[i] == (uint32_t)pos;
         }
-        d->negative = xstrdup(mg_table_level(t, col, neg));
+        d->negative = mg__strdup(mg_table_level(t, col, neg));
         if (d->negative == NULL)
             return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
     }

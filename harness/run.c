@@ -23,7 +23,6 @@
 #include "modelgate/run.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "assertions/decide.h"
+#include "common/util.h"
 #include "harness/data.h"
 #include "modelgate/metrics.h"
 #include "modelgate/stats.h"
@@ -75,38 +75,7 @@ typedef struct ctx {
     unsigned char *sl;
 } ctx;
 
-static char *xstrdup(const char *s)
-{
-    size_t n;
-    char *d;
-    if (s == NULL)
-        return NULL;
-    n = strlen(s) + 1;
-    d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xprintf(const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    char *s;
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-/* ---- Slices -----------------------------------------------------------------------
- */
+/* ---- Slices -------------------------------------------------------------- */
 
 /* Global slice ids of a test: the overall slice, or every slice of its slicing. */
 static size_t slice_span(const ctx *c, long slicing, size_t *first)
@@ -196,8 +165,7 @@ static int gather(ctx *c, long slicing, size_t index, size_t m1, long m2, size_t
     return 0;
 }
 
-/* ---- Intervals --------------------------------------------------------------------
- */
+/* ---- Intervals ----------------------------------------------------------- */
 
 typedef struct stat_ci {
     int has_ci;
@@ -381,8 +349,7 @@ static int statistic_ci(ctx *c, size_t model, long base, long pair, long slicing
     return rc;
 }
 
-/* ---- Report assembly --------------------------------------------------------------
- */
+/* ---- Report assembly ----------------------------------------------------- */
 
 static mg_case *new_case(ctx *c)
 {
@@ -443,7 +410,7 @@ static int comparison_p(ctx *c, const mg_test_spec *t, size_t model, size_t base
         if (mg_delong_paired(c->sx, c->sy, c->sl, k, &pr, &err) == 0) {
             out->has_p_value = 1;
             out->p_value = pr.p_value;
-            out->p_method = xstrdup("delong");
+            out->p_method = mg__strdup("delong");
         }
         return 0;
     }
@@ -462,13 +429,13 @@ static int comparison_p(ctx *c, const mg_test_spec *t, size_t model, size_t base
         }
         out->has_p_value = 1;
         out->p_value = mg_mcnemar_exact(b, cc);
-        out->p_method = xstrdup("mcnemar");
+        out->p_method = mg__strdup("mcnemar");
         return 0;
     }
     if (ci->nsorted > 0) {
         out->has_p_value = 1;
         out->p_value = mg_bootstrap_p_value(ci->sorted, ci->nsorted);
-        out->p_method = xstrdup("bootstrap");
+        out->p_method = mg__strdup("bootstrap");
     }
     return 0;
 }
@@ -514,14 +481,14 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
     slice = first + index;
     if ((out = new_case(c)) == NULL)
         return MG_ENOMEM;
-    out->test = xstrdup(t->name);
-    out->metric = xstrdup(mg_metric_name(t->metric));
-    out->model = xstrdup(t->model);
-    out->baseline = xstrdup(t->baseline);
-    out->slicing = xstrdup(t->slices);
-    out->slice = xstrdup(slice_label(c, slicing, index));
-    out->rule = xstrdup(rule_names[t->rule]);
-    out->interval = xstrdup(interval_names[c->kind]);
+    out->test = mg__strdup(t->name);
+    out->metric = mg__strdup(mg_metric_name(t->metric));
+    out->model = mg__strdup(t->model);
+    out->baseline = mg__strdup(t->baseline);
+    out->slicing = mg__strdup(t->slices);
+    out->slice = mg__strdup(slice_label(c, slicing, index));
+    out->rule = mg__strdup(rule_names[t->rule]);
+    out->interval = mg__strdup(interval_names[c->kind]);
     out->confidence = c->level;
     out->n = mg__engine_slice_rows(c->e, slice);
     if (!out->test || !out->metric || !out->model || !out->slice || !out->rule ||
@@ -535,14 +502,14 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
     if ((long)out->n < min_size) {
         out->outcome = MG_OUTCOME_SKIP;
         out->message =
-            xprintf("slice has %zu rows, fewer than min_size %ld", out->n, min_size);
+            mg__printf("slice has %zu rows, fewer than min_size %ld", out->n, min_size);
         goto done;
     }
     if (mg_metric_value(t->metric, mg__engine_estimate(c->e, model, slice), &est,
                         &reason) != 0) {
         out->outcome = MG_OUTCOME_ERROR;
-        out->message = xprintf("%s of %s is undefined on this slice: %s",
-                               mg_metric_name(t->metric), t->model, reason);
+        out->message = mg__printf("%s of %s is undefined on this slice: %s",
+                                  mg_metric_name(t->metric), t->model, reason);
         goto done;
     }
     out->has_estimate = 1;
@@ -553,8 +520,9 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
         if (mg_metric_value(t->metric, mg__engine_estimate(c->e, (size_t)base, slice),
                             &best, &reason) != 0) {
             out->outcome = MG_OUTCOME_ERROR;
-            out->message = xprintf("%s of baseline %s is undefined on this slice: %s",
-                                   mg_metric_name(t->metric), t->baseline, reason);
+            out->message =
+                mg__printf("%s of baseline %s is undefined on this slice: %s",
+                           mg_metric_name(t->metric), t->baseline, reason);
             goto done;
         }
         if (t->relative)
@@ -575,8 +543,8 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
         } else if (t->rule != MG_RULE_ESTIMATE) {
             out->has_delta = 1;
             out->outcome = MG_OUTCOME_ERROR;
-            out->message = xprintf("no interval for the difference in %s: %s",
-                                   mg_metric_name(t->metric), ci.reason);
+            out->message = mg__printf("no interval for the difference in %s: %s",
+                                      mg_metric_name(t->metric), ci.reason);
             goto done;
         }
         ev = (mg__evidence){mg_metric_name(t->metric),
@@ -589,15 +557,15 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
                             margin};
         mg__decide_comparison(t, &ev, &v);
         out->outcome = v.outcome;
-        out->message = xstrdup(v.message);
+        out->message = mg__strdup(v.message);
         fmt_ci_detail(line, sizeof line, &ci, c->replicates, "delta");
         out->detail =
-            xprintf("%s\nestimate: %s %.17g, %s %.17g\ndelta%s: %.17g\n%s\n"
-                    "p-value: %s%s\nrule: %s",
-                    v.message, t->model, est, t->baseline, best,
-                    sign < 0 ? " (sign-adjusted: lower is better)" : "", out->delta,
-                    line, out->has_p_value ? "" : "none",
-                    out->has_p_value ? out->p_method : "", rule_names[t->rule]);
+            mg__printf("%s\nestimate: %s %.17g, %s %.17g\ndelta%s: %.17g\n%s\n"
+                       "p-value: %s%s\nrule: %s",
+                       v.message, t->model, est, t->baseline, best,
+                       sign < 0 ? " (sign-adjusted: lower is better)" : "", out->delta,
+                       line, out->has_p_value ? "" : "none",
+                       out->has_p_value ? out->p_method : "", rule_names[t->rule]);
     } else {
         mg__evidence ev;
         if ((rc = statistic_ci(c, model, -1, -1, slicing, index, slice, t->metric, 1,
@@ -609,8 +577,8 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
             out->ci_high = ci.high;
         } else if (t->rule != MG_RULE_ESTIMATE) {
             out->outcome = MG_OUTCOME_ERROR;
-            out->message =
-                xprintf("no interval for %s: %s", mg_metric_name(t->metric), ci.reason);
+            out->message = mg__printf("no interval for %s: %s",
+                                      mg_metric_name(t->metric), ci.reason);
             goto done;
         }
         out->has_threshold = 1;
@@ -625,10 +593,10 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
                             0};
         mg__decide_threshold(t, &ev, &v);
         out->outcome = v.outcome;
-        out->message = xstrdup(v.message);
+        out->message = mg__strdup(v.message);
         fmt_ci_detail(line, sizeof line, &ci, c->replicates, "confidence");
         out->detail =
-            xprintf("estimate: %.17g\n%s\nrule: %s", est, line, rule_names[t->rule]);
+            mg__printf("estimate: %.17g\n%s\nrule: %s", est, line, rule_names[t->rule]);
     }
 done:
     if (out->message == NULL)
@@ -644,8 +612,7 @@ done:
     return 0;
 }
 
-/* ---- Metrics view -----------------------------------------------------------------
- */
+/* ---- Metrics view -------------------------------------------------------- */
 
 static int metric_entries(ctx *c)
 {
@@ -669,10 +636,10 @@ static int metric_entries(ctx *c)
                     stat_ci ci;
                     double est;
                     int rc;
-                    en->model = xstrdup(c->s->models[m].name);
-                    en->slicing = k < 0 ? NULL : xstrdup(c->s->slicings[k].name);
-                    en->slice = xstrdup(slice_label(c, k, q));
-                    en->metric = xstrdup(mg_metric_name(mt));
+                    en->model = mg__strdup(c->s->models[m].name);
+                    en->slicing = k < 0 ? NULL : mg__strdup(c->s->slicings[k].name);
+                    en->slice = mg__strdup(slice_label(c, k, q));
+                    en->metric = mg__strdup(mg_metric_name(mt));
                     en->n = mg__engine_slice_rows(c->e, first + q);
                     if (!en->model || (k >= 0 && !en->slicing) || !en->slice ||
                         !en->metric)
@@ -680,12 +647,12 @@ static int metric_entries(ctx *c)
                     if (mg_metric_needs_probability(mt) &&
                         c->d->not_probability[m] >= 0) {
                         en->reason =
-                            xstrdup("scores outside [0, 1] are not probabilities");
+                            mg__strdup("scores outside [0, 1] are not probabilities");
                         continue;
                     }
                     if (mg_metric_value(mt, mg__engine_estimate(c->e, m, first + q),
                                         &est, &reason) != 0) {
-                        en->reason = xstrdup(reason);
+                        en->reason = mg__strdup(reason);
                         continue;
                     }
                     en->has_estimate = 1;
@@ -701,14 +668,14 @@ static int metric_entries(ctx *c)
                         en->ci_low = ci.low;
                         en->ci_high = ci.high;
                     } else {
-                        en->reason = xstrdup(ci.reason);
+                        en->reason = mg__strdup(ci.reason);
                     }
                 }
         }
     return 0;
 }
 
-/* ---- Checks that need both the suite and the data -------------------------------- */
+/* ---- Checks that need both the suite and the data ------------------------ */
 
 static int check_tests(const ctx *c, mg_error *err)
 {
@@ -761,8 +728,7 @@ static int check_tests(const ctx *c, mg_error *err)
     return 0;
 }
 
-/* ---- The run ----------------------------------------------------------------------
- */
+/* ---- The run ------------------------------------------------------------- */
 
 static unsigned available_cores(void)
 {
@@ -778,15 +744,15 @@ static int fill_provenance(ctx *c)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(r->timestamp, sizeof r->timestamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    r->suite = xstrdup(s->name);
-    r->suite_path = xstrdup(s->path);
-    r->tool_version = xstrdup(mg_version());
-    r->interval = xstrdup(interval_names[c->kind]);
-    r->resampler = xstrdup(
+    r->suite = mg__strdup(s->name);
+    r->suite_path = mg__strdup(s->path);
+    r->tool_version = mg__strdup(mg_version());
+    r->interval = mg__strdup(interval_names[c->kind]);
+    r->resampler = mg__strdup(
         s->bootstrap.resampler == MG_RESAMPLER_POISSON ? "poisson" : "multinomial");
     r->stratify =
-        xstrdup(s->bootstrap.stratify == MG_STRATIFY_LABEL ? "label" : "none");
-    r->cluster = xstrdup(s->bootstrap.cluster);
+        mg__strdup(s->bootstrap.stratify == MG_STRATIFY_LABEL ? "label" : "none");
+    r->cluster = mg__strdup(s->bootstrap.cluster);
     r->confidence = c->confidence;
     r->replicates = c->replicates;
     r->seed = c->o->has_seed ? c->o->seed : s->bootstrap.seed;
@@ -802,8 +768,7 @@ static int fill_provenance(ctx *c)
     return 0;
 }
 
-/* ---- Memory ------------------------------------------------------------------------
- */
+/* ---- Memory -------------------------------------------------------------- */
 
 static double memory_limit(const ctx *c)
 {
@@ -976,18 +941,18 @@ static int run_tests(ctx *c)
         mg_case *out = new_case(c);
         if (out == NULL)
             return MG_ENOMEM;
-        out->test = xstrdup("suite");
-        out->metric = xstrdup("none");
-        out->model = xstrdup("none");
-        out->slice = xstrdup("overall");
-        out->rule = xstrdup("strict");
-        out->interval = xstrdup(interval_names[c->kind]);
+        out->test = mg__strdup("suite");
+        out->metric = mg__strdup("none");
+        out->model = mg__strdup("none");
+        out->slice = mg__strdup("overall");
+        out->rule = mg__strdup("strict");
+        out->interval = mg__strdup(interval_names[c->kind]);
         out->outcome = MG_OUTCOME_ERROR;
         out->message =
-            xstrdup(s->ntests == 0 ? "the suite has no tests, so it tests nothing "
-                                     "(--allow-empty lets it pass)"
-                                   : "every test case was skipped, so nothing was "
-                                     "tested (--allow-empty lets it pass)");
+            mg__strdup(s->ntests == 0 ? "the suite has no tests, so it tests nothing "
+                                        "(--allow-empty lets it pass)"
+                                      : "every test case was skipped, so nothing was "
+                                        "tested (--allow-empty lets it pass)");
         if (!out->test || !out->metric || !out->model || !out->slice || !out->rule ||
             !out->interval || !out->message)
             return MG_ENOMEM;

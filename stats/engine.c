@@ -224,7 +224,7 @@ static int nomem(mg_error *err)
     return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory in the bootstrap");
 }
 
-/* ---- Confusion atoms ----------------------------------------------------------- */
+/* ---- Confusion atoms ----------------------------------------------------- */
 
 static uint64_t row_key_hash(const plan *p, size_t i)
 {
@@ -354,8 +354,7 @@ static void add_atom(const plan *p, size_t a, double w, mg_binary_stats *st)
     }
 }
 
-/* ---- Cells ------------------------------------------------------------------------
- */
+/* ---- Cells --------------------------------------------------------------- */
 
 static uint64_t sid_hash(const uint16_t *sid, size_t nsid)
 {
@@ -403,7 +402,7 @@ cleanup:
     return rc;
 }
 
-/* ---- Row pass ------------------------------------------------------------------ */
+/* ---- Row pass ------------------------------------------------------------ */
 
 typedef struct sort_item {
     double score;
@@ -1083,7 +1082,7 @@ cleanup:
     return NULL;
 }
 
-/* ---- Jackknife ------------------------------------------------------------------ */
+/* ---- Jackknife ----------------------------------------------------------- */
 
 static void jack_add(mg__jack *j, double d, double mult)
 {
@@ -1568,7 +1567,7 @@ cleanup:
     return rc;
 }
 
-/* ---- Driver --------------------------------------------------------------------- */
+/* ---- Driver -------------------------------------------------------------- */
 
 size_t mg__engine_slice_count(const mg__dataset *d)
 {
