@@ -37,6 +37,8 @@ typedef struct want {
 typedef struct want_list {
     want *items;
     size_t n, cap;
+    const want *conflict; /* set when want_add met a column under two types */
+    const mg_loc *conflict_loc;
 } want_list;
 
 static int want_add(want_list *l, const char *name, mg_column_type type,
@@ -44,8 +46,11 @@ static int want_add(want_list *l, const char *name, mg_column_type type,
 {
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->items[i].name, name) == 0) {
-            if (l->items[i].type != type)
+            if (l->items[i].type != type) {
+                l->conflict = &l->items[i];
+                l->conflict_loc = loc;
                 return MG_EINVAL;
+            }
             return 0;
         }
     if (l->n == l->cap) {
@@ -454,8 +459,10 @@ static int load_tables(mg__data *d, const mg_suite *s, mg_error *err)
     opts.id = s->data.id;
     rc = holdout_wants(s, &w);
     if (rc == MG_EINVAL) {
-        rc = mg_suite_error(s, &s->data.holdout_loc, err, MG_EDATA,
-                            "a column is used both as a number and as a category");
+        rc = mg_suite_error(s, w.conflict_loc, err, MG_EDATA,
+                            "column '%s' is used both as numbers (scores, bins) and as "
+                            "categories (label, slices, cluster)",
+                            w.conflict->name);
         goto cleanup;
     }
     if (rc != 0 || (req = calloc(w.n, sizeof *req)) == NULL) {
