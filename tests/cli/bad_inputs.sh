@@ -11,7 +11,8 @@
 # definite/possible leak fails the case (valgrind's log is kept beside the case's
 # scratch copy). Each run is bounded in time, so that a hang is a failure rather than
 # a stuck CI job: 60 seconds, or what the case's `timeout` file says (for cases that
-# guard against a slow path), times 20 under valgrind.
+# guard against a slow path), times 20 under valgrind. A case with a `signal` file is
+# sent that signal while it runs.
 set -u
 
 if [ $# -lt 3 ]; then
@@ -99,7 +100,16 @@ for name in $cases; do
     eval "set -- $(cat cmd)"
     # shellcheck disable=SC2086
     exec $with_timeout $vg "$bin" "$@"
-  ) </dev/null >"$scratch/$name.stdout" 2>"$scratch/$name.stderr"
+  ) </dev/null >"$scratch/$name.stdout" 2>"$scratch/$name.stderr" &
+  pid=$!
+  # A `signal` file ("TERM 2") interrupts the run after that many seconds; timeout
+  # passes the signal on to modelgate.
+  if [ -f "$case_dir/signal" ]; then
+    read -r sig delay <"$case_dir/signal"
+    sleep $((delay * slowdown))
+    kill -"$sig" "$pid" 2>/dev/null
+  fi
+  wait "$pid"
   status=$?
 
   (cd "$work" && find . | LC_ALL=C sort) >"$scratch/$name.after"
