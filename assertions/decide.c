@@ -39,6 +39,7 @@ void mg__format_number(char *buf, size_t size, double x, double other)
 
 static void fmt3(char *buf, size_t size, double x)
 {
+    x += 0.0; /* −0 prints as 0 */
     if (fabs(x) < 1e6 && (x == 0 || fabs(x) >= 1e-3))
         snprintf(buf, size, "%.3f", x);
     else
@@ -69,20 +70,33 @@ static int append(char *buf, size_t size, const char *fmt, const char *a, const 
     return snprintf(buf + used, size - used, fmt, a, b, c);
 }
 
-/* One bound against one threshold: `ge` means the passing side is >= t. */
+/* x on the passing side of thr: above it when `ge`, below it otherwise; reaching
+ * thr passes unless `open` (superiority needs Δ > m, not Δ >= m). */
+static int passes(double x, double thr, int ge, int open)
+{
+    if (x == thr)
+        return !open;
+    return ge ? x > thr : x < thr;
+}
+
+/*
+ * One bound against one threshold: `ge` means the passing side is above thr;
+ * `open` excludes thr itself from the passing side.
+ */
 static mg_outcome one_side(const mg_test_spec *t, const mg__evidence *ev, double thr,
-                           int ge, char *msg, size_t size)
+                           int ge, int open, char *msg, size_t size)
 {
     char vb[64], tb[64];
-    const char *op_pass = ge ? ">=" : "<=", *op_fail = ge ? "<" : ">";
+    const char *op_pass = ge ? (open ? ">" : ">=") : (open ? "<" : "<=");
+    const char *op_fail = ge ? (open ? "<=" : "<") : (open ? ">=" : ">");
     const char *below = ge ? "below" : "above";
     double near = ge ? ev->low : ev->high, far = ge ? ev->high : ev->low;
-    int near_ok = ge ? near >= thr : near <= thr;
-    int far_ok = ge ? far >= thr : far <= thr;
+    int near_ok = passes(near, thr, ge, open);
+    int far_ok = passes(far, thr, ge, open);
     char what[96];
 
     if (t->rule == MG_RULE_ESTIMATE || !ev->has_ci) {
-        int ok = ge ? ev->estimate >= thr : ev->estimate <= thr;
+        int ok = passes(ev->estimate, thr, ge, open);
         mg__format_number(vb, sizeof vb, ev->estimate, thr);
         mg__format_number(tb, sizeof tb, thr, ev->estimate);
         append(msg, size, "point estimate %s %s %s", vb, ok ? op_pass : op_fail, tb);
@@ -131,12 +145,12 @@ void mg__decide_threshold(const mg_test_spec *t, const mg__evidence *ev,
     describe(ev, 0, msg, size);
     append(msg, size, ": ", "", "", "");
     if (t->has_at_least)
-        o = one_side(t, ev, t->at_least, 1, msg, size);
+        o = one_side(t, ev, t->at_least, 1, 0, msg, size);
     if (t->has_at_most) {
         mg_outcome o2;
         if (t->has_at_least)
             append(msg, size, "; ", "", "", "");
-        o2 = one_side(t, ev, t->at_most, 0, msg, size);
+        o2 = one_side(t, ev, t->at_most, 0, 0, msg, size);
         if (o2 == MG_OUTCOME_FAIL)
             o = MG_OUTCOME_FAIL;
     }
@@ -159,26 +173,18 @@ void mg__decide_comparison(const mg_test_spec *t, const mg__evidence *ev,
     side.has_at_least = side.has_at_most = 0;
     switch (t->comparison) {
     case MG_COMPARE_NON_INFERIOR:
-        o = one_side(&side, ev, -ev->margin, 1, msg, size);
+        o = one_side(&side, ev, -ev->margin, 1, 0, msg, size);
         append(msg, size, " (non-inferiority margin %s)", m, "", "");
         break;
     case MG_COMPARE_SUPERIOR:
-        /* superior needs a strict inequality: Δ > m */
-        o = one_side(&side, ev, ev->margin, 1, msg, size);
-        if (o == MG_OUTCOME_PASS) {
-            double b = t->rule == MG_RULE_ESTIMATE || !ev->has_ci ? ev->estimate
-                       : t->rule == MG_RULE_STRICT                ? ev->low
-                                                                  : ev->high;
-            if (b == ev->margin)
-                o = MG_OUTCOME_FAIL;
-        }
+        o = one_side(&side, ev, ev->margin, 1, 1, msg, size);
         append(msg, size, " (superiority margin %s)", m, "", "");
         break;
     case MG_COMPARE_EQUIVALENT:
     default:
-        o = one_side(&side, ev, -ev->margin, 1, msg, size);
+        o = one_side(&side, ev, -ev->margin, 1, 0, msg, size);
         append(msg, size, "; ", "", "", "");
-        if (one_side(&side, ev, ev->margin, 0, msg, size) == MG_OUTCOME_FAIL)
+        if (one_side(&side, ev, ev->margin, 0, 0, msg, size) == MG_OUTCOME_FAIL)
             o = MG_OUTCOME_FAIL;
         append(msg, size, " (equivalence margin \xc2\xb1%s)", m, "", "");
         break;

@@ -296,6 +296,9 @@ void mg__data_free(mg__data *d)
     free(d->not_probability);
     free(d->score_table);
     free(d->cluster);
+    for (size_t k = 0; d->slicings != NULL && k < d->nslicings; k++)
+        slicing_free(&d->slicings[k]);
+    free(d->slicings);
     for (size_t i = 0; i < d->ninputs; i++) {
         free(d->inputs[i].role);
         free(d->inputs[i].path);
@@ -578,6 +581,7 @@ int mg__data_load(mg__data **out, const mg_suite *s, mg_error *err)
     d->not_probability = calloc(s->nmodels, sizeof *d->not_probability);
     d->score_table = calloc(s->nmodels, sizeof *d->score_table);
     d->slicings = calloc(s->nslicings ? s->nslicings : 1, sizeof *d->slicings);
+    d->nslicings = s->nslicings;
     d->inputs = calloc(s->nmodels + 1, sizeof *d->inputs);
     if (!d->tables || !d->score || !d->threshold || !d->not_probability ||
         !d->score_table || !d->slicings || !d->inputs) {
@@ -621,10 +625,6 @@ int mg__data_load(mg__data **out, const mg_suite *s, mg_error *err)
     *out = d;
     return 0;
 cleanup:
-    for (size_t k = 0; d->slicings && k < s->nslicings; k++)
-        slicing_free(&d->slicings[k]);
-    free(d->slicings);
-    d->slicings = NULL;
     mg__data_free(d);
     return rc;
 }

@@ -33,7 +33,8 @@ typedef struct mg__data {
                                      or -1 */
     const mg_table **score_table; /* per model: the table its scores came from */
     mg__slicing *slicings;        /* per suite slicing */
-    uint32_t *cluster;            /* n codes, or NULL */
+    size_t nslicings;
+    uint32_t *cluster; /* n codes, or NULL */
     size_t nclusters;
     mg_input_file *inputs; /* holdout, then each distinct prediction file */
     size_t ninputs;

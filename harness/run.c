@@ -440,6 +440,12 @@ static int comparison_p(ctx *c, const mg_test_spec *t, size_t model, size_t base
     return 0;
 }
 
+/* Reports print −0 as "-0.0", which reads like a sign; a zero is a zero. */
+static double unsigned_zero(double x)
+{
+    return x + 0.0;
+}
+
 static void free_case(mg_case *k)
 {
     free(k->test);
@@ -474,7 +480,7 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
     stat_ci ci;
     mg__verdict v;
     mg_case *out;
-    char line[MG_ERROR_MESSAGE_MAX + 200];
+    char line[MG_ERROR_MESSAGE_MAX + 200], pbuf[96];
     int rc;
 
     slice_span(c, slicing, &first);
@@ -559,13 +565,16 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
         out->outcome = v.outcome;
         out->message = mg__strdup(v.message);
         fmt_ci_detail(line, sizeof line, &ci, c->replicates, "delta");
-        out->detail =
-            mg__printf("%s\nestimate: %s %.17g, %s %.17g\ndelta%s: %.17g\n%s\n"
-                       "p-value: %s%s\nrule: %s",
-                       v.message, t->model, est, t->baseline, best,
-                       sign < 0 ? " (sign-adjusted: lower is better)" : "", out->delta,
-                       line, out->has_p_value ? "" : "none",
-                       out->has_p_value ? out->p_method : "", rule_names[t->rule]);
+        if (out->has_p_value)
+            snprintf(pbuf, sizeof pbuf, "%.17g (%s, two-sided, for a difference of 0)",
+                     out->p_value, out->p_method);
+        else
+            snprintf(pbuf, sizeof pbuf, "none");
+        out->detail = mg__printf("estimate: %s %.17g, %s %.17g\ndelta%s: %.17g\n%s\n"
+                                 "p-value: %s\nrule: %s",
+                                 t->model, est, t->baseline, best,
+                                 sign < 0 ? " (sign-adjusted: lower is better)" : "",
+                                 out->delta, line, pbuf, rule_names[t->rule]);
     } else {
         mg__evidence ev;
         if ((rc = statistic_ci(c, model, -1, -1, slicing, index, slice, t->metric, 1,
@@ -601,6 +610,12 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
 done:
     if (out->message == NULL)
         return MG_ENOMEM;
+    out->estimate = unsigned_zero(out->estimate);
+    out->ci_low = unsigned_zero(out->ci_low);
+    out->ci_high = unsigned_zero(out->ci_high);
+    out->delta = unsigned_zero(out->delta);
+    out->delta_ci_low = unsigned_zero(out->delta_ci_low);
+    out->delta_ci_high = unsigned_zero(out->delta_ci_high);
     if (dry != NULL) {
         *dry = out->outcome;
         free_case(out);
@@ -656,7 +671,7 @@ static int metric_entries(ctx *c)
                         continue;
                     }
                     en->has_estimate = 1;
-                    en->estimate = est;
+                    en->estimate = unsigned_zero(est);
                     if (c->kind != MG_INTERVAL_ANALYTIC && c->replicates == 0)
                         continue;
                     if ((rc = statistic_ci(c, m, -1, -1, k, q, first + q, mt, 1, est,
@@ -665,8 +680,8 @@ static int metric_entries(ctx *c)
                     en->undefined_replicates = ci.undefined;
                     if (ci.has_ci) {
                         en->has_ci = 1;
-                        en->ci_low = ci.low;
-                        en->ci_high = ci.high;
+                        en->ci_low = unsigned_zero(ci.low);
+                        en->ci_high = unsigned_zero(ci.high);
                     } else {
                         en->reason = mg__strdup(ci.reason);
                     }
@@ -980,7 +995,7 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     c.confidence = s->bootstrap.confidence;
     c.level = c.confidence;
     c.replicates = c.o->replicates > 0 ? c.o->replicates : s->bootstrap.replicates;
-    if (c.kind == MG_INTERVAL_ANALYTIC || c.o->mode == MG_RUN_VALIDATE)
+    if (c.kind == MG_INTERVAL_ANALYTIC)
         c.replicates = 0;
     if ((c.r = calloc(1, sizeof *c.r)) == NULL)
         goto nomem;
@@ -993,11 +1008,6 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     if (plan_pairs(&c) != 0)
         goto nomem;
     c.r->threads = c.o->threads ? c.o->threads : available_cores();
-    if (c.o->mode == MG_RUN_VALIDATE) {
-        if (fill_provenance(&c) != 0)
-            goto nomem;
-        goto finish;
-    }
 
     codes = calloc(s->nslicings ? s->nslicings : 1, sizeof *codes);
     nlevels = calloc(s->nslicings ? s->nslicings : 1, sizeof *nlevels);
@@ -1040,6 +1050,13 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
                       (double)c.replicates * sizeof(double);
         if ((rc = over_limit(&c, need, what, err)) != 0)
             goto cleanup;
+    }
+    /* validate: everything checked, nothing computed. */
+    if (c.o->mode == MG_RUN_VALIDATE) {
+        c.replicates = 0;
+        if (fill_provenance(&c) != 0)
+            goto nomem;
+        goto finish;
     }
     if ((rc = mg__engine_run(&c.e, &ds, &eo, err)) != 0)
         goto cleanup;

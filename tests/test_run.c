@@ -273,15 +273,12 @@ START_TEST(reference_asah_delong)
             ck_close(c->delta_ci_high, delta + z975 * se, 1e-6);
             ck_assert_ptr_nonnull(strstr(c->message, "DeLong"));
             ck_assert_ptr_nonnull(c->detail);
-#ifdef MG_KNOWN_BUGS
-            /* BUG: the detail (the JUnit failure text) has "p-value: delong", the
-             * method without the number; it should carry the p-value itself. */
+            /* The detail (the JUnit failure text) carries the p-value itself. */
             {
                 const char *pv = strstr(c->detail, "p-value: ");
                 ck_assert_msg(pv && pv[9] >= '0' && pv[9] <= '9', "%s: %s", c->test,
                               c->detail);
             }
-#endif
         }
     }
     mg_report_free(m95);
@@ -620,19 +617,16 @@ START_TEST(self_comparison_is_zero)
             if (c->has_p_value)
                 ck_assert_msg(c->p_value == 1, "%s %s [%s]: p = %.17g", kinds[q],
                               c->test, c->slice, c->p_value);
-#ifdef MG_KNOWN_BUGS
-            /* BUG: for lower-is-better metrics (brier, log_loss) Δ = −(est − base)
-             * is −0.0, which the reports print as "-0.0" (JSON) and "Δ -0.0000
-             * [0.0000, -0.0000]" (console). */
+            /* For lower-is-better metrics (brier, log_loss) Δ = −(est − base) would
+             * be −0.0; reports print a zero without a sign. */
             ck_assert_msg(!signbit(c->delta) && !signbit(c->delta_ci_low) &&
                               !signbit(c->delta_ci_high),
                           "%s %s: negative zero in delta", kinds[q], c->test);
-            /* BUG: superior: 0 fails on [0, 0] (Δ must exceed the margin), but the
-             * message reads "lower bound 0 >= 0", which states a pass. */
+            /* superior: 0 fails on [0, 0] (Δ must exceed the margin), and the
+             * message says so ("<= 0"), not "lower bound 0 >= 0". */
             if (c->outcome == MG_OUTCOME_FAIL)
                 ck_assert_msg(strstr(c->message, ">=") == NULL, "%s %s: %s", kinds[q],
                               c->test, c->message);
-#endif
             seen++;
         }
         /* 3 overall auc tests and 5 regions; the bootstrap kinds add 4 + 5 more. */
