@@ -95,7 +95,7 @@ static void check_table(const mg_table *t, size_t want_rows)
 static mg_table *load_holdout(const char *id)
 {
     static const char ids[] = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\na\nb\n";
-    char text[NAME_MAX_LEN + sizeof ids + 8];
+    char text[NAME_MAX_LEN + sizeof ids + 16];
     mg_csv_options o = MG_CSV_OPTIONS_INIT;
     mg_column_request req = {id, MG_COLUMN_CATEGORY};
     mg_error err = MG_ERROR_INIT;
@@ -104,7 +104,8 @@ static mg_table *load_holdout(const char *id)
     /* Names that need quoting would test the holdout, not the file. */
     if (strpbrk(id, "\",;|\t \r\n") != NULL)
         return NULL;
-    snprintf(text, sizeof text, "%s\n%s", id, ids);
+    /* Behind a byte-order mark of its own, a name that starts with one survives. */
+    snprintf(text, sizeof text, "\xEF\xBB\xBF%s\n%s", id, ids);
     fuzz_write(holdout_path, (const uint8_t *)text, strlen(text));
     o.id = id;
     FUZZ_CHECK(mg_table_load_csv(&t, holdout_path, &o, &req, 1, &err) == 0);
