@@ -31,9 +31,21 @@
  * replicate, unit), which shards can reproduce and merge by addition; it has no
  * per-atom shortcut, so confusion counts then come from the row pass too.
  *
+ * The two families draw from separate streams, keyed by (seed, b, family): adding
+ * an AUC test to a suite must not move the interval of its accuracy test. Within a
+ * family every model and slice shares replicate b's resample, which is what pairs
+ * differences and slice comparisons; no statistic mixes the families.
+ *
  * Determinism: replicate b's draws come from streams keyed by (seed, b), and every
  * sum runs in a fixed order over atoms or sorted rows, so results are bit-identical
  * whatever the number of threads.
+ *
+ * Where the time goes in a pass, and what keeps it down: losses and confusion cells
+ * add over rows, so they are gathered per cell (rows sharing every slice id) and
+ * spread to slices afterwards, one update per row instead of one per slicing; the
+ * eight replicates' sums are vector lanes; counts read through a permutation are
+ * prefetched; a row whose tie group has no other row in its slice is settled there
+ * as untied, since a tie across slices is no tie within one.
  *
  * BCa needs the acceleration from the jackknife. It is computed exactly and in
  * closed form: for the confusion family, removing one row of an atom changes one
@@ -42,9 +54,11 @@
  * weight below it, ties ½), AUC₍₋ᵢ₎ − AUC = (U − P·V_i) / (P(P−1)N); for average
  * precision, removing a row shifts the true- or false-positive count of every later
  * threshold by one, which prefix and suffix sums over the score groups give in
- * O(1) per row; for means, (S − n·x_i)/(n(n−1)). The engine returns the power sums of
- * these deviations per statistic, and for model pairs the power sums of their
- * row-wise differences.
+ * O(1) per row; for means, (S − n·x_i)/(n(n−1)). With clusters the jackknife
+ * leaves out whole clusters (see jack_clusters). The engine returns the power sums
+ * of these deviations per statistic, and for model pairs the power sums of their
+ * row-wise differences. It runs on the calling thread while the workers start on
+ * the replicates.
  *
  * Numerical notes: weights are small integers, so counts and pair counts are exact
  * in double up to 2^53; average precision and the means accumulate rounding of
