@@ -78,6 +78,9 @@ static int natural_cmp(const char *a, const char *b)
     return strcmp(a, b);
 }
 
+/* Key spaces up to this size are numbered through a direct index, not a sort. */
+#define DIRECT_SPACE (1u << 22)
+
 typedef struct level_ref {
     const char *s;
     uint32_t code;
@@ -147,12 +150,12 @@ static int build_categorical(const mg_suite *suite, const mg_slicing_spec *spec,
     size_t *radix = calloc(nc, sizeof *radix);
     uint64_t *keys = NULL, *uniq = NULL;
     size_t nuniq = 0;
+    long double space = 1;
     int rc = MG_ENOMEM;
 
     if (cols == NULL || ranks == NULL || radix == NULL)
         goto cleanup;
     {
-        long double space = 1;
         for (size_t c = 0; c < nc; c++) {
             cols[c] = mg_table_find(t, spec->columns[c]);
             radix[c] = mg_table_levels(t, (size_t)cols[c]);
@@ -179,20 +182,41 @@ static int build_categorical(const mg_suite *suite, const mg_slicing_spec *spec,
             k = k * radix[c] + ranks[c][mg_table_codes(t, (size_t)cols[c])[i]];
         keys[i] = uniq[i] = k;
     }
-    qsort(uniq, n, sizeof *uniq, cmp_u64);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || uniq[i] != uniq[i - 1])
-            uniq[nuniq++] = uniq[i];
-    for (size_t i = 0; i < n; i++) {
-        size_t lo = 0, hi = nuniq;
-        while (hi - lo > 1) {
-            size_t mid = (lo + hi) / 2;
-            if (uniq[mid] <= keys[i])
-                lo = mid;
-            else
-                hi = mid;
+    if (space <= (long double)DIRECT_SPACE) {
+        /* A small key space (the usual case: a column, or a cross of a few
+         * columns): mark the keys present, number them in order. */
+        uint32_t *index = malloc((size_t)space * sizeof *index);
+        if (index == NULL) {
+            rc = MG_ENOMEM;
+            goto cleanup;
         }
-        out->code[i] = (uint32_t)lo;
+        memset(index, 0xff, (size_t)space * sizeof *index);
+        for (size_t i = 0; i < n; i++)
+            index[keys[i]] = 0;
+        for (size_t k = 0; k < (size_t)space; k++)
+            if (index[k] == 0) {
+                index[k] = (uint32_t)nuniq;
+                uniq[nuniq++] = k;
+            }
+        for (size_t i = 0; i < n; i++)
+            out->code[i] = index[keys[i]];
+        free(index);
+    } else {
+        qsort(uniq, n, sizeof *uniq, cmp_u64);
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || uniq[i] != uniq[i - 1])
+                uniq[nuniq++] = uniq[i];
+        for (size_t i = 0; i < n; i++) {
+            size_t lo = 0, hi = nuniq;
+            while (hi - lo > 1) {
+                size_t mid = (lo + hi) / 2;
+                if (uniq[mid] <= keys[i])
+                    lo = mid;
+                else
+                    hi = mid;
+            }
+            out->code[i] = (uint32_t)lo;
+        }
     }
     out->nlevels = nuniq;
     out->labels = calloc(nuniq, sizeof *out->labels);
