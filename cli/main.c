@@ -266,20 +266,27 @@ static int execute(cli_options *o, mg_report **report)
     int rc;
 
     *report = NULL;
-    if ((rc = check_outputs(o)) != 0)
-        return rc;
-    if (mg_suite_load(&suite, o->suite, &err) != 0)
-        return report_error(&err);
+    /* From here on SIGINT and SIGTERM stop the run cleanly: exit 3, no report. A
+     * blocking read (a FIFO with no writer) returns EINTR instead of hanging. */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     o->run.cancel = &cancel_flag;
+    if ((rc = check_outputs(o)) != 0)
+        return rc;
+    if (mg_suite_load(&suite, o->suite, &err) != 0) {
+        if (interrupted) {
+            fputs("modelgate: interrupted; no report written\n", stderr);
+            return EXIT_INTERNAL;
+        }
+        return report_error(&err);
+    }
     if (isatty(STDERR_FILENO) && !o->quiet && o->run.mode != MG_RUN_VALIDATE) {
         o->run.progress = show_progress;
         o->run.progress_ctx = &prog;
     }
-    rc = mg_run_suite(report, suite, &o->run, &err);
+    rc = interrupted ? MG_EINTERNAL : mg_run_suite(report, suite, &o->run, &err);
     mg_suite_free(suite);
     if (interrupted) {
         mg_report_free(*report);
