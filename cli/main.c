@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -61,8 +62,8 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static int parse_count(const char *opt, const char *s, unsigned long long max,
-                       unsigned long long *out)
+static int parse_count(const char *opt, const char *s, unsigned long long min,
+                       unsigned long long max, unsigned long long *out)
 {
     char *end;
     unsigned long long v;
@@ -70,13 +71,13 @@ static int parse_count(const char *opt, const char *s, unsigned long long max,
     if (s[0] == '-' || s[0] == '+' || s[0] == '\0')
         goto bad;
     v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v > max)
+    if (errno != 0 || *end != '\0' || v < min || v > max)
         goto bad;
     *out = v;
     return 0;
 bad:
-    fprintf(stderr, "modelgate: %s: expected an integer in [0, %llu], got '%s'\n", opt,
-            max, s);
+    fprintf(stderr, "modelgate: %s: expected an integer in [%llu, %llu], got '%s'\n",
+            opt, min, max, s);
     return EXIT_USAGE;
 }
 
@@ -197,24 +198,19 @@ static int parse_options(int argc, char **argv, cli_options *o, int json_flag)
         case OPT_HTML:
             return usage_error("%s is not supported yet", "--html");
         case OPT_SEED:
-            if (parse_count("--seed", optarg, UINT64_MAX, &v) != 0)
+            if (parse_count("--seed", optarg, 0, UINT64_MAX, &v) != 0)
                 return EXIT_USAGE;
             o->run.has_seed = 1;
             o->run.seed = v;
             break;
         case OPT_REPLICATES:
-            if (parse_count("--replicates", optarg, 10000000, &v) != 0)
+            if (parse_count("--replicates", optarg, 1, 10000000, &v) != 0)
                 return EXIT_USAGE;
-            if (v == 0)
-                return usage_error("--replicates: expected at least 1, got '%s'",
-                                   optarg);
             o->run.replicates = (size_t)v;
             break;
         case OPT_THREADS:
-            if (parse_count("--threads", optarg, 1024, &v) != 0)
+            if (parse_count("--threads", optarg, 1, 1024, &v) != 0)
                 return EXIT_USAGE;
-            if (v == 0)
-                return usage_error("--threads: expected at least 1, got '%s'", optarg);
             o->run.threads = (unsigned)v;
             break;
         case 'q':
@@ -240,13 +236,28 @@ static int parse_options(int argc, char **argv, cli_options *o, int json_flag)
     return 0;
 }
 
+/* Report paths: writable before anything is computed, and no two the same file. */
 static int check_outputs(const cli_options *o)
 {
     const char *paths[3] = {o->junit, o->json, o->markdown};
+    const char *names[3] = {"--junit", "--json", "--markdown"};
     mg_error err = MG_ERROR_INIT;
-    for (int i = 0; i < 3; i++)
-        if (paths[i] && mg_report_check_path(paths[i], &err) != 0)
+    for (int i = 0; i < 3; i++) {
+        struct stat si, sj;
+        if (paths[i] == NULL)
+            continue;
+        if (mg_report_check_path(paths[i], &err) != 0)
             return report_error(&err);
+        for (int j = 0; j < i; j++)
+            if (paths[j] != NULL &&
+                (strcmp(paths[i], paths[j]) == 0 ||
+                 (stat(paths[i], &si) == 0 && stat(paths[j], &sj) == 0 &&
+                  si.st_dev == sj.st_dev && si.st_ino == sj.st_ino))) {
+                fprintf(stderr, "modelgate: %s and %s name the same file '%s'\n",
+                        names[j], names[i], paths[i]);
+                return EXIT_USAGE;
+            }
+    }
     return 0;
 }
 

@@ -793,12 +793,15 @@ static double memory_limit(const ctx *c)
     return pages > 0 && size > 0 ? 0.8 * (double)pages * (double)size : 4e9;
 }
 
+/* Binary units, as --max-memory reads them. */
 static void format_bytes(char *buf, size_t size, double bytes)
 {
-    if (bytes >= 1e9)
-        snprintf(buf, size, "%.1f GB", bytes / 1e9);
+    if (bytes >= 1024.0 * 1024 * 1024)
+        snprintf(buf, size, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    else if (bytes >= 1024.0 * 1024)
+        snprintf(buf, size, "%.0f MiB", bytes / (1024.0 * 1024));
     else
-        snprintf(buf, size, "%.0f MB", bytes / 1e6);
+        snprintf(buf, size, "%.0f KiB", bytes / 1024.0);
 }
 
 static int over_limit(const ctx *c, double need, const char *what, mg_error *err)
@@ -1044,8 +1047,9 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     {
         char what[200];
         snprintf(what, sizeof what,
-                 "%zu replicates × %zu models × %zu slices over %zu rows", c.replicates,
-                 s->nmodels, mg__engine_slice_count(&ds), c.d->n);
+                 "%zu replicates × %zu model%s × %zu slices over %zu rows",
+                 c.replicates, s->nmodels, s->nmodels == 1 ? "" : "s",
+                 mg__engine_slice_count(&ds), c.d->n);
         double need = c.table_bytes + mg__engine_memory(&ds, &eo) +
                       (double)c.replicates * sizeof(double);
         if ((rc = over_limit(&c, need, what, err)) != 0)
