@@ -129,9 +129,9 @@ static const char *const bootstrap_keys[] = {"replicates", "confidence", "interv
 static const char *const slicing_keys[] = {"column", "bins", NULL};
 static const char *const slicing_future[] = {"quantiles", "groups", "where", NULL};
 static const char *const test_keys[] = {
-    "name",     "metric",   "model",        "slices",   "at_least",   "at_most",
-    "rule",     "baseline", "non_inferior", "superior", "equivalent", "relative",
-    "min_size", "correction", NULL};
+    "name",       "metric",   "model",    "slices",       "at_least",
+    "at_most",    "rule",     "baseline", "non_inferior", "superior",
+    "equivalent", "relative", "min_size", "correction",   NULL};
 static const char *const test_future[] = {"max_gap", "min_ratio", "vs_overall",
                                           "class",   "k",         NULL};
 /* In mg_correction order after MG_CORRECTION_DEFAULT. */
@@ -1295,8 +1295,9 @@ static int parse_test(parse_ctx *c, const yaml_node_t *v, mg_test_spec *t, size_
         if (cv != NULL) {
             const char *cs;
             if (read_string(c, cv, &cs) == 0 && strcmp(cs, "bh") == 0)
-                rc = fail(c, cv, "correction 'bh' is not supported yet "
-                                 "(holm, bonferroni or none)");
+                rc = fail(c, cv,
+                          "correction 'bh' is not supported yet "
+                          "(holm, bonferroni or none)");
             else
                 rc = read_enum(c, cv, "correction", correction_names, &corr);
             if (rc == 0 && t->rule != MG_RULE_LENIENT)
