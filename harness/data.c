@@ -401,13 +401,11 @@ static void free_jobs(load_job *jobs, size_t n)
     free(jobs);
 }
 
-static int plan_prediction_files(const mg__data *d, const mg_suite *s,
-                                 const mg_csv_options *opts, load_job **out,
-                                 size_t *count, mg_error *err)
+static int plan_prediction_files(const mg_suite *s, const mg_csv_options *opts,
+                                 load_job **out, size_t *count, mg_error *err)
 {
     load_job *jobs = calloc(s->nmodels ? s->nmodels : 1, sizeof *jobs);
     size_t n = 0;
-    (void)d;
     *out = jobs;
     *count = 0;
     if (jobs == NULL)
@@ -511,7 +509,7 @@ static int load_tables(mg__data *d, const mg_suite *s, mg_error *err)
      * files are independent, so they are read in parallel. */
     opts.join_to = d->holdout;
     opts.join_name = "holdout set";
-    if ((rc = plan_prediction_files(d, s, &opts, &jobs, &njobs, err)) != 0)
+    if ((rc = plan_prediction_files(s, &opts, &jobs, &njobs, err)) != 0)
         goto cleanup;
     run_jobs(jobs, njobs);
     for (size_t j = 0; j < njobs; j++) {

@@ -540,8 +540,9 @@ static int evaluate_case(ctx *c, size_t ti, long slicing, size_t index, mg_outco
         if ((rc = statistic_ci(c, model, base, pair, slicing, index, slice, t->metric,
                                sign, out->delta, &ci)) != 0)
             return rc;
-        if ((rc = comparison_p(c, t, model, (size_t)base, slicing, index, &ci, out)) !=
-            0)
+        /* A dry run wants only the outcome, which no p-value decides. */
+        if (dry == NULL && (rc = comparison_p(c, t, model, (size_t)base, slicing, index,
+                                              &ci, out)) != 0)
             return rc;
         if (ci.has_ci) {
             out->delta_ci_low = ci.low;
