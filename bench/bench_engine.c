@@ -47,7 +47,7 @@ int main(int argc, char **argv)
         return 2;
     }
     t0 = now();
-    if (mg__data_load(&d, suite, &err) != 0) {
+    if (mg__data_load(&d, suite, NULL, &err) != 0) {
         fprintf(stderr, "bench_engine: %s:%lu: %s\n", err.file, err.line, err.message);
         return 2;
     }

@@ -471,7 +471,8 @@ static void run_jobs(load_job *jobs, size_t n)
     }
 }
 
-static int load_tables(mg__data *d, const mg_suite *s, mg_error *err)
+static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cancel,
+                       mg_error *err)
 {
     want_list w = {0};
     mg_column_request *req = NULL;
@@ -482,6 +483,7 @@ static int load_tables(mg__data *d, const mg_suite *s, mg_error *err)
 
     opts.delimiter = s->data.delimiter ? s->data.delimiter : ',';
     opts.id = s->data.id;
+    opts.cancel = cancel;
     rc = holdout_wants(s, &w);
     if (rc == MG_EINVAL) {
         rc = mg_suite_error(s, w.conflict_loc, err, MG_EDATA,
@@ -589,7 +591,8 @@ static int build_label(mg__data *d, const mg_suite *s, mg_error *err)
     return 0;
 }
 
-int mg__data_load(mg__data **out, const mg_suite *s, mg_error *err)
+int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
+                  mg_error *err)
 {
     mg__data *d = calloc(1, sizeof *d);
     int rc = MG_ENOMEM;
@@ -610,7 +613,8 @@ int mg__data_load(mg__data **out, const mg_suite *s, mg_error *err)
         mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
-    if ((rc = load_tables(d, s, err)) != 0 || (rc = build_label(d, s, err)) != 0)
+    if ((rc = load_tables(d, s, cancel, err)) != 0 ||
+        (rc = build_label(d, s, err)) != 0)
         goto cleanup;
     for (size_t m = 0; m < s->nmodels; m++) {
         const mg_table *t = d->score_table[m];

@@ -40,8 +40,10 @@ typedef struct mg__data {
     size_t ninputs;
 } mg__data;
 
-/* Load and check everything the suite names. Errors name file, line and key. */
-int mg__data_load(mg__data **out, const mg_suite *suite, mg_error *err);
+/* Load and check everything the suite names. Errors name file, line and key. When
+ * *cancel (NULL for none) becomes non-zero, loading stops with MG_EINTERNAL. */
+int mg__data_load(mg__data **out, const mg_suite *suite, volatile const int *cancel,
+                  mg_error *err);
 void mg__data_free(mg__data *d);
 
 #endif

@@ -1004,7 +1004,7 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     if ((c.r = calloc(1, sizeof *c.r)) == NULL)
         goto nomem;
     if ((rc = check_file_memory(&c, err)) != 0 ||
-        (rc = mg__data_load(&c.d, s, err)) != 0)
+        (rc = mg__data_load(&c.d, s, c.o->cancel, err)) != 0)
         goto cleanup;
     if ((rc = check_tests(&c, err)) != 0)
         goto cleanup;

@@ -79,6 +79,8 @@
 #include "modelgate/metrics.h"
 #include "modelgate/suite.h"
 
+#include "common/input.h"
+
 #define MAX_NODES       100000   /* node visits, counting every alias expansion */
 #define MAX_DEPTH       64       /* nesting levels; the root is level 1 */
 #define MAX_ANCHORS     1000     /* anchors in the file */
@@ -1670,7 +1672,7 @@ int mg_suite_load(mg_suite **out, const char *path, mg_error *err)
     if (out == NULL || path == NULL)
         return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no suite path given");
     *out = NULL;
-    f = fopen(path, "rb");
+    f = mg__open_input(path, NULL);
     if (f == NULL) {
         rc = mg_error_set(err, MG_EIO, path, 0, 0, "cannot open suite file: %s",
                           strerror(errno));

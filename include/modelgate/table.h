@@ -43,11 +43,14 @@ typedef struct mg_csv_options {
     const char *id;          /**< id column name or NULL; ids must be unique */
     const mg_table *join_to; /**< when set, rows are placed in join_to's row order */
     const char *join_name;   /**< how to name join_to in messages ("holdout set") */
+    /** When *cancel becomes non-zero, loading stops with MG_EINTERNAL; NULL for never.
+     * A FIFO waiting for its writer checks it every 100 ms. */
+    volatile const int *cancel;
 } mg_csv_options;
 
 #define MG_CSV_OPTIONS_INIT                                                            \
     {                                                                                  \
-        ',', NULL, NULL, NULL                                                          \
+        ',', NULL, NULL, NULL, NULL                                                    \
     }
 
 /**
