@@ -12,8 +12,10 @@
 # scratch copy). Each run is bounded in time, so that a hang is a failure rather than
 # a stuck CI job: 60 seconds, or what the case's `timeout` file says (for cases that
 # guard against a slow path), times 20 under valgrind. A case with a `signal` file is
-# sent that signal while it runs. A case with an `xfail` file is a known bug: it
-# must fail (and is not counted as a failure) until the bug is fixed.
+# sent that signal while it runs; should it still run 3 s later, the failure says in
+# which kernel function and system call each of its threads waits. A case with an
+# `xfail` file is a known bug: it must fail (and is not counted as a failure) until
+# the bug is fixed.
 set -u
 
 if [ $# -lt 3 ]; then
@@ -105,10 +107,24 @@ for name in $cases; do
   pid=$!
   # A `signal` file ("TERM 2") interrupts the run after that many seconds; timeout
   # passes the signal on to modelgate.
+  stuck=""
   if [ -f "$case_dir/signal" ]; then
     read -r sig delay <"$case_dir/signal"
     sleep $((delay * slowdown))
     kill -"$sig" "$pid" 2>/dev/null
+    # timeout kills modelgate 5 s after passing the signal on; should it come to that,
+    # note first where each of its threads waits, for the failure message.
+    for _ in 1 2 3; do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+        for task in /proc/"$child"/task/*; do
+          stuck="$stuck${stuck:+,} $(cat "$task/comm" 2>/dev/null) in $(cat "$task/wchan" 2>/dev/null) (syscall $(cut -d' ' -f1 "$task/syscall" 2>/dev/null))"
+        done
+      done
+    fi
   fi
   # (The shell's own "Terminated" notice for a killed run is not ours to print.)
   { wait "$pid"; } 2>/dev/null
@@ -117,7 +133,9 @@ for name in $cases; do
   (cd "$work" && find . | LC_ALL=C sort) >"$scratch/$name.after"
   want_status=$(cat "$case_dir/status")
   problems=""
-  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  if [ -n "$stuck" ] && [ "$status" -eq 137 ]; then
+    problems="still running 3 s after SIG$sig, then killed; its threads wait:$stuck"
+  elif [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
     problems="timed out after ${timeout_s}s (status $status)"
   elif [ -n "$valgrind" ] && { [ "$status" -eq 99 ] || [ -s "$scratch/$name.valgrind" ]; }; then
     problems="valgrind reports errors (status $status): see $scratch/$name.valgrind"
