@@ -1,14 +1,13 @@
 /*
  * Opening input files that may be FIFOs.
  *
- * A blocking open(2) of a FIFO with no writer waits inside the kernel for one, and
- * whether a signal ends that wait differs between kernels and sandboxes: Linux returns
- * EINTR, gVisor has restarted it, a seccomp supervisor that opens files on the
- * process's behalf may not let it go at all. So the file is opened without blocking,
- * which never waits, and the wait for the writer happens in poll(2), which a handled
- * signal interrupts everywhere (signal(7): never restarted). A thread that the signal
- * did not reach sees *cancel instead, every 100 ms. Once data or the end of the file is
- * there the descriptor goes back to blocking reads for stdio.
+ * A blocking open(2) of a FIFO with no writer waits inside the kernel until one comes.
+ * A signal ends that wait only in the thread it is delivered to, and prediction files
+ * are read by worker threads, which the CLI's SIGTERM does not reach. So the file is
+ * opened without blocking, which never waits, and the wait for the writer happens in
+ * poll(2), which a handled signal interrupts (signal(7): never restarted) and which
+ * looks at *cancel every 100 ms. Once data or the end of the file is there, the
+ * descriptor goes back to blocking reads for stdio.
  */
 #include "common/input.h"
 

@@ -95,7 +95,11 @@ for name in $cases; do
   [ -f "$case_dir/timeout" ] && timeout_s=$(cat "$case_dir/timeout")
   timeout_s=$((timeout_s * slowdown))
   with_timeout=""
-  [ $have_timeout -eq 1 ] && with_timeout="timeout -k 5 $timeout_s"
+  # --foreground: timeout passes a signal on to modelgate alone. Without it, timeout
+  # also sends the signal and then SIGCONT to its whole process group; a SIGCONT that
+  # arrives while LeakSanitizer stops the exiting process's threads cancels LSan's
+  # SIGSTOP and deadlocks it (seen in CI on the FIFO cases, which exit at once).
+  [ $have_timeout -eq 1 ] && with_timeout="timeout --foreground -k 5 $timeout_s"
   vg=""
   [ -n "$valgrind" ] && vg="$valgrind --log-file=$scratch/$name.valgrind"
   (
