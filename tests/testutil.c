@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,40 +8,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char slots[8][4096];
-static unsigned next_slot;
+/* Two rings of static buffers: paths (tu_src, tu_write) and scratch directories, so
+ * that a directory stays valid however many files are written into it. */
+#define RING 16
+static char paths[RING][4096], dirs[RING][4096];
+static unsigned next_path, next_dir;
 
-static char *slot(void)
+static void die(const char *what, const char *path)
 {
-    return slots[next_slot++ % 8];
+    fprintf(stderr, "testutil: %s %s: %s\n", what, path, strerror(errno));
+    abort();
 }
 
 const char *tu_src(const char *rel)
 {
-    char *s = slot();
+    char *s = paths[next_path++ % RING];
     snprintf(s, 4096, "%s/%s", MG_SOURCE_DIR, rel);
     return s;
 }
 
 const char *tu_scratch_dir(const char *tag)
 {
-    char *s = slot();
+    char *s = dirs[next_dir++ % RING];
     char cmd[4200];
     snprintf(s, 4096, "%s/tests/scratch/%s.%ld", MG_BINARY_DIR, tag, (long)getpid());
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", s, s);
     if (system(cmd) != 0)
-        abort();
+        die("cannot create", s);
     return s;
 }
 
 const char *tu_write(const char *dir, const char *name, const char *text)
 {
-    char *s = slot();
+    char *s = paths[next_path++ % RING];
     FILE *f;
+    /* Tests write below the build tree only; a dir that is not there is a dangling
+     * ring buffer (it once sent files to / when run as root). */
+    if (dir == s || strncmp(dir, MG_BINARY_DIR "/", strlen(MG_BINARY_DIR) + 1) != 0)
+        die("directory outside the build tree for", name);
     snprintf(s, 4096, "%s/%s", dir, name);
     f = fopen(s, "wb");
     if (f == NULL)
-        abort();
+        die("cannot write", s);
     fputs(text, f);
     fclose(f);
     return s;
@@ -58,7 +67,7 @@ char *tu_slurp(const char *path, size_t *len)
             cap = (cap + 4096) * 2;
             buf = realloc(buf, cap);
             if (buf == NULL)
-                abort();
+                die("out of memory reading", path);
         }
         got = fread(buf + n, 1, 4096, f);
         n += got;

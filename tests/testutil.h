@@ -4,11 +4,13 @@
 
 #include <stddef.h>
 
-/* MG_SOURCE_DIR "/" rel, in a static buffer rotated over 8 calls. */
+/* MG_SOURCE_DIR "/" rel, in a static buffer rotated over 16 calls of tu_src and
+ * tu_write. */
 const char *tu_src(const char *rel);
-/* A fresh empty scratch directory under the build tree, named after `tag`. */
+/* A fresh empty scratch directory under the build tree, named after `tag` (a ring
+ * of its own: 16 calls of tu_scratch_dir). */
 const char *tu_scratch_dir(const char *tag);
-/* Write `text` to dir/name and return the full path (static buffer, 8 slots). */
+/* Write `text` to dir/name and return the full path (tu_src's ring). */
 const char *tu_write(const char *dir, const char *name, const char *text);
 /* Whole file as a NUL-terminated string (malloc), or NULL. */
 char *tu_slurp(const char *path, size_t *len);
