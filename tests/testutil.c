@@ -30,7 +30,7 @@ const char *tu_src(const char *rel)
 const char *tu_scratch_dir(const char *tag)
 {
     char *s = dirs[next_dir++ % RING];
-    char cmd[4200];
+    char cmd[2 * sizeof dirs[0] + 32];
     snprintf(s, 4096, "%s/tests/scratch/%s.%ld", MG_BINARY_DIR, tag, (long)getpid());
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", s, s);
     if (system(cmd) != 0)
