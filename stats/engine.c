@@ -1043,7 +1043,8 @@ static void *worker(void *arg)
     plan *p = arg;
     mg__engine *e = p->e;
     const size_t B = e->replicates;
-    gsl_rng *rng = gsl_rng_alloc(mg__rng_xoshiro);
+    mg__rng gen;
+    gsl_rng *rng = &gen.gsl;
     uint8_t *counts = NULL;
     unsigned *cnt = xcalloc(p->natoms, sizeof *cnt);
     unsigned *ccount = xcalloc(p->d->cluster ? p->d->nclusters : 1, sizeof *ccount);
@@ -1051,9 +1052,10 @@ static void *worker(void *arg)
     int need_rows = p->sorted != NULL;
     double t_atoms = 0, t_draws = 0, t_passes = 0, t0;
 
+    mg__rng_init(&gen);
     if (need_rows)
         counts = malloc(p->units * LANES);
-    if (rng == NULL || cnt == NULL || ccount == NULL || (need_rows && counts == NULL) ||
+    if (cnt == NULL || ccount == NULL || (need_rows && counts == NULL) ||
         pass_acc_init(&acc, p) != 0) {
         fail(p, MG_ENOMEM, "out of memory in the bootstrap");
         goto cleanup;
@@ -1100,7 +1102,6 @@ cleanup:
     e->timing.draws += t_draws;
     e->timing.passes += t_passes;
     pthread_mutex_unlock(&p->lock);
-    gsl_rng_free(rng);
     free(counts);
     free(cnt);
     free(ccount);
@@ -1810,7 +1811,7 @@ int mg__engine_row_weights(const mg__dataset *d, const mg__engine_options *o, si
                            double *w, mg_error *err)
 {
     plan p = {0};
-    gsl_rng *rng = NULL;
+    mg__rng gen;
     uint8_t *counts = NULL;
     int rc = MG_ENOMEM;
 
@@ -1821,13 +1822,13 @@ int mg__engine_row_weights(const mg__dataset *d, const mg__engine_options *o, si
     p.nsid = 1;
     init_poisson(&p);
     p.row_sid = calloc(d->n, sizeof *p.row_sid);
-    rng = gsl_rng_alloc(mg__rng_xoshiro);
-    if (p.row_sid == NULL || rng == NULL || build_sorted(&p, err) != 0)
+    mg__rng_init(&gen);
+    if (p.row_sid == NULL || build_sorted(&p, err) != 0)
         goto cleanup;
     counts = calloc(p.units ? p.units : 1, LANES);
     if (counts == NULL)
         goto cleanup;
-    if (draw_counts(&p, rng, b, 0, counts) != 0) {
+    if (draw_counts(&p, &gen.gsl, b, 0, counts) != 0) {
         rc = mg_error_set(err, MG_ENUMERIC, NULL, 0, 0, "count overflow");
         goto cleanup;
     }
@@ -1838,7 +1839,6 @@ cleanup:
     if (rc == MG_ENOMEM)
         nomem(err);
     free(counts);
-    gsl_rng_free(rng);
     free(p.row_sid);
     free_sorted(&p);
     return rc;

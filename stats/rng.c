@@ -17,6 +17,8 @@ typedef struct xoshiro {
     uint64_t s[4];
 } xoshiro;
 
+_Static_assert(sizeof(xoshiro) == sizeof(((mg__rng *)0)->s), "xoshiro state size");
+
 static inline uint64_t rotl(uint64_t x, int k)
 {
     return (x << k) | (x >> (64 - k));
@@ -71,7 +73,12 @@ static const gsl_rng_type xoshiro_type = {
     "mg_xoshiro256starstar", 0xffffffffUL, 0, sizeof(xoshiro), gsl_set, gsl_get,
     gsl_get_double};
 
-const gsl_rng_type *mg__rng_xoshiro = &xoshiro_type;
+void mg__rng_init(mg__rng *r)
+{
+    r->gsl.type = &xoshiro_type;
+    r->gsl.state = r->s;
+    seed_state(r->gsl.state, 0);
+}
 
 void mg__rng_stream(gsl_rng *r, uint64_t seed, uint64_t replicate, unsigned stream)
 {

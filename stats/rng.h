@@ -14,10 +14,20 @@ enum mg__stream {
     MG__STREAM_ROWS = 2   /* row (or cluster) counts for the score pass */
 };
 
-/* The gsl_rng type backed by xoshiro256**; allocate with gsl_rng_alloc. */
-extern const gsl_rng_type *mg__rng_xoshiro;
+/*
+ * A gsl_rng backed by xoshiro256**, in place: pass &r.gsl to GSL's samplers. Not from
+ * gsl_rng_alloc, which on failure calls GSL's error handler, and that aborts the
+ * process unless the program embedding the library has switched it off.
+ */
+typedef struct mg__rng {
+    gsl_rng gsl;   /* type and state point into this struct */
+    uint64_t s[4]; /* the xoshiro256** state */
+} mg__rng;
 
-/* Reset `r` (of type mg__rng_xoshiro) to the stream of (seed, replicate, stream). */
+/* Make `r` usable; mg__rng_stream then picks its stream. */
+void mg__rng_init(mg__rng *r);
+
+/* Reset `r` (r->gsl of an mg__rng) to the stream of (seed, replicate, stream). */
 void mg__rng_stream(gsl_rng *r, uint64_t seed, uint64_t replicate, unsigned stream);
 
 /* Next 64 random bits of an mg__rng_xoshiro generator. */
