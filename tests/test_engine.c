@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
-
 #include "modelgate/modelgate.h"
 #include "reference/churn_sklearn.h"
 #include "stats/engine.h"
@@ -588,12 +586,5 @@ static Suite *engine_suite(void)
 
 int main(void)
 {
-    SRunner *sr;
-    int failed;
-    gsl_set_error_handler_off();
-    sr = srunner_create(engine_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return tu_run(engine_suite());
 }

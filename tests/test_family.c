@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
-
 #include "modelgate/modelgate.h"
 #include "testutil.h"
 
@@ -104,15 +102,8 @@ int main(void)
 {
     Suite *s = suite_create("family");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
-    gsl_set_error_handler_off();
     tcase_add_test(tc, holm_and_bonferroni_levels);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return tu_run(s);
 }

@@ -33,7 +33,6 @@
 #include <time.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -999,13 +998,5 @@ static Suite *run_suite(void)
 
 int main(void)
 {
-    SRunner *sr;
-    int failed;
-
-    gsl_set_error_handler_off();
-    sr = srunner_create(run_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return tu_run(run_suite());
 }

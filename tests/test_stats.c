@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 
 #include "modelgate/stats.h"
@@ -1012,13 +1011,5 @@ static Suite *stats_suite(void)
 
 int main(void)
 {
-    SRunner *sr;
-    int failed;
-
-    gsl_set_error_handler_off();
-    sr = srunner_create(stats_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return tu_run(stats_suite());
 }

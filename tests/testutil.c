@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+
 /* Two rings of static buffers: paths (tu_src, tu_write) and scratch directories, so
  * that a directory stays valid however many files are written into it. */
 #define RING 16
@@ -91,4 +93,17 @@ int tu_close(double a, double b, double rel)
     if (fabs(a - b) <= rel)
         return 1;
     return fabs(a - b) <= rel * scale;
+}
+
+int tu_run(Suite *s)
+{
+    SRunner *sr;
+    int failed;
+
+    gsl_set_error_handler_off();
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

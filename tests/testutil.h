@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <check.h>
+
 /* MG_SOURCE_DIR "/" rel, in a static buffer rotated over 16 calls of tu_src and
  * tu_write. */
 const char *tu_src(const char *rel);
@@ -16,6 +18,9 @@ const char *tu_write(const char *dir, const char *name, const char *text);
 char *tu_slurp(const char *path, size_t *len);
 /* Non-zero when path exists. */
 int tu_exists(const char *path);
+/* main() of every Check program: run `s` with GSL's abort-on-error handler off;
+ * EXIT_SUCCESS when no test failed. */
+int tu_run(Suite *s);
 /* |a - b| <= rel * max(|a|, |b|), or both tiny (|a - b| <= rel). */
 int tu_close(double a, double b, double rel);
 
