@@ -39,15 +39,6 @@
 #include "modelgate/stats.h"
 #include "stats/engine.h"
 
-#ifndef MG_VERSION
-#define MG_VERSION "0.0.0"
-#endif
-
-const char *mg_version(void)
-{
-    return MG_VERSION;
-}
-
 static const char *interval_names[] = {"bca", "percentile", "basic", "analytic"};
 static const char *interval_titles[] = {"BCa", "percentile", "basic", "analytic"};
 static const char *rule_names[] = {"strict", "lenient", "estimate"};
