@@ -4,9 +4,9 @@
 #ifndef MG_REPORTERS_REPORT_INTERNAL_H
 #define MG_REPORTERS_REPORT_INTERNAL_H
 
-#include <locale.h>
 #include <stddef.h>
 
+#include "common/clocale.h"
 #include "modelgate/report.h"
 
 /* Outcome counts recomputed from the cases; reporters never trust the stored ones. */
@@ -18,21 +18,6 @@ void mg__report_tally(const mg_report *r, mg__tally *t);
 
 /* Whether a run with these counts passed: no failures and no errors. */
 int mg__tally_ok(const mg__tally *t);
-
-/*
- * A scope in which this thread formats numbers in the C locale, whatever
- * LC_NUMERIC the host set: printf's "%.3f" then always writes '.'. uselocale is
- * per-thread, so other threads of the host are not affected.
- */
-typedef struct mg__c_numeric {
-    locale_t c;     /* the locale this scope installed, or 0 */
-    locale_t saved; /* the thread's locale before */
-} mg__c_numeric;
-
-/* Enter the scope. Returns 0 or MG_ENOMEM (then nothing changed). */
-int mg__c_numeric_begin(mg__c_numeric *s);
-/* Leave the scope; a no-op when begin failed or was not called (zeroed struct). */
-void mg__c_numeric_end(mg__c_numeric *s);
 
 /*
  * The shortest "%.{15,16,17}g" form of v that reads back exactly; "nan", "inf" or
