@@ -29,54 +29,6 @@
 #include "modelgate/error.h"
 #include "modelgate/metrics.h"
 
-struct metric_info {
-    const char *name;
-    mg_family family;
-    int direction;
-    mg_analytic analytic;
-    int needs_probability;
-};
-
-static const struct metric_info metrics[MG_METRIC_COUNT] = {
-#define MG__METRIC_INFO(id, name, family, dir, analytic, prob)                         \
-    {name, MG_FAMILY_##family, dir, MG_ANALYTIC_##analytic, prob},
-    MG_METRIC_TABLE(MG__METRIC_INFO)
-#undef MG__METRIC_INFO
-};
-
-const char *mg_metric_name(mg_metric m)
-{
-    return (unsigned)m < MG_METRIC_COUNT ? metrics[m].name : "unknown";
-}
-
-int mg_metric_from_name(const char *name)
-{
-    for (int m = 0; m < MG_METRIC_COUNT; m++)
-        if (strcmp(metrics[m].name, name) == 0)
-            return m;
-    return -1;
-}
-
-mg_family mg_metric_family(mg_metric m)
-{
-    return metrics[m].family;
-}
-
-int mg_metric_direction(mg_metric m)
-{
-    return metrics[m].direction;
-}
-
-mg_analytic mg_metric_analytic(mg_metric m)
-{
-    return metrics[m].analytic;
-}
-
-int mg_metric_needs_probability(mg_metric m)
-{
-    return metrics[m].needs_probability;
-}
-
 double mg_metric_row_log_loss(double score, int label)
 {
     double p = fmin(fmax(score, DBL_EPSILON), 1.0 - DBL_EPSILON);

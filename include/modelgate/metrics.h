@@ -11,6 +11,7 @@
 #ifndef MODELGATE_METRICS_H
 #define MODELGATE_METRICS_H
 
+#include <math.h>
 #include <stddef.h>
 
 #include "modelgate/export.h"
@@ -18,6 +19,11 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** The kind of model a metric judges. */
+typedef enum mg_task {
+    MG_TASK_BINARY = 0 /**< a score per row, thresholded for confusion metrics */
+} mg_task;
 
 /** How a metric's sufficient statistics are gathered. */
 typedef enum mg_family {
@@ -29,36 +35,109 @@ typedef enum mg_family {
 /** Closed-form interval available for a metric. */
 typedef enum mg_analytic {
     MG_ANALYTIC_NONE,
-    MG_ANALYTIC_WILSON, /**< binomial proportion */
+    MG_ANALYTIC_WILSON, /**< binomial proportion: successes / trials of confusion cells
+                         */
     MG_ANALYTIC_DELONG  /**< AUC, DeLong et al. (1988) */
 } mg_analytic;
 
+/** The significance test reported beside a paired comparison of two models. */
+typedef enum mg_paired_test {
+    MG_PAIRED_NONE,      /**< descriptive metric: not compared */
+    MG_PAIRED_BOOTSTRAP, /**< bootstrap p-value from the paired replicates of Δ */
+    MG_PAIRED_DELONG,    /**< DeLong's test of two correlated AUCs */
+    MG_PAIRED_MCNEMAR    /**< exact McNemar test on the discordant rows */
+} mg_paired_test;
+
+/** Confusion cells, combined as bit masks in the table's proportion columns. */
+enum {
+    MG_CELL_TP = 1,
+    MG_CELL_FP = 2,
+    MG_CELL_TN = 4,
+    MG_CELL_FN = 8,
+    MG_CELL_ALL = 15
+};
+
 /*
- * X(ID, name, family, direction, analytic, needs probability)
- * direction: +1 higher is better, -1 lower is better, 0 descriptive.
+ * The metric registry: one row per metric, read by the suite parser (names), the
+ * engine (family), the runner (direction, interval, paired test), the reporters and
+ * the generated docs/metrics.md.
+ *
+ * X(ID, NUMBER, name, task, family, direction, low, high, analytic, successes,
+ *   trials, paired test, needs probability, undefined when, summary)
+ *
+ * NUMBER is the metric's public value: it never changes, and a new metric takes the
+ * next free number at the end of the table. direction: +1 higher is better, -1 lower
+ * is better, 0 descriptive (never compared). [low, high] is the range of defined
+ * values (HUGE_VAL: unbounded). successes / trials: for a Wilson-interval
+ * proportion, the confusion cells counted above and below the line, else 0.
  */
 #define MG_METRIC_TABLE(X)                                                             \
-    X(N, "n", CONFUSION, 0, NONE, 0)                                                   \
-    X(PREVALENCE, "prevalence", CONFUSION, 0, WILSON, 0)                               \
-    X(POSITIVE_RATE, "positive_rate", CONFUSION, 0, WILSON, 0)                         \
-    X(ACCURACY, "accuracy", CONFUSION, 1, WILSON, 0)                                   \
-    X(PRECISION, "precision", CONFUSION, 1, WILSON, 0)                                 \
-    X(RECALL, "recall", CONFUSION, 1, WILSON, 0)                                       \
-    X(SPECIFICITY, "specificity", CONFUSION, 1, WILSON, 0)                             \
-    X(F1, "f1", CONFUSION, 1, NONE, 0)                                                 \
-    X(BALANCED_ACCURACY, "balanced_accuracy", CONFUSION, 1, NONE, 0)                   \
-    X(MCC, "mcc", CONFUSION, 1, NONE, 0)                                               \
-    X(AUC, "auc", RANK, 1, DELONG, 0)                                                  \
-    X(AVERAGE_PRECISION, "average_precision", RANK, 1, NONE, 0)                        \
-    X(LOG_LOSS, "log_loss", MEAN, -1, NONE, 1)                                         \
-    X(BRIER, "brier", MEAN, -1, NONE, 1)
+    X(N, 0, "n", BINARY, CONFUSION, 0, 0, HUGE_VAL, NONE, 0, 0, NONE, 0, "never",      \
+      "rows in the slice (weighted in a replicate)")                                   \
+    X(PREVALENCE, 1, "prevalence", BINARY, CONFUSION, 0, 0, 1, WILSON,                 \
+      MG_CELL_TP | MG_CELL_FN, MG_CELL_ALL, NONE, 0, "no rows",                        \
+      "share of rows whose label is positive")                                         \
+    X(POSITIVE_RATE, 2, "positive_rate", BINARY, CONFUSION, 0, 0, 1, WILSON,           \
+      MG_CELL_TP | MG_CELL_FP, MG_CELL_ALL, NONE, 0, "no rows",                        \
+      "share of rows predicted positive (score >= threshold)")                         \
+    X(ACCURACY, 3, "accuracy", BINARY, CONFUSION, 1, 0, 1, WILSON,                     \
+      MG_CELL_TP | MG_CELL_TN, MG_CELL_ALL, MCNEMAR, 0, "no rows",                     \
+      "share of rows predicted correctly")                                             \
+    X(PRECISION, 4, "precision", BINARY, CONFUSION, 1, 0, 1, WILSON, MG_CELL_TP,       \
+      MG_CELL_TP | MG_CELL_FP, BOOTSTRAP, 0, "no predicted positives",                 \
+      "tp / (tp + fp): share of predicted positives that are positive")                \
+    X(RECALL, 5, "recall", BINARY, CONFUSION, 1, 0, 1, WILSON, MG_CELL_TP,             \
+      MG_CELL_TP | MG_CELL_FN, BOOTSTRAP, 0, "no positives",                           \
+      "tp / (tp + fn): sensitivity, true-positive rate")                               \
+    X(SPECIFICITY, 6, "specificity", BINARY, CONFUSION, 1, 0, 1, WILSON, MG_CELL_TN,   \
+      MG_CELL_TN | MG_CELL_FP, BOOTSTRAP, 0, "no negatives",                           \
+      "tn / (tn + fp): true-negative rate")                                            \
+    X(F1, 7, "f1", BINARY, CONFUSION, 1, 0, 1, NONE, 0, 0, BOOTSTRAP, 0,               \
+      "no positives and no predicted positives",                                       \
+      "2 tp / (2 tp + fp + fn): harmonic mean of precision and recall")                \
+    X(BALANCED_ACCURACY, 8, "balanced_accuracy", BINARY, CONFUSION, 1, 0, 1, NONE, 0,  \
+      0, BOOTSTRAP, 0, "no positives or no negatives", "(recall + specificity) / 2")   \
+    X(MCC, 9, "mcc", BINARY, CONFUSION, 1, -1, 1, NONE, 0, 0, BOOTSTRAP, 0,            \
+      "a row or column of the confusion matrix is empty",                              \
+      "Matthews correlation coefficient")                                              \
+    X(AUC, 10, "auc", BINARY, RANK, 1, 0, 1, DELONG, 0, 0, DELONG, 0,                  \
+      "no positives or no negatives",                                                  \
+      "area under the ROC curve (Mann-Whitney U / (P N), ties count 1/2)")             \
+    X(AVERAGE_PRECISION, 11, "average_precision", BINARY, RANK, 1, 0, 1, NONE, 0, 0,   \
+      BOOTSTRAP, 0, "no positives",                                                    \
+      "area under the precision-recall step curve, without interpolation")             \
+    X(LOG_LOSS, 12, "log_loss", BINARY, MEAN, -1, 0, HUGE_VAL, NONE, 0, 0, BOOTSTRAP,  \
+      1, "no rows", "mean negative log-likelihood, p clipped to [eps, 1 - eps]")       \
+    X(BRIER, 13, "brier", BINARY, MEAN, -1, 0, 1, NONE, 0, 0, BOOTSTRAP, 1, "no rows", \
+      "mean squared difference between score and label")
 
+/** A metric's public number (see MG_METRIC_TABLE: numbers never move). */
 typedef enum mg_metric {
-#define MG__METRIC_ENUM(id, name, family, dir, analytic, prob) MG_METRIC_##id,
+#define MG__METRIC_ENUM(id, num, ...) MG_METRIC_##id = num,
     MG_METRIC_TABLE(MG__METRIC_ENUM)
 #undef MG__METRIC_ENUM
-        MG_METRIC_COUNT
+        MG_METRIC_COUNT /**< one past the largest number; numbers are dense */
 } mg_metric;
+
+/** One row of the registry. */
+typedef struct mg_metric_info {
+    mg_metric id;
+    const char *name; /**< "auc", as suites spell it */
+    mg_task task;
+    mg_family family;
+    int direction;         /**< +1 higher is better, -1 lower, 0 descriptive */
+    double low, high;      /**< range of defined values; HUGE_VAL: unbounded */
+    mg_analytic analytic;  /**< closed-form interval, if any */
+    unsigned successes;    /**< Wilson: MG_CELL_* counted as successes, else 0 */
+    unsigned trials;       /**< Wilson: MG_CELL_* counted as trials, else 0 */
+    mg_paired_test paired; /**< the p-value beside a comparison */
+    int needs_probability; /**< reads scores as probabilities in [0, 1] */
+    const char *undefined; /**< when the metric has no value */
+    const char *summary;   /**< one line for docs and help */
+} mg_metric_info;
+
+/** The registry row of a metric, or NULL when m is not a metric. Static storage. */
+MG_EXTERN const mg_metric_info *mg_metric_get(mg_metric m);
 
 /**
  * Weighted sufficient statistics of one model on one slice.
@@ -79,7 +158,7 @@ typedef struct mg_binary_stats {
     double brier_sum;      /**< Σ weight × (score − label)² */
 } mg_binary_stats;
 
-/** Name of a metric ("auc"). */
+/** Name of a metric ("auc"); "unknown" when m is not a metric. */
 MG_EXTERN const char *mg_metric_name(mg_metric m);
 /** Metric for a name, or -1 when unknown. */
 MG_EXTERN int mg_metric_from_name(const char *name);
@@ -100,6 +179,13 @@ MG_EXTERN int mg_metric_needs_probability(mg_metric m);
  */
 MG_EXTERN int mg_metric_value(mg_metric m, const mg_binary_stats *s, double *out,
                               const char **reason);
+
+/**
+ * The successes and trials of a Wilson-interval proportion (the registry's cells)
+ * from the statistics. Returns 0, or MG_EINVAL when the metric is not a proportion.
+ */
+MG_EXTERN int mg_metric_proportion(mg_metric m, const mg_binary_stats *s,
+                                   double *successes, double *trials);
 
 /**
  * The per-row log loss and squared error of one prediction, as summed into

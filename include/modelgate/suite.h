@@ -19,6 +19,7 @@
 
 #include "modelgate/error.h"
 #include "modelgate/export.h"
+#include "modelgate/metrics.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,8 +30,6 @@ typedef struct mg_loc {
     unsigned long line, column;
     char key[MG_ERROR_KEY_MAX]; /**< e.g. "models.candidate.score", "tests[2].metric" */
 } mg_loc;
-
-typedef enum mg_task { MG_TASK_BINARY } mg_task;
 
 typedef enum mg_interval_kind {
     MG_INTERVAL_BCA,
