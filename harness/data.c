@@ -7,17 +7,14 @@
  * the holdout rows by id (or by position when the suite has no id), keeping the
  * score columns of every model that names it.
  *
- * Slices are dictionary codes renumbered into a readable order: the values of a
- * column sorted naturally (numbers by value, then strings), crosses by their
- * components, bins by their edges. Their labels are what reports print:
- * `region=north`, `region=north × plan=basic`, `tenure=[6, 12)`.
+ * The suite's slicings are then built over the holdout rows by harness/slices.c:
+ * a code and a label per slice, checked against the run's limit on slices.
  *
  * Errors that concern a column the suite names point at the suite file, line and
  * key; errors inside a data file point at that file and line.
  */
 #include "harness/data.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +22,6 @@
 #include <unistd.h>
 
 #include "common/util.h"
-#include "stats/engine.h"
 
 /* A column wanted from a file, with the suite location that asked for it. */
 typedef struct want {
@@ -65,246 +61,6 @@ static int want_add(want_list *l, const char *name, mg_column_type type,
     return 0;
 }
 
-/* Compare two level strings: both numbers by value, numbers before strings. */
-static int natural_cmp(const char *a, const char *b)
-{
-    char *ea, *eb;
-    double x = strtod(a, &ea), y = strtod(b, &eb);
-    int na = *a != '\0' && *ea == '\0', nb = *b != '\0' && *eb == '\0';
-    if (na && nb && x != y)
-        return x < y ? -1 : 1;
-    if (na != nb)
-        return na ? -1 : 1;
-    return strcmp(a, b);
-}
-
-/* Key spaces up to this size are numbered through a direct index, not a sort. */
-#define DIRECT_SPACE (1u << 22)
-
-typedef struct level_ref {
-    const char *s;
-    uint32_t code;
-} level_ref;
-
-static int by_level(const void *a, const void *b)
-{
-    return natural_cmp(((const level_ref *)a)->s, ((const level_ref *)b)->s);
-}
-
-/* rank[code] = position of the level in natural order. */
-static int level_ranks(const mg_table *t, size_t col, uint32_t **out)
-{
-    size_t nl = mg_table_levels(t, col);
-    level_ref *refs = malloc((nl ? nl : 1) * sizeof *refs);
-    uint32_t *rank = malloc((nl ? nl : 1) * sizeof *rank);
-    if (refs == NULL || rank == NULL) {
-        free(refs);
-        free(rank);
-        return MG_ENOMEM;
-    }
-    for (size_t c = 0; c < nl; c++)
-        refs[c] = (level_ref){mg_table_level(t, col, (uint32_t)c), (uint32_t)c};
-    qsort(refs, nl, sizeof *refs, by_level);
-    for (size_t r = 0; r < nl; r++)
-        rank[refs[r].code] = (uint32_t)r;
-    free(refs);
-    *out = rank;
-    return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static void slicing_free(mg__slicing *s)
-{
-    if (s->labels)
-        for (size_t i = 0; i < s->nlevels; i++)
-            free(s->labels[i]);
-    free(s->labels);
-    free(s->code);
-}
-
-/* Append "name=value" (and " × " between parts) to a growing label. */
-static int label_append(char **label, const char *name, const char *value)
-{
-    size_t old = *label ? strlen(*label) : 0;
-    size_t add = strlen(name) + strlen(value) + 8;
-    char *s = realloc(*label, old + add);
-    if (s == NULL)
-        return MG_ENOMEM;
-    snprintf(s + old, add, "%s%s=%s", old ? " \xc3\x97 " : "", name, value);
-    *label = s;
-    return 0;
-}
-
-/* A categorical slicing over one column or the cross of several. */
-static int build_categorical(const mg_suite *suite, const mg_slicing_spec *spec,
-                             const mg_table *t, mg__slicing *out, mg_error *err)
-{
-    size_t n = mg_table_rows(t), nc = spec->ncolumns;
-    long *cols = calloc(nc, sizeof *cols);
-    uint32_t **ranks = calloc(nc, sizeof *ranks);
-    size_t *radix = calloc(nc, sizeof *radix);
-    uint64_t *keys = NULL, *uniq = NULL;
-    size_t nuniq = 0;
-    long double space = 1;
-    int rc = MG_ENOMEM;
-
-    if (cols == NULL || ranks == NULL || radix == NULL)
-        goto cleanup;
-    {
-        for (size_t c = 0; c < nc; c++) {
-            cols[c] = mg_table_find(t, spec->columns[c]);
-            radix[c] = mg_table_levels(t, (size_t)cols[c]);
-            space *= radix[c];
-            if ((rc = level_ranks(t, (size_t)cols[c], &ranks[c])) != 0)
-                goto cleanup;
-        }
-        if (space > 1e18) {
-            rc = mg_suite_error(suite, &spec->loc, err, MG_EDATA,
-                                "the cross has too many combinations");
-            goto cleanup;
-        }
-    }
-    keys = malloc(n * sizeof *keys);
-    uniq = malloc(n * sizeof *uniq);
-    out->code = malloc(n * sizeof *out->code);
-    if (keys == NULL || uniq == NULL || out->code == NULL) {
-        rc = MG_ENOMEM;
-        goto cleanup;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = 0;
-        for (size_t c = 0; c < nc; c++)
-            k = k * radix[c] + ranks[c][mg_table_codes(t, (size_t)cols[c])[i]];
-        keys[i] = uniq[i] = k;
-    }
-    if (space <= (long double)DIRECT_SPACE) {
-        /* A small key space (the usual case: a column, or a cross of a few
-         * columns): mark the keys present, number them in order. */
-        uint32_t *index = malloc((size_t)space * sizeof *index);
-        if (index == NULL) {
-            rc = MG_ENOMEM;
-            goto cleanup;
-        }
-        memset(index, 0xff, (size_t)space * sizeof *index);
-        for (size_t i = 0; i < n; i++)
-            index[keys[i]] = 0;
-        for (size_t k = 0; k < (size_t)space; k++)
-            if (index[k] == 0) {
-                index[k] = (uint32_t)nuniq;
-                uniq[nuniq++] = k;
-            }
-        for (size_t i = 0; i < n; i++)
-            out->code[i] = index[keys[i]];
-        free(index);
-    } else {
-        qsort(uniq, n, sizeof *uniq, cmp_u64);
-        for (size_t i = 0; i < n; i++)
-            if (i == 0 || uniq[i] != uniq[i - 1])
-                uniq[nuniq++] = uniq[i];
-        for (size_t i = 0; i < n; i++) {
-            size_t lo = 0, hi = nuniq;
-            while (hi - lo > 1) {
-                size_t mid = (lo + hi) / 2;
-                if (uniq[mid] <= keys[i])
-                    lo = mid;
-                else
-                    hi = mid;
-            }
-            out->code[i] = (uint32_t)lo;
-        }
-    }
-    out->nlevels = nuniq;
-    out->labels = calloc(nuniq, sizeof *out->labels);
-    if (out->labels == NULL) {
-        rc = MG_ENOMEM;
-        goto cleanup;
-    }
-    /* Labels: decode each combination's ranks back to level strings. */
-    for (size_t u = 0; u < nuniq; u++) {
-        uint64_t k = uniq[u];
-        uint32_t *parts = calloc(nc, sizeof *parts);
-        if (parts == NULL) {
-            rc = MG_ENOMEM;
-            goto cleanup;
-        }
-        for (size_t c = nc; c-- > 0;) {
-            parts[c] = (uint32_t)(k % radix[c]);
-            k /= radix[c];
-        }
-        for (size_t c = 0; c < nc; c++) {
-            size_t code = 0;
-            while (ranks[c][code] != parts[c])
-                code++;
-            if (label_append(&out->labels[u], spec->columns[c],
-                             mg_table_level(t, (size_t)cols[c], (uint32_t)code)) != 0) {
-                free(parts);
-                rc = MG_ENOMEM;
-                goto cleanup;
-            }
-        }
-        free(parts);
-    }
-    rc = 0;
-cleanup:
-    if (ranks)
-        for (size_t c = 0; c < nc; c++)
-            free(ranks[c]);
-    free(ranks);
-    free(cols);
-    free(radix);
-    free(keys);
-    free(uniq);
-    if (rc == MG_ENOMEM)
-        mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory building slices");
-    return rc;
-}
-
-/* A binned number column: [e0, e1), …, [e_{k-1}, e_k), [e_k, inf). */
-static int build_bins(const mg_slicing_spec *spec, const mg_table *t, mg__slicing *out,
-                      mg_error *err)
-{
-    size_t n = mg_table_rows(t), nb = spec->nbins;
-    const double *x = mg_table_numbers(t, (size_t)mg_table_find(t, spec->columns[0]));
-    char value[96];
-
-    out->nlevels = nb;
-    out->code = malloc(n * sizeof *out->code);
-    out->labels = calloc(nb, sizeof *out->labels);
-    if (out->code == NULL || out->labels == NULL)
-        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0,
-                            "out of memory building slices");
-    for (size_t b = 0; b < nb; b++) {
-        if (b + 1 < nb)
-            snprintf(value, sizeof value, "[%.15g, %.15g)", spec->bins[b],
-                     spec->bins[b + 1]);
-        else
-            snprintf(value, sizeof value, "[%.15g, inf)", spec->bins[b]);
-        if (label_append(&out->labels[b], spec->columns[0], value) != 0)
-            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t lo = 0, hi = nb;
-        if (x[i] < spec->bins[0]) {
-            out->code[i] = MG__NO_SLICE;
-            continue;
-        }
-        while (hi - lo > 1) {
-            size_t mid = (lo + hi) / 2;
-            if (spec->bins[mid] <= x[i])
-                lo = mid;
-            else
-                hi = mid;
-        }
-        out->code[i] = (uint32_t)lo;
-    }
-    return 0;
-}
-
 void mg__data_free(mg__data *d)
 {
     if (d == NULL)
@@ -320,9 +76,7 @@ void mg__data_free(mg__data *d)
     free(d->not_probability);
     free(d->score_table);
     free(d->cluster);
-    for (size_t k = 0; d->slicings != NULL && k < d->nslicings; k++)
-        slicing_free(&d->slicings[k]);
-    free(d->slicings);
+    mg__slicings_free(d->slicings, d->nslicings);
     for (size_t i = 0; i < d->ninputs; i++) {
         free(d->inputs[i].role);
         free(d->inputs[i].path);
@@ -605,11 +359,9 @@ int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
     d->threshold = calloc(s->nmodels, sizeof *d->threshold);
     d->not_probability = calloc(s->nmodels, sizeof *d->not_probability);
     d->score_table = calloc(s->nmodels, sizeof *d->score_table);
-    d->slicings = calloc(s->nslicings ? s->nslicings : 1, sizeof *d->slicings);
-    d->nslicings = s->nslicings;
     d->inputs = calloc(s->nmodels + 1, sizeof *d->inputs);
     if (!d->tables || !d->score || !d->threshold || !d->not_probability ||
-        !d->score_table || !d->slicings || !d->inputs) {
+        !d->score_table || !d->inputs) {
         mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
@@ -630,13 +382,9 @@ int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
                 break;
             }
     }
-    for (size_t k = 0; k < s->nslicings; k++) {
-        const mg_slicing_spec *spec = &s->slicings[k];
-        rc = spec->bins ? build_bins(spec, d->holdout, &d->slicings[k], err)
-                        : build_categorical(s, spec, d->holdout, &d->slicings[k], err);
-        if (rc != 0)
-            goto cleanup;
-    }
+    if ((rc = mg__slicings_new(&d->slicings, s, d->holdout, err)) != 0)
+        goto cleanup;
+    d->nslicings = s->nslicings;
     if (s->bootstrap.cluster) {
         long col = mg_table_find(d->holdout, s->bootstrap.cluster);
         d->nclusters = mg_table_levels(d->holdout, (size_t)col);

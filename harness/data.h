@@ -14,11 +14,7 @@
 #include "modelgate/suite.h"
 #include "modelgate/table.h"
 
-typedef struct mg__slicing {
-    size_t nlevels;
-    uint32_t *code; /* n codes < nlevels, or MG__NO_SLICE (binned, out of range) */
-    char **labels;  /* nlevels labels: "region=north", "a=1 × b=x" */
-} mg__slicing;
+#include "harness/slices.h"
 
 typedef struct mg__data {
     size_t n;
@@ -32,7 +28,7 @@ typedef struct mg__data {
     long *not_probability;        /* per model: first row with a score outside [0, 1],
                                      or -1 */
     const mg_table **score_table; /* per model: the table its scores came from */
-    mg__slicing *slicings;        /* per suite slicing */
+    mg__slicing *slicings;        /* per suite slicing (harness/slices.h) */
     size_t nslicings;
     uint32_t *cluster; /* n codes, or NULL */
     size_t nclusters;
