@@ -1,0 +1,263 @@
+/*
+ * The option table, and the parser it drives.
+ *
+ * Each row says everything about one option: its long and short name, the name of
+ * its value and its help sentence (cli/help.c prints them), how the value is read
+ * and the range it must lie in, where it is stored, and which commands take it.
+ * The parser builds getopt_long's option list from this table and from the report
+ * formats (cli/reports.c), so an option cannot be documented and not parsed, or
+ * the reverse. getopt_long's own behaviour is kept: options and operands in any
+ * order, `--name=value`, unambiguous abbreviations, `--` ends the options.
+ *
+ * Every suite command takes every option below, as it always has; those that do
+ * not apply to a command (a seed for `validate`) change nothing. Report options are
+ * recognised for every suite command, so that `validate --junit F` is told that
+ * validate writes no reports rather than that --junit is unknown.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const cli_option cli_options[] = {
+    {.name = "seed",
+     .arg = "N",
+     .help = "the bootstrap seed, instead of the suite's",
+     .kind = CLI_UINT64,
+     .min = 0,
+     .max = UINT64_MAX,
+     .field = offsetof(cli_args, run.seed),
+     .given = offsetof(cli_args, run.has_seed),
+     .commands = CLI_SUITE},
+    {.name = "replicates",
+     .arg = "N",
+     .help = "bootstrap replicates, instead of the suite's",
+     .kind = CLI_SIZE_T,
+     .min = 1,
+     .max = 10000000,
+     .field = offsetof(cli_args, run.replicates),
+     .commands = CLI_SUITE},
+    {.name = "threads",
+     .arg = "N",
+     .help = "worker threads (default: the number of cores); results are "
+             "bit-identical for any number",
+     .kind = CLI_UNSIGNED,
+     .min = 1,
+     .max = 1024,
+     .field = offsetof(cli_args, run.threads),
+     .commands = CLI_SUITE},
+    {.name = "quiet",
+     .short_name = 'q',
+     .help = "print nothing on stdout; the exit status still tells",
+     .kind = CLI_FLAG,
+     .field = offsetof(cli_args, quiet),
+     .commands = CLI_SUITE},
+    {.name = "allow-empty",
+     .help = "a suite that tests nothing (no tests, every case skipped) may pass",
+     .kind = CLI_FLAG,
+     .field = offsetof(cli_args, run.allow_empty),
+     .commands = CLI_SUITE},
+    {.name = "max-memory",
+     .arg = "SIZE",
+     .help = "stop before a run estimated to need more memory than SIZE, such as "
+             "512M or 4G (default: 80 % of physical memory)",
+     .kind = CLI_BYTES,
+     .field = offsetof(cli_args, run.max_memory),
+     .commands = CLI_SUITE},
+    {.name = "help",
+     .short_name = 'h',
+     .help = "show this help",
+     .kind = CLI_SHOW_HELP,
+     .field = offsetof(cli_args, help),
+     .commands = CLI_SUITE},
+};
+const size_t cli_noptions = sizeof cli_options / sizeof cli_options[0];
+
+_Static_assert(offsetof(cli_args, suite) == 0, "cli_option.given: 0 means none");
+
+/* getopt_long's codes for the rows: formats, then options, above any character. */
+enum { FORMAT_CODE = 256, OPTION_CODE = 512 };
+
+void cli_args_init(cli_args *a, mg_run_mode mode)
+{
+    mg_run_options run = MG_RUN_OPTIONS_INIT;
+    memset(a, 0, sizeof *a);
+    a->run = run;
+    a->run.mode = mode;
+}
+
+/* A decimal integer in [opt->min, opt->max]; no sign, no spaces, no exponent. */
+static int parse_count(const cli_option *opt, const char *s, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v;
+    errno = 0;
+    if (s[0] == '-' || s[0] == '+' || s[0] == '\0')
+        goto bad;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < opt->min || v > opt->max)
+        goto bad;
+    *out = v;
+    return 0;
+bad:
+    fprintf(stderr, "modelgate: --%s: expected an integer in [%llu, %llu], got '%s'\n",
+            opt->name, opt->min, opt->max, s);
+    return EXIT_USAGE;
+}
+
+/* "512M", "2G", "1500000000": bytes, with binary K/M/G/T suffixes. */
+static int parse_bytes(const cli_option *opt, const char *s, double *out)
+{
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || end == s || !(v > 0) || v > 1e18)
+        goto bad;
+    switch (*end) {
+    case 'T':
+        v *= 1024;
+        /* fall through */
+    case 'G':
+        v *= 1024;
+        /* fall through */
+    case 'M':
+        v *= 1024;
+        /* fall through */
+    case 'K':
+        v *= 1024;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (*end != '\0')
+        goto bad;
+    *out = v;
+    return 0;
+bad:
+    fprintf(stderr, "modelgate: --%s: expected a size such as 512M or 4G, got '%s'\n",
+            opt->name, s);
+    return EXIT_USAGE;
+}
+
+/* Read and store one option's value. */
+static int set_option(cli_args *a, const cli_option *opt, const char *value)
+{
+    char *field = (char *)a + opt->field;
+    unsigned long long v = 0;
+
+    switch (opt->kind) {
+    case CLI_FLAG:
+    case CLI_SHOW_HELP:
+        *(int *)field = 1;
+        break;
+    case CLI_UINT64:
+    case CLI_SIZE_T:
+    case CLI_UNSIGNED:
+        if (parse_count(opt, value, &v) != 0)
+            return EXIT_USAGE;
+        if (opt->kind == CLI_UINT64)
+            *(uint64_t *)field = v;
+        else if (opt->kind == CLI_SIZE_T)
+            *(size_t *)field = (size_t)v;
+        else
+            *(unsigned *)field = (unsigned)v;
+        break;
+    case CLI_BYTES:
+        if (parse_bytes(opt, value, (double *)field) != 0)
+            return EXIT_USAGE;
+        break;
+    }
+    if (opt->given != 0)
+        *(int *)((char *)a + opt->given) = 1;
+    return 0;
+}
+
+/*
+ * A report option. A format that may go to stdout takes its file as an optional
+ * argument: `--json F`, `--json=F`, or `--json` alone, which means stdout for the
+ * commands that allow it and is an error for the others.
+ */
+static int set_report(cli_args *a, const cli_command *cmd, size_t i, int argc,
+                      char **argv)
+{
+    const cli_format *f = &cli_formats[i];
+    if (f->write == NULL)
+        return cli_usage_error("--%s is not supported yet", f->name);
+    if (optarg != NULL)
+        a->report[i] = optarg;
+    else if (f->stdout_commands & cmd->bit)
+        a->report_stdout[i] = 1;
+    else if (optind < argc && argv[optind][0] != '-')
+        a->report[i] = argv[optind++];
+    else
+        return cli_usage_error("--%s needs a file name", f->name);
+    return 0;
+}
+
+int cli_parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
+{
+    struct option
+        longopts[CLI_FORMATS_MAX + sizeof cli_options / sizeof cli_options[0] + 1];
+    char shortopts[sizeof cli_options / sizeof cli_options[0] + 1];
+    size_t n = 0, ns = 0;
+    int ch, rc;
+
+    for (size_t i = 0; i < cli_nformats; i++)
+        longopts[n++] = (struct option){
+            cli_formats[i].name,
+            cli_formats[i].stdout_commands ? optional_argument : required_argument,
+            NULL, FORMAT_CODE + (int)i};
+    for (size_t i = 0; i < cli_noptions; i++) {
+        const cli_option *opt = &cli_options[i];
+        if (!(opt->commands & cmd->bit))
+            continue;
+        longopts[n++] =
+            (struct option){opt->name, opt->arg ? required_argument : no_argument, NULL,
+                            OPTION_CODE + (int)i};
+        if (opt->short_name != 0)
+            shortopts[ns++] = opt->short_name;
+    }
+    longopts[n] = (struct option){NULL, 0, NULL, 0};
+    shortopts[ns] = '\0';
+
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        const cli_option *opt = NULL;
+        if (ch >= FORMAT_CODE && ch < FORMAT_CODE + (int)cli_nformats) {
+            if ((rc = set_report(a, cmd, (size_t)(ch - FORMAT_CODE), argc, argv)) != 0)
+                return rc;
+            continue;
+        }
+        if (ch >= OPTION_CODE && ch < OPTION_CODE + (int)cli_noptions)
+            opt = &cli_options[ch - OPTION_CODE];
+        for (size_t i = 0; opt == NULL && ch > 0 && i < cli_noptions; i++)
+            if (cli_options[i].short_name == ch && (cli_options[i].commands & cmd->bit))
+                opt = &cli_options[i];
+        if (opt == NULL)
+            return cli_usage_error("unknown or incomplete option '%s'",
+                                   argv[optind - 1]);
+        if ((rc = set_option(a, opt, optarg)) != 0)
+            return rc;
+        if (opt->kind == CLI_SHOW_HELP) {
+            cli_print_command_help(stdout, cmd);
+            return 0;
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("%s", "missing the suite file");
+    if (optind + 1 < argc)
+        return cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
+    a->suite = argv[optind];
+    for (size_t i = 0; i < cli_nformats; i++)
+        if ((a->report[i] != NULL || a->report_stdout[i]) &&
+            !(cli_formats[i].commands & cmd->bit))
+            return cli_usage_error("%s writes no reports", cmd->name);
+    return 0;
+}

@@ -1,0 +1,99 @@
+/*
+ * The report formats: one table row per format, and the three things done with
+ * the rows: check every report path before anything is computed, write the
+ * reports after the run, print on stdout the ones asked for there.
+ *
+ * A row names the option (`--junit`), says what the report holds (for the help),
+ * and gives the library's writer, which writes atomically (a temporary file in the
+ * same directory, then a rename), so a failed run leaves no half-written report.
+ * Adding a format is adding a row: its option, its help line, its path check, the
+ * refusal of a path another report already uses, and its writing follow.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+const cli_format cli_formats[] = {
+    {.name = "junit",
+     .help = "JUnit XML: one <testcase> per test and slice, for CI",
+     .write = mg_report_write_junit,
+     .commands = CLI_REPORTING},
+    {.name = "json",
+     .help = "JSON: everything computed, numbers to 17 significant digits",
+     .write = mg_report_write_json,
+     .to_string = mg_report_json_string,
+     .commands = CLI_REPORTING,
+     .stdout_commands = CLI_METRICS},
+    {.name = "markdown",
+     .help = "a Markdown summary table, for a CI step summary",
+     .write = mg_report_write_markdown,
+     .commands = CLI_REPORTING},
+    /* Reserved for a later issue: refused with "not supported yet". */
+    {.name = "html"},
+};
+const size_t cli_nformats = sizeof cli_formats / sizeof cli_formats[0];
+
+_Static_assert(sizeof cli_formats / sizeof cli_formats[0] <= CLI_FORMATS_MAX,
+               "cli_args holds CLI_FORMATS_MAX reports: raise it");
+
+/* Two report paths that name one file: the second would replace the first. */
+static int same_file(const char *p, const char *q)
+{
+    struct stat sp, sq;
+    return strcmp(p, q) == 0 || (stat(p, &sp) == 0 && stat(q, &sq) == 0 &&
+                                 sp.st_dev == sq.st_dev && sp.st_ino == sq.st_ino);
+}
+
+/* Report paths: writable before anything is computed, and no two the same file. */
+int cli_check_reports(const cli_args *a)
+{
+    mg_error err = MG_ERROR_INIT;
+    for (size_t i = 0; i < cli_nformats; i++) {
+        if (a->report[i] == NULL)
+            continue;
+        if (mg_report_check_path(a->report[i], &err) != 0)
+            return cli_report_error(&err);
+        for (size_t j = 0; j < i; j++)
+            if (a->report[j] != NULL && same_file(a->report[i], a->report[j])) {
+                fprintf(stderr, "modelgate: --%s and --%s name the same file '%s'\n",
+                        cli_formats[j].name, cli_formats[i].name, a->report[i]);
+                return EXIT_USAGE;
+            }
+    }
+    return 0;
+}
+
+/* After the run: a report that cannot be written is an internal error (exit 3). */
+int cli_write_reports(const cli_args *a, const mg_report *r)
+{
+    mg_error err = MG_ERROR_INIT;
+    for (size_t i = 0; i < cli_nformats; i++)
+        if (a->report[i] != NULL && cli_formats[i].write(r, a->report[i], &err) != 0) {
+            cli_report_error(&err);
+            return EXIT_INTERNAL;
+        }
+    return 0;
+}
+
+/* The reports asked for on stdout; *printed tells whether there was one. */
+int cli_print_reports(const cli_args *a, const mg_report *r, int *printed)
+{
+    mg_error err = MG_ERROR_INIT;
+    *printed = 0;
+    for (size_t i = 0; i < cli_nformats; i++) {
+        char *text = NULL;
+        if (!a->report_stdout[i])
+            continue;
+        if (cli_formats[i].to_string(r, &text, &err) != 0) {
+            cli_report_error(&err);
+            return EXIT_INTERNAL;
+        }
+        fputs(text, stdout);
+        fputc('\n', stdout);
+        free(text);
+        *printed = 1;
+    }
+    return 0;
+}
