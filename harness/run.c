@@ -984,6 +984,11 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     int rc = MG_ENOMEM;
 
     *out = NULL;
+    if (opts != NULL && opts->version != MG_RUN_OPTIONS_VERSION)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0,
+                            "mg_run_options version %u is not %u (initialise it with "
+                            "MG_RUN_OPTIONS_INIT)",
+                            opts->version, MG_RUN_OPTIONS_VERSION);
     c.s = s;
     c.o = opts ? opts : &defaults;
     c.kind = s->bootstrap.interval;

@@ -12,5 +12,6 @@
 #include "modelgate/stats.h"
 #include "modelgate/suite.h"
 #include "modelgate/table.h"
+#include "modelgate/version.h"
 
 #endif

@@ -144,15 +144,30 @@ MG_EXTERN int mg_report_json_string(const mg_report *r, char **out, mg_error *er
 MG_EXTERN int mg_report_write_markdown(const mg_report *r, const char *path,
                                        mg_error *err);
 
+/** The version of mg_console_options this header describes. */
+#define MG_CONSOLE_OPTIONS_VERSION 1
+
+/** How the console tables look. Initialise with MG_CONSOLE_OPTIONS_INIT or
+ * mg_console_options_init. */
 typedef struct mg_console_options {
+    unsigned int version; /**< MG_CONSOLE_OPTIONS_VERSION */
     int color;   /**< ANSI colours (the CLI decides: terminal and no NO_COLOR) */
     int verbose; /**< print passing cases' details too */
 } mg_console_options;
 
 #define MG_CONSOLE_OPTIONS_INIT                                                        \
     {                                                                                  \
-        0, 0                                                                           \
+        MG_CONSOLE_OPTIONS_VERSION, 0, 0                                               \
     }
+
+/**
+ * Initialise `opts` to the defaults, as MG_CONSOLE_OPTIONS_INIT does.
+ *
+ * @param version MG_CONSOLE_OPTIONS_VERSION
+ * @return 0, or MG_EINVAL when opts is NULL or this library does not know `version`
+ *         (opts is then left as it was)
+ */
+MG_EXTERN int mg_console_options_init(mg_console_options *opts, unsigned int version);
 
 /** Aligned table of the cases and a summary line. */
 MG_EXTERN int mg_report_print_cases(const mg_report *r, FILE *out,

@@ -13,6 +13,7 @@
 #include "modelgate/export.h"
 #include "modelgate/report.h"
 #include "modelgate/suite.h"
+#include "modelgate/version.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,7 +25,16 @@ typedef enum mg_run_mode {
     MG_RUN_VALIDATE /**< load and check the data, compute nothing */
 } mg_run_mode;
 
+/** The version of mg_run_options this header describes. */
+#define MG_RUN_OPTIONS_VERSION 1
+
+/**
+ * How to run a suite. Initialise it with MG_RUN_OPTIONS_INIT or mg_run_options_init,
+ * then set the fields to change: the version field tells the library which fields the
+ * caller's struct has, so a program compiled against older headers keeps working.
+ */
 typedef struct mg_run_options {
+    unsigned int version; /**< MG_RUN_OPTIONS_VERSION */
     mg_run_mode mode;
     int has_seed; /**< override the suite's seed */
     uint64_t seed;
@@ -43,8 +53,18 @@ typedef struct mg_run_options {
 
 #define MG_RUN_OPTIONS_INIT                                                            \
     {                                                                                  \
-        MG_RUN_TESTS, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL                               \
+        MG_RUN_OPTIONS_VERSION, MG_RUN_TESTS, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL       \
     }
+
+/**
+ * Initialise `opts` to the defaults, as MG_RUN_OPTIONS_INIT does, for callers that
+ * cannot use the macro (other languages' bindings).
+ *
+ * @param version MG_RUN_OPTIONS_VERSION
+ * @return 0, or MG_EINVAL when opts is NULL or this library does not know `version`
+ *         (opts is then left as it was)
+ */
+MG_EXTERN int mg_run_options_init(mg_run_options *opts, unsigned int version);
 
 /**
  * Run a suite.
@@ -53,13 +73,14 @@ typedef struct mg_run_options {
  * a label column that is not binary) is an error naming the file, line and key;
  * nothing is computed then. A model that fails a test is a result, not an error.
  *
+ * `opts` may be NULL for the defaults. An options struct whose version this library
+ * does not know (0: not initialised, or newer than its MG_RUN_OPTIONS_VERSION) is
+ * MG_EINVAL, and nothing is read.
+ *
  * @param out receives the report, owned by the caller (mg_report_free)
  */
 MG_EXTERN int mg_run_suite(mg_report **out, const mg_suite *suite,
                            const mg_run_options *opts, mg_error *err);
-
-/** The library's version string ("0.1.0"). */
-MG_EXTERN const char *mg_version(void);
 
 #ifdef __cplusplus
 }

@@ -38,7 +38,16 @@ typedef struct mg_column_request {
     mg_column_type type;
 } mg_column_request;
 
+/** The version of mg_csv_options this header describes. */
+#define MG_CSV_OPTIONS_VERSION 1
+
+/**
+ * How to read a CSV file. Initialise with MG_CSV_OPTIONS_INIT or mg_csv_options_init;
+ * a zeroed struct (version 0, as callers wrote before the options had a version)
+ * reads as version 1 with a ',' delimiter.
+ */
 typedef struct mg_csv_options {
+    unsigned int version;    /**< MG_CSV_OPTIONS_VERSION */
     char delimiter;          /**< field delimiter, ',' by default */
     const char *id;          /**< id column name or NULL; ids must be unique */
     const mg_table *join_to; /**< when set, rows are placed in join_to's row order */
@@ -50,8 +59,17 @@ typedef struct mg_csv_options {
 
 #define MG_CSV_OPTIONS_INIT                                                            \
     {                                                                                  \
-        ',', NULL, NULL, NULL, NULL                                                    \
+        MG_CSV_OPTIONS_VERSION, ',', NULL, NULL, NULL, NULL                            \
     }
+
+/**
+ * Initialise `opts` to the defaults, as MG_CSV_OPTIONS_INIT does.
+ *
+ * @param version MG_CSV_OPTIONS_VERSION
+ * @return 0, or MG_EINVAL when opts is NULL or this library does not know `version`
+ *         (opts is then left as it was)
+ */
+MG_EXTERN int mg_csv_options_init(mg_csv_options *opts, unsigned int version);
 
 /**
  * Read `path` keeping the requested columns (and the id column when opts->id is set).
@@ -63,6 +81,9 @@ typedef struct mg_csv_options {
  * finite number, a duplicate id, an id absent from join_to, a join_to id with no
  * row here, a row count that differs from join_to when there is no id.
  * A UTF-8 byte-order mark is skipped; LF, CRLF and CR line ends are accepted.
+ *
+ * An options struct whose version is newer than this library's
+ * MG_CSV_OPTIONS_VERSION is MG_EINVAL; a zeroed one reads as the defaults.
  *
  * @param out   receives the table, owned by the caller (mg_table_free)
  * @param cols  requested columns; the table's column i is cols[i]

@@ -1,0 +1,56 @@
+/*
+ * The _init functions of the public options structs, libgit2's convention
+ * (git_blame_options_init): each options struct starts with `unsigned int version`,
+ * its header defines MG_X_OPTIONS_VERSION and MG_X_OPTIONS_INIT, and
+ * mg_x_options_init(opts, version) fills the struct with the same defaults for
+ * callers that cannot use the macro (bindings from other languages).
+ *
+ * The version is what lets the structs grow. A new field is appended and the
+ * version goes up; the library reads a caller's struct only as far as the version
+ * it carries says, so a program compiled against older headers keeps working.
+ * Version 0 is never valid here: a caller asking for it has not read the header.
+ * mg_run_suite refuses a struct of version 0 too (it was never initialised);
+ * mg_table_load_csv alone reads a zeroed struct as the defaults, as it did before
+ * the structs had a version.
+ *
+ * Each function copies a static template initialised by the macro itself, so the
+ * macro and the function cannot disagree, and every byte of the struct is written:
+ * an object with static storage has its padding set to zero bits (C11 6.7.9 §10),
+ * and memcpy carries it. tests/test_api.c checks both byte for byte.
+ */
+#include <string.h>
+
+#include "modelgate/error.h"
+#include "modelgate/report.h"
+#include "modelgate/run.h"
+#include "modelgate/table.h"
+
+int mg_run_options_init(mg_run_options *opts, unsigned int version)
+{
+    static const mg_run_options tmpl = MG_RUN_OPTIONS_INIT;
+
+    if (opts == NULL || version < 1 || version > MG_RUN_OPTIONS_VERSION)
+        return MG_EINVAL;
+    memcpy(opts, &tmpl, sizeof tmpl);
+    return 0;
+}
+
+int mg_console_options_init(mg_console_options *opts, unsigned int version)
+{
+    static const mg_console_options tmpl = MG_CONSOLE_OPTIONS_INIT;
+
+    if (opts == NULL || version < 1 || version > MG_CONSOLE_OPTIONS_VERSION)
+        return MG_EINVAL;
+    memcpy(opts, &tmpl, sizeof tmpl);
+    return 0;
+}
+
+int mg_csv_options_init(mg_csv_options *opts, unsigned int version)
+{
+    static const mg_csv_options tmpl = MG_CSV_OPTIONS_INIT;
+
+    if (opts == NULL || version < 1 || version > MG_CSV_OPTIONS_VERSION)
+        return MG_EINVAL;
+    memcpy(opts, &tmpl, sizeof tmpl);
+    return 0;
+}
