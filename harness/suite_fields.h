@@ -1,0 +1,94 @@
+/*
+ * The tables that drive the reading of a suite's map sections (not installed),
+ * shared by harness/suite.c (the file, data, models, bootstrap, slices) and
+ * harness/suite_tests.c (tests).
+ *
+ * A section is a NULL-terminated array of mg__field rows, one per key, in the order
+ * in which values are read. mg__suite_section checks the map as a whole against the
+ * rows' names (unknown keys with a suggestion, reserved keys "not supported yet",
+ * duplicates) and then reads each row: read when the key is present, else absent.
+ * A key that is a string, a number or a boolean needs only a row with the generic
+ * reader and the offsets of its storage; any other gets a small read function.
+ */
+#ifndef MG_HARNESS_SUITE_FIELDS_H
+#define MG_HARNESS_SUITE_FIELDS_H
+
+#include <stddef.h>
+
+#include "modelgate/suite.h"
+
+#include "harness/yaml.h"
+
+/* What the reading needs at hand: where to report, and the suite being filled. */
+typedef struct mg__suite_ctx {
+    mg__yaml_reader r; /* the suite path as given, the caller's error record */
+    mg_suite *suite;
+} mg__suite_ctx;
+
+typedef struct mg__field mg__field;
+
+/*
+ * One key of a map section. read turns the value v into obj (the struct the section
+ * fills); absent handles a map without the key. Both return 0 or a negative MG_E*
+ * code with the error reported. The generic readers find where to store through
+ * value, has and loc: byte offsets into obj plus one (MG__FIELD), so that a row that
+ * leaves one out means none.
+ */
+struct mg__field {
+    const char *name;
+    int (*read)(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                void *obj);
+    /* NULL: nothing, except that a row with loc records the default's location
+     * (line 0, the key the value would have). */
+    int (*absent)(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *map,
+                  void *obj);
+    size_t value; /* where the value goes */
+    size_t has;   /* an int set to 1 when the key is given */
+    size_t loc;   /* the mg_loc recording where the value was written; the table
+                     walk records it after read succeeds */
+    int arg;      /* a constant for read (the mg_comparison of a comparison key) */
+};
+
+/* Rows of a section's table, its NULL row excluded. */
+#define MG__FIELDS_MAX 32
+
+/* A field's storage offset in a row, and the storage it names in obj. */
+#define MG__FIELD(type, member)         (offsetof(type, member) + 1)
+#define MG__FIELD_AT(type, obj, offset) ((type *)(void *)((char *)(obj) + (offset)-1))
+/* Placed after a table: it has no more rows than mg__suite_section can hold. */
+#define MG__FIELDS_FIT(table)                                                          \
+    _Static_assert(sizeof(table) / sizeof(table)[0] <= MG__FIELDS_MAX + 1,             \
+                   #table " has more than MG__FIELDS_MAX rows")
+
+/* Check map as a whole against the rows' names and `reserved` (unknown keys are
+ * "unknown <noun> 'x'"), then read the rows in order into obj. */
+int mg__suite_section(mg__suite_ctx *c, const mg__yaml_node *map,
+                      const mg__field *fields, const char *const *reserved,
+                      const char *noun, void *obj);
+
+/* The location of `at` (NULL: line 0) under the key path of `under`, followed by
+ * ".name" when name is not NULL. */
+void mg__suite_loc(const mg__yaml_node *at, const mg__yaml_node *under,
+                   const char *name, mg_loc *loc);
+
+/* A copy of s in *out (freeing what *out held); MG_ENOMEM reported. */
+int mg__suite_copy(mg__suite_ctx *c, const char *s, char **out);
+
+/* absent: "missing required key". */
+int mg__field_required(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *map,
+                       void *obj);
+/* read: a string copied into the char * at value. */
+int mg__field_string(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                     void *obj);
+/* read: a number into the double at value; the int at has (if any) set to 1. */
+int mg__field_number(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                     void *obj);
+/* read: true or false into the int at value. */
+int mg__field_bool(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                   void *obj);
+
+/* read of the top-level `tests` (harness/suite_tests.c); obj is the mg_suite. */
+int mg__suite_tests(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                    void *obj);
+
+#endif

@@ -1,0 +1,360 @@
+/*
+ * The tests of a suite file: the `tests` list of DESIGN.md, each a map read through
+ * the table test_fields (harness/suite_fields.h) and then checked across its keys.
+ *
+ * A test is a threshold test (at_least, at_most) or a comparison with a baseline
+ * model (one of non_inferior, superior, equivalent, with a margin); it names a
+ * metric, optionally a model (by default "candidate") and a slicing. References are
+ * checked where they are written, since models and slices are read before tests:
+ * an undeclared model, baseline or slicing is reported at the test's key with the
+ * nearest declared name. Checks that involve several keys run after every key is
+ * read, in the order of test_checks, so that an error about a single value always
+ * comes first.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modelgate/metrics.h"
+#include "modelgate/suite.h"
+
+#include "harness/suite_fields.h"
+#include "harness/yaml.h"
+
+static const char *const rule_names[] = {"strict", "lenient", "estimate", NULL};
+/* In mg_correction order after MG_CORRECTION_DEFAULT. */
+static const char *const correction_names[] = {"none", "holm", "bonferroni", NULL};
+
+static int read_metric(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                       void *obj)
+{
+    mg_test_spec *t = obj;
+    mg__yaml_nearest best = MG__YAML_NEAREST_INIT;
+    char shown[MG__YAML_CLIP_SIZE], extra[128];
+    const char *name;
+    int rc, m;
+
+    (void)f;
+    if ((rc = mg__yaml_string(&c->r, v, &name)) < 0)
+        return rc;
+    if ((t->metric = mg_metric_from_name(name)) >= 0)
+        return 0;
+    for (m = 0; m < MG_METRIC_COUNT; m++)
+        mg__yaml_nearest_consider(&best, name, mg_metric_name((mg_metric)m));
+    return mg__yaml_fail(&c->r, v, "unknown metric '%s'%s",
+                         mg__yaml_clip(name, strlen(name), shown),
+                         mg__yaml_hint(&best, extra, sizeof extra));
+}
+
+/* A model declared under models:, copied into the field's string. */
+static int read_model(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                      void *obj)
+{
+    const mg_suite *s = c->suite;
+    mg__yaml_nearest best = MG__YAML_NEAREST_INIT;
+    char shown[MG__YAML_CLIP_SIZE], extra[128];
+    const char *name;
+    size_t i;
+    int rc;
+
+    if ((rc = mg__yaml_string(&c->r, v, &name)) < 0)
+        return rc;
+    if (mg_suite_model(s, name) < 0) {
+        for (i = 0; i < s->nmodels; i++)
+            mg__yaml_nearest_consider(&best, name, s->models[i].name);
+        return mg__yaml_fail(&c->r, v, "model '%s' is not declared under models%s",
+                             mg__yaml_clip(name, strlen(name), shown),
+                             mg__yaml_hint(&best, extra, sizeof extra));
+    }
+    return mg__suite_copy(c, name, MG__FIELD_AT(char *, obj, f->value));
+}
+
+/* The model under test defaults to "candidate"; the default's location is the test
+ * itself, under the key that would change it. */
+static int default_model(mg__suite_ctx *c, const mg__field *f,
+                         const mg__yaml_node *test, void *obj)
+{
+    mg_test_spec *t = obj;
+
+    mg__suite_loc(test, test, f->name, &t->model_loc);
+    if (mg_suite_model(c->suite, "candidate") < 0)
+        return mg__yaml_fail(&c->r, test, "no model 'candidate' (set tests[%zu].model)",
+                             test->index);
+    return mg__suite_copy(c, "candidate", &t->model);
+}
+
+static int read_baseline(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                         void *obj)
+{
+    mg_test_spec *t = obj;
+    char shown[MG__YAML_CLIP_SIZE];
+    int rc;
+
+    if ((rc = read_model(c, f, v, obj)) < 0)
+        return rc;
+    if (strcmp(t->baseline, t->model) == 0)
+        return mg__yaml_fail(&c->r, v,
+                             "baseline must differ from the model under test ('%s')",
+                             mg__yaml_clip(t->model, strlen(t->model), shown));
+    return 0;
+}
+
+/* A slicing declared under slices:. */
+static int read_slicing_name(mg__suite_ctx *c, const mg__field *f,
+                             const mg__yaml_node *v, void *obj)
+{
+    const mg_suite *s = c->suite;
+    mg__yaml_nearest best = MG__YAML_NEAREST_INIT;
+    char shown[MG__YAML_CLIP_SIZE], extra[128];
+    const char *name;
+    size_t i;
+    int rc;
+
+    if ((rc = mg__yaml_string(&c->r, v, &name)) < 0)
+        return rc;
+    if (mg_suite_slicing(s, name) < 0) {
+        for (i = 0; i < s->nslicings; i++)
+            mg__yaml_nearest_consider(&best, name, s->slicings[i].name);
+        return mg__yaml_fail(&c->r, v, "slicing '%s' is not declared under slices%s",
+                             mg__yaml_clip(name, strlen(name), shown),
+                             mg__yaml_hint(&best, extra, sizeof extra));
+    }
+    return mg__suite_copy(c, name, MG__FIELD_AT(char *, obj, f->value));
+}
+
+static int read_rule(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                     void *obj)
+{
+    int k = 0, rc = mg__yaml_enum(&c->r, v, f->name, rule_names, &k);
+
+    if (rc == 0)
+        ((mg_test_spec *)obj)->rule = (mg_rule)k;
+    return rc;
+}
+
+/* non_inferior, superior or equivalent (at most one): the margin, f->arg the kind. */
+static int read_comparison(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                           void *obj)
+{
+    mg_test_spec *t = obj;
+    char got[96];
+    int rc;
+
+    if (t->comparison != MG_COMPARE_NONE)
+        return mg__yaml_fail_key(
+            &c->r, v->key, v, NULL,
+            "only one of non_inferior, superior or equivalent may be given");
+    if ((rc = mg__yaml_number(&c->r, v, &t->margin)) < 0)
+        return rc;
+    if (t->margin < 0)
+        return mg__yaml_fail(&c->r, v, "expected a non-negative margin, got %s",
+                             mg__yaml_describe(v, got, sizeof got));
+    t->comparison = (mg_comparison)f->arg;
+    return 0;
+}
+
+static int read_test_min_size(mg__suite_ctx *c, const mg__field *f,
+                              const mg__yaml_node *v, void *obj)
+{
+    uint64_t n = 0;
+    int rc = mg__yaml_uint(&c->r, v, 0, LONG_MAX, &n);
+
+    (void)f;
+    if (rc == 0)
+        ((mg_test_spec *)obj)->min_size = (long)n;
+    return rc;
+}
+
+static int read_correction(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                           void *obj)
+{
+    mg_test_spec *t = obj;
+    const char *s;
+    int k = 0, rc;
+
+    if (mg__yaml_string(&c->r, v, &s) == 0 && strcmp(s, "bh") == 0)
+        return mg__yaml_fail(&c->r, v,
+                             "correction 'bh' is not supported yet "
+                             "(holm, bonferroni or none)");
+    if ((rc = mg__yaml_enum(&c->r, v, f->name, correction_names, &k)) < 0)
+        return rc;
+    if (t->rule != MG_RULE_LENIENT)
+        return mg__yaml_fail(&c->r, v,
+                             "a correction applies to rule: lenient only (a strict "
+                             "family needs every slice to pass, which needs no "
+                             "correction; estimate has no error control to correct)");
+    t->correction = (mg_correction)(k + 1);
+    return 0;
+}
+
+#define TEST(m) MG__FIELD(mg_test_spec, m)
+static const mg__field test_fields[] = {
+    {"name", .read = mg__field_string, .absent = mg__field_required,
+     .value = TEST(name)},
+    {"metric", .read = read_metric, .absent = mg__field_required,
+     .loc = TEST(metric_loc)},
+    {"model", .read = read_model, .absent = default_model, .value = TEST(model),
+     .loc = TEST(model_loc)},
+    {"baseline", .read = read_baseline, .value = TEST(baseline),
+     .loc = TEST(baseline_loc)},
+    {"slices", .read = read_slicing_name, .value = TEST(slices),
+     .loc = TEST(slices_loc)},
+    {"at_least", .read = mg__field_number, .value = TEST(at_least),
+     .has = TEST(has_at_least)},
+    {"at_most", .read = mg__field_number, .value = TEST(at_most),
+     .has = TEST(has_at_most)},
+    {"rule", .read = read_rule},
+    {"non_inferior", .read = read_comparison, .arg = MG_COMPARE_NON_INFERIOR},
+    {"superior", .read = read_comparison, .arg = MG_COMPARE_SUPERIOR},
+    {"equivalent", .read = read_comparison, .arg = MG_COMPARE_EQUIVALENT},
+    {"relative", .read = mg__field_bool, .value = TEST(relative)},
+    {"min_size", .read = read_test_min_size},
+    {"correction", .read = read_correction, .loc = TEST(correction_loc)},
+    {.name = NULL},
+};
+MG__FIELDS_FIT(test_fields);
+static const char *const test_reserved[] = {"max_gap", "min_ratio", "vs_overall",
+                                            "class",   "k",         NULL};
+
+/* Checks across the keys of a test, after they are read: 0 or MG_EPARSE. */
+typedef int (*test_check)(mg__suite_ctx *c, const mg__yaml_node *v,
+                          const mg_test_spec *t);
+
+/* The value of the comparison key the test was given, or NULL. */
+static const mg__yaml_node *comparison_value(const mg__yaml_node *v,
+                                             const mg_test_spec *t)
+{
+    const mg__field *f;
+
+    for (f = test_fields; t->comparison != MG_COMPARE_NONE && f->name != NULL; f++)
+        if (f->read == read_comparison && f->arg == (int)t->comparison)
+            return mg__yaml_get(v, f->name);
+    return NULL;
+}
+
+static int check_comparison_baseline(mg__suite_ctx *c, const mg__yaml_node *v,
+                                     const mg_test_spec *t)
+{
+    const mg__yaml_node *cv = comparison_value(v, t);
+
+    if (cv == NULL || mg__yaml_get(v, "baseline") != NULL)
+        return 0;
+    return mg__yaml_fail_key(&c->r, cv->key, cv, NULL, "%s needs a baseline",
+                             cv->key->text);
+}
+
+static int check_baseline_comparison(mg__suite_ctx *c, const mg__yaml_node *v,
+                                     const mg_test_spec *t)
+{
+    const mg__yaml_node *bv = mg__yaml_get(v, "baseline");
+    char shown[MG__YAML_CLIP_SIZE];
+
+    if (bv == NULL || t->comparison != MG_COMPARE_NONE)
+        return 0;
+    return mg__yaml_fail(
+        &c->r, bv, "baseline '%s' needs one of non_inferior, superior or equivalent",
+        mg__yaml_clip(t->baseline, strlen(t->baseline), shown));
+}
+
+static int check_relative_baseline(mg__suite_ctx *c, const mg__yaml_node *v,
+                                   const mg_test_spec *t)
+{
+    const mg__yaml_node *rv = mg__yaml_get(v, "relative");
+
+    (void)t;
+    if (rv == NULL || mg__yaml_get(v, "baseline") != NULL)
+        return 0;
+    return mg__yaml_fail_key(&c->r, rv->key, rv, NULL,
+                             "relative needs a baseline comparison");
+}
+
+static int check_assertion(mg__suite_ctx *c, const mg__yaml_node *v,
+                           const mg_test_spec *t)
+{
+    if (t->has_at_least || t->has_at_most || mg__yaml_get(v, "baseline") != NULL)
+        return 0;
+    return mg__yaml_fail(&c->r, v,
+                         "a test needs at_least, at_most or a baseline comparison");
+}
+
+static int check_one_kind(mg__suite_ctx *c, const mg__yaml_node *v,
+                          const mg_test_spec *t)
+{
+    const mg__yaml_node *bv = mg__yaml_get(v, "baseline");
+
+    if (!(t->has_at_least || t->has_at_most) || bv == NULL)
+        return 0;
+    return mg__yaml_fail(&c->r, bv,
+                         "a test is a threshold test (at_least, at_most) or a "
+                         "comparison (baseline), not both; write two tests");
+}
+
+static int check_bounds(mg__suite_ctx *c, const mg__yaml_node *v, const mg_test_spec *t)
+{
+    if (!(t->has_at_least && t->has_at_most && t->at_least > t->at_most))
+        return 0;
+    return mg__yaml_fail(&c->r, mg__yaml_get(v, "at_least"),
+                         "at_least (%g) is greater than at_most (%g)", t->at_least,
+                         t->at_most);
+}
+
+static const test_check test_checks[] = {
+    check_comparison_baseline,
+    check_baseline_comparison,
+    check_relative_baseline,
+    check_assertion,
+    check_one_kind,
+    check_bounds,
+};
+
+static int read_test(mg__suite_ctx *c, const mg__yaml_node *v, mg_test_spec *t)
+{
+    size_t i;
+    int rc;
+
+    mg__suite_loc(v, v, NULL, &t->loc);
+    t->min_size = -1;
+    rc = mg__suite_section(c, v, test_fields, test_reserved, "key", t);
+    for (i = 0; rc == 0 && i < sizeof test_checks / sizeof test_checks[0]; i++)
+        rc = test_checks[i](c, v, t);
+    return rc;
+}
+
+/* The tests, each a map; names must differ. */
+int mg__suite_tests(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                    void *obj)
+{
+    mg_suite *s = obj;
+    char shown[MG__YAML_CLIP_SIZE];
+    const char **names;
+    size_t i, dup = 0, first = 0;
+    int rc;
+
+    (void)f;
+    if ((rc = mg__yaml_list(&c->r, v)) < 0 || v->n == 0)
+        return rc;
+    s->tests = calloc(v->n, sizeof *s->tests);
+    if (s->tests == NULL)
+        return mg__yaml_oom(&c->r);
+    for (i = 0; i < v->n; i++)
+        if ((rc = read_test(c, v->items[i], &s->tests[s->ntests++])) < 0)
+            return rc;
+
+    names = malloc(v->n * sizeof *names);
+    if (names == NULL)
+        return mg__yaml_oom(&c->r);
+    for (i = 0; i < v->n; i++)
+        names[i] = s->tests[i].name;
+    rc = mg__yaml_first_duplicate(names, v->n, &dup, &first);
+    free(names);
+    if (rc < 0)
+        return mg__yaml_oom(&c->r);
+    if (rc == 0)
+        return 0;
+    return mg__yaml_fail(
+        &c->r, mg__yaml_get(v->items[dup], "name"),
+        "duplicate test name '%s' (first at tests[%zu], line %lu)",
+        mg__yaml_clip(s->tests[dup].name, strlen(s->tests[dup].name), shown), first,
+        v->items[first]->line);
+}
