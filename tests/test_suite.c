@@ -1,5 +1,6 @@
 /*
- * Tests of suite files (include/modelgate/suite.h, harness/suite.c).
+ * Tests of suite files (include/modelgate/suite.h, harness/suite.c,
+ * harness/suite_tests.c); the YAML reader alone is tested in tests/test_yaml.c.
  *
  * core: the full fixture (tests/data/suites/full.yaml) with every field and a
  *   sample of recorded locations asserted; the minimal fixture with every default;
@@ -150,6 +151,8 @@ START_TEST(test_full)
     assert_loc(&t->model_loc, 31, 5, "tests[0].model"); /* defaulted: the test */
     assert_loc(&t->baseline_loc, 0, 0, "tests[0].baseline");
     assert_loc(&t->slices_loc, 0, 0, "tests[0].slices");
+    /* Defaulted: the key that would change it, line 0. */
+    assert_loc(&t->correction_loc, 0, 0, "tests[0].correction");
 
     t = &s->tests[1];
     ck_assert_str_eq(t->name, "recall per region");
