@@ -75,8 +75,12 @@ int main(int argc, char **argv)
     o.replicates = argc > 2 ? strtoul(argv[2], NULL, 10) : suite->bootstrap.replicates;
     o.threads = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 10) : (unsigned)cores;
     o.seed = suite->bootstrap.seed;
-    o.stratify = suite->bootstrap.stratify;
-    o.resampler = suite->bootstrap.resampler;
+    o.stratify = suite->bootstrap.stratify == MG_STRATIFY_LABEL
+                     ? MG__ENGINE_STRATIFY_LABEL
+                     : MG__ENGINE_STRATIFY_NONE;
+    o.resampler = suite->bootstrap.resampler == MG_RESAMPLER_POISSON
+                      ? MG__ENGINE_POISSON
+                      : MG__ENGINE_MULTINOMIAL;
     o.need_rank = 1;
     o.npairs = npairs;
     o.pairs = (const size_t(*)[2])pairs;

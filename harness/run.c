@@ -1032,8 +1032,11 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
                        c.d->nclusters};
     eo.replicates = c.replicates;
     eo.seed = c.o->has_seed ? c.o->seed : s->bootstrap.seed;
-    eo.stratify = s->bootstrap.stratify;
-    eo.resampler = s->bootstrap.resampler;
+    eo.stratify = s->bootstrap.stratify == MG_STRATIFY_LABEL ? MG__ENGINE_STRATIFY_LABEL
+                                                             : MG__ENGINE_STRATIFY_NONE;
+    eo.resampler = s->bootstrap.resampler == MG_RESAMPLER_POISSON
+                       ? MG__ENGINE_POISSON
+                       : MG__ENGINE_MULTINOMIAL;
     eo.threads = c.r->threads;
     eo.need_rank = needs_rank(&c);
     eo.npairs = c.npairs;

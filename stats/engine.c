@@ -80,10 +80,9 @@
 
 #include "stats/rng.h"
 
-#define LANES      8     /* replicates per row pass */
-#define BLOCK      4096  /* units per block of the blocked multinomial (2^12) */
-#define MAX_SLICES 65535 /* slice ids are stored as uint16_t */
-#define MAX_CELLS  16384 /* beyond this, sums go straight to the slices */
+#define LANES     8     /* replicates per row pass */
+#define BLOCK     4096  /* units per block of the blocked multinomial (2^12) */
+#define MAX_CELLS 16384 /* beyond this, sums go straight to the slices */
 
 enum { F_CP, F_CN, F_U, F_AP, F_LL, F_BR, F_TP, F_FP, F_TN, F_FN, NFIELDS };
 enum { C_LL, C_BR, C_TP, C_FP, C_TN, C_FN, NCELLFIELDS };
@@ -329,7 +328,7 @@ static int build_atoms(plan *p, mg_error *err)
                 }
         for (size_t a = 0; a < used; a++) {
             double total = (double)n;
-            if (p->o->stratify == MG_STRATIFY_LABEL)
+            if (p->o->stratify == MG__ENGINE_STRATIFY_LABEL)
                 total = a < p->natoms_pos ? (double)pos_total : (double)(n - pos_total);
             p->atom_p[a] = p->atom_count[a] / total;
         }
@@ -559,12 +558,12 @@ static int build_sorted(plan *p, mg_error *err)
                 p->units = d->nclusters;
                 p->ranges[0] = (draw_range){0, d->nclusters, d->nclusters};
                 p->nranges = 1;
-            } else if (p->o->resampler == MG_RESAMPLER_POISSON) {
+            } else if (p->o->resampler == MG__ENGINE_POISSON) {
                 for (size_t i = 0; i < n; i++)
                     slot_of_row[i] = (uint32_t)i;
                 p->units = n;
                 p->nranges = 0;
-            } else if (p->o->stratify == MG_STRATIFY_LABEL) {
+            } else if (p->o->stratify == MG__ENGINE_STRATIFY_LABEL) {
                 size_t npos = 0, kp = 0, kn;
                 for (size_t i = 0; i < n; i++)
                     npos += d->label[i];
@@ -971,7 +970,7 @@ static int draw_block(gsl_rng *rng, uint8_t *lane, size_t size, size_t k)
 /* Fill lane r of `counts` with replicate b's unit counts. Returns 0 or MG_ENUMERIC. */
 static int draw_counts(const plan *p, gsl_rng *rng, size_t b, int r, uint8_t *counts)
 {
-    if (p->o->resampler == MG_RESAMPLER_POISSON) {
+    if (p->o->resampler == MG__ENGINE_POISSON) {
         uint64_t key = mg__mix64(mg__mix64(p->o->seed ^ 0x706f6973736f6eULL) ^ b);
         for (size_t u = 0; u < p->units; u++)
             counts[u * LANES + r] = poisson1(p, mg__mix64(key ^ mg__mix64(u)));
@@ -1010,7 +1009,7 @@ static int atom_replicate(const plan *p, gsl_rng *rng, size_t b, unsigned *cnt,
             if (ccount[p->atom_unit[a]] > 0)
                 add_atom(p, a, (double)p->atom_count[a] * ccount[p->atom_unit[a]], st);
         return 0;
-    } else if (p->o->stratify == MG_STRATIFY_LABEL) {
+    } else if (p->o->stratify == MG__ENGINE_STRATIFY_LABEL) {
         size_t npos = 0;
         for (size_t a = 0; a < p->natoms_pos; a++)
             npos += p->atom_count[a];
@@ -1616,7 +1615,7 @@ double mg__engine_memory(const mg__dataset *d, const mg__engine_options *o)
     bytes = (double)o->replicates * M * S * sizeof(mg_binary_stats); /* replicates */
     bytes += (M + (double)o->npairs) * S * MG_METRIC_COUNT * sizeof(mg__jack);
     bytes += n * (nsid * sizeof(uint16_t) + 3 * sizeof(uint32_t)); /* slices, atoms */
-    if (o->need_rank || o->resampler == MG_RESAMPLER_POISSON) {
+    if (o->need_rank || o->resampler == MG__ENGINE_POISSON) {
         /* sorted rows per model, unit counts per thread, jackknife scratch */
         bytes += M * n *
                  (2 * sizeof(uint32_t) + 1 + nsid * sizeof(uint16_t) +
@@ -1695,10 +1694,10 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
         e->offset[k] = e->nslices;
         e->nslices += d->nlevels[k];
     }
-    if (e->nslices >= MAX_SLICES) {
+    if (e->nslices > MG__ENGINE_MAX_SLICES) {
         rc = mg_error_set(err, MG_EDATA, NULL, 0, 0,
                           "%zu slices in all: more than the limit of %d", e->nslices,
-                          MAX_SLICES - 1);
+                          MG__ENGINE_MAX_SLICES);
         goto cleanup;
     }
     e->stride = p.S = e->nslices + 1;
@@ -1714,7 +1713,8 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
         sid[0] = 0;
         for (size_t k = 0; k < d->nslicings; k++) {
             uint32_t c = d->slice_code[k][i];
-            sid[k + 1] = (uint16_t)(c == MG__NO_SLICE ? e->nslices : e->offset[k] + c);
+            sid[k + 1] =
+                (uint16_t)(c == MG__ENGINE_NO_SLICE ? e->nslices : e->offset[k] + c);
         }
         for (size_t k = 0; k < p.nsid; k++)
             e->slice_rows[sid[k]]++;
@@ -1725,7 +1725,7 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
 
     if ((rc = build_atoms(&p, err)) != 0 || (rc = build_cells(&p, err)) != 0)
         goto cleanup;
-    p.row_confusion = o->resampler == MG_RESAMPLER_POISSON || o->row_confusion;
+    p.row_confusion = o->resampler == MG__ENGINE_POISSON || o->row_confusion;
     if (o->need_rank || p.row_confusion) {
         if ((rc = build_sorted(&p, err)) != 0)
             goto cleanup;

@@ -16,10 +16,31 @@
 
 #include "modelgate/error.h"
 #include "modelgate/metrics.h"
-#include "modelgate/suite.h"
 
 /* A row that belongs to no slice of a slicing (a binned value outside the bins). */
+#define MG__ENGINE_NO_SLICE UINT32_MAX
+/* The same code under the runner's name (transitional: harness/slices.h owns it). */
 #define MG__NO_SLICE UINT32_MAX
+
+/*
+ * The most slices a run may have, counted as mg__engine_slice_count counts them
+ * (the overall slice and every slicing's levels); mg__engine_run refuses more with
+ * MG_EDATA. A row's slice ids are stored as uint16_t, with one id past the last
+ * slice for rows outside a binned slicing's bins.
+ */
+#define MG__ENGINE_MAX_SLICES 65534
+
+/* How the resampling units are drawn: from the whole set, or per label. */
+typedef enum mg__engine_stratify {
+    MG__ENGINE_STRATIFY_NONE,
+    MG__ENGINE_STRATIFY_LABEL /* positives and negatives keep their totals */
+} mg__engine_stratify;
+
+/* A replicate's unit counts: one multinomial draw, or a Poisson(1) count per unit. */
+typedef enum mg__engine_resampler {
+    MG__ENGINE_MULTINOMIAL,
+    MG__ENGINE_POISSON
+} mg__engine_resampler;
 
 typedef struct mg__dataset {
     size_t n;                   /* rows */
@@ -29,7 +50,7 @@ typedef struct mg__dataset {
     const double *threshold;    /* nmodels thresholds: score >= t predicts positive */
     size_t nslicings;
     const uint32_t *const *slice_code; /* nslicings arrays of n codes < nlevels[k],
-                                          or MG__NO_SLICE */
+                                          or MG__ENGINE_NO_SLICE */
     const size_t *nlevels;             /* slices per slicing */
     const uint32_t *cluster;           /* n dense cluster codes, or NULL */
     size_t nclusters;
@@ -38,8 +59,8 @@ typedef struct mg__dataset {
 typedef struct mg__engine_options {
     size_t replicates; /* 0: point estimates and jackknife only */
     uint64_t seed;
-    mg_stratify stratify;
-    mg_resampler resampler;
+    mg__engine_stratify stratify;
+    mg__engine_resampler resampler;
     unsigned threads;         /* >= 1 */
     int need_rank;            /* gather the rank and mean families */
     size_t npairs;            /* model pairs whose paired jackknife is wanted */

@@ -229,7 +229,8 @@ static void assert_stats_close(const mg_binary_stats *a, const mg_binary_stats *
                       where, f, x[f], z[f]);
 }
 
-static void oracle(mg_stratify stratify, mg_resampler resampler, int clustered)
+static void oracle(mg__engine_stratify stratify, mg__engine_resampler resampler,
+                   int clustered)
 {
     synth y;
     mg__engine_options o = {0};
@@ -257,9 +258,9 @@ static void oracle(mg_stratify stratify, mg_resampler resampler, int clustered)
         ck_assert(mg__engine_row_weights(&y.d, &o, b, w, &err) == 0);
         for (size_t i = 0; i < y.n; i++)
             total += w[i], pos += y.label[i] * w[i];
-        if (resampler == MG_RESAMPLER_MULTINOMIAL && !clustered)
+        if (resampler == MG__ENGINE_MULTINOMIAL && !clustered)
             ck_assert_double_eq(total, (double)y.n);
-        if (stratify == MG_STRATIFY_LABEL) {
+        if (stratify == MG__ENGINE_STRATIFY_LABEL) {
             double npos = 0;
             for (size_t i = 0; i < y.n; i++)
                 npos += y.label[i];
@@ -290,25 +291,25 @@ static void oracle(mg_stratify stratify, mg_resampler resampler, int clustered)
 
 START_TEST(oracle_multinomial)
 {
-    oracle(MG_STRATIFY_NONE, MG_RESAMPLER_MULTINOMIAL, 0);
+    oracle(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_MULTINOMIAL, 0);
 }
 END_TEST
 
 START_TEST(oracle_stratified)
 {
-    oracle(MG_STRATIFY_LABEL, MG_RESAMPLER_MULTINOMIAL, 0);
+    oracle(MG__ENGINE_STRATIFY_LABEL, MG__ENGINE_MULTINOMIAL, 0);
 }
 END_TEST
 
 START_TEST(oracle_poisson)
 {
-    oracle(MG_STRATIFY_NONE, MG_RESAMPLER_POISSON, 0);
+    oracle(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_POISSON, 0);
 }
 END_TEST
 
 START_TEST(oracle_cluster)
 {
-    oracle(MG_STRATIFY_NONE, MG_RESAMPLER_MULTINOMIAL, 1);
+    oracle(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_MULTINOMIAL, 1);
 }
 END_TEST
 
