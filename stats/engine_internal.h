@@ -1,0 +1,174 @@
+/*
+ * What the bootstrap engine's three files share (not installed, not for the
+ * runner): the plan the driver builds once and the workers then read, and the
+ * entry points of the resampling and the jackknife.
+ *
+ *   stats/engine.c     the driver: options, slices, atoms, cells, sorted rows,
+ *                      threads, accessors;
+ *   stats/resample.c   the draws (multinomial, stratified, cluster, Poisson) and
+ *                      the weighted passes they feed, replicates and estimates;
+ *   stats/jackknife.c  BCa's acceleration: closed-form leave-one-out power sums.
+ */
+#ifndef MG_STATS_ENGINE_INTERNAL_H
+#define MG_STATS_ENGINE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "stats/engine.h"
+#include "stats/rng.h"
+
+#define MG__LANES 8 /* replicates per row pass */
+
+enum {
+    MG__FLAG_LABEL = 1, /* a positive row */
+    MG__FLAG_TIED = 2,  /* its score equals the previous row's */
+    MG__FLAG_PRED = 4   /* score >= threshold: predicted positive */
+};
+
+/* One model's rows in descending score order, ties in row order. */
+typedef struct mg__sorted_model {
+    uint32_t *slot;  /* unit whose count weights the row */
+    uint32_t *row;   /* original row index */
+    uint8_t *flags;  /* MG__FLAG_* */
+    uint16_t *sid;   /* nsid slice ids per row, the first always 0 (overall) */
+    double *ll, *br; /* per-row log loss and squared error */
+    uint32_t *cell;  /* the row's cell (see mg__plan.row_cell) */
+    uint32_t *alone; /* bit k: no other row of its tie group shares its slice in
+                        slicing k, so it is settled there as if untied (k < 32) */
+} mg__sorted_model;
+
+/* A range of units drawn together: `draws` picks over units [lo, hi). */
+typedef struct mg__draw_range {
+    size_t lo, hi, draws;
+} mg__draw_range;
+
+struct mg__engine {
+    size_t n, nmodels, nslicings, nsid, replicates, npairs;
+    size_t nslices;       /* reported slices */
+    size_t stride;        /* nslices + 1: the last is a sink for rows outside
+                             every slice of a binned slicing, never reported */
+    size_t *offset;       /* nslicings: first global slice id of each slicing */
+    size_t *slice_rows;   /* nslices */
+    mg_binary_stats *est; /* nmodels × stride */
+    mg_binary_stats *rep; /* replicates × nmodels × stride */
+    mg__jack *jack;       /* (nmodels + npairs) × stride × MG_METRIC_COUNT */
+    mg__engine_timing timing;
+};
+
+/*
+ * Everything the resampling and the jackknife read: built once by the driver, then
+ * shared read-only by every thread (point estimates aside, which run before the
+ * threads start and write e->est).
+ */
+typedef struct mg__plan {
+    const mg__dataset *d;
+    const mg__engine_options *o;
+    mg__engine *e;
+    size_t n, M, S, nsid; /* rows, models, slices with the sink, ids per row */
+    uint16_t *row_sid;    /* n × nsid global slice ids in row order */
+    /* Cells: rows with the same slice ids in every slicing. Sums that add up over
+     * rows (losses, confusion counts) are gathered per cell during a pass and
+     * spread to the slices afterwards: one update per row instead of one per
+     * slicing. Used when there are few enough cells (use_cells). */
+    size_t ncells;
+    uint16_t *cell_sid; /* ncells × nsid */
+    uint32_t *row_cell; /* n */
+    int use_cells;
+    /* Confusion atoms: rows that agree on label, every prediction, every slice id
+     * and the cluster. */
+    size_t natoms, natoms_pos; /* positive atoms first */
+    uint32_t *atom_count;
+    uint32_t *atom_rep;  /* a representative row */
+    uint32_t *atom_unit; /* cluster of the atom, when clustered */
+    double *atom_p;      /* multinomial probabilities (within stratum) */
+    /* The row pass. */
+    size_t units; /* rows or clusters */
+    mg__draw_range ranges[2];
+    size_t nranges;
+    mg__sorted_model *sorted; /* M, when the row pass is needed, else NULL */
+    int row_confusion;        /* confusion counts come from the row pass (Poisson) */
+    uint64_t poisson_cdf[24]; /* Poisson(1) CDF scaled to 2^64 */
+} mg__plan;
+
+/* Where (model or pair `who`, slice, metric) sits in e->jack. */
+static inline size_t mg__jack_index(const mg__engine *e, size_t who, size_t slice,
+                                    mg_metric m)
+{
+    return (who * e->stride + slice) * MG_METRIC_COUNT + m;
+}
+
+/* calloc that returns a unique pointer for zero elements too. */
+static inline void *mg__xcalloc(size_t count, size_t size)
+{
+    return calloc(count ? count : 1, size);
+}
+
+static inline double mg__seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Set MG_ENOMEM in err and return it. */
+int mg__engine_nomem(mg_error *err);
+
+/* ---- stats/resample.c --------------------------------------------------- */
+
+/* Accumulators of one pass of LANES replicates, with group scratch. */
+typedef struct mg__pass_acc {
+    double *acc;       /* fields × S × LANES */
+    double *cells;     /* cell fields × ncells × LANES, when cells are used */
+    double *gp, *gn;   /* S × LANES sums of the current tie group */
+    uint32_t *touched; /* slices touched by the current group */
+    uint8_t *mark;
+} mg__pass_acc;
+
+/* One thread's scratch for computing replicates, and its time in each phase. */
+typedef struct mg__scratch {
+    mg__rng gen;
+    uint8_t *counts;  /* units × LANES interleaved counts, when rows are sorted */
+    unsigned *cnt;    /* natoms: multinomial counts over the atoms */
+    unsigned *ccount; /* nclusters: cluster counts */
+    mg__pass_acc acc;
+    double t_atoms, t_draws, t_passes;
+} mg__scratch;
+
+/* Zero `w`, then allocate for plan p. Returns 0 or MG_ENOMEM; free either way. */
+int mg__scratch_init(mg__scratch *w, const mg__plan *p);
+void mg__scratch_free(mg__scratch *w);
+
+/*
+ * Replicates b0 … b0 + lanes − 1 (lanes <= MG__LANES) into e->rep, both families.
+ * Returns 0, or MG_ENUMERIC when a unit is drawn more than 255 times.
+ */
+int mg__resample_batch(const mg__plan *p, mg__scratch *w, size_t b0, size_t lanes);
+
+/* Point statistics into e->est: the same passes with every unit's count 1. */
+int mg__resample_estimates(mg__plan *p, mg_error *err);
+
+/* Fill p->poisson_cdf. */
+void mg__resample_init_poisson(mg__plan *p);
+
+/*
+ * Lane r of `counts` (units × LANES) += replicate b's unit counts, as the score
+ * pass draws them. Returns 0 or MG_ENUMERIC.
+ */
+int mg__resample_counts(const mg__plan *p, gsl_rng *rng, size_t b, int r,
+                        uint8_t *counts);
+
+/* ---- stats/jackknife.c -------------------------------------------------- */
+
+/* Per-row arrays of doubles the jackknife keeps per model (AUC and AP deviations). */
+#define MG__JACK_ROW_ARRAYS 2
+
+/*
+ * Every jackknife power sum of e->jack, for models and pairs, from the point
+ * estimates and the sorted rows. Returns 0 or MG_ENOMEM (set in err).
+ */
+int mg__jackknife(mg__plan *p, mg_error *err);
+
+#endif
