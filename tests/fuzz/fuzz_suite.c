@@ -1,12 +1,14 @@
 /*
- * libFuzzer target: the suite reader (harness/suite.c) on arbitrary bytes.
+ * libFuzzer target: the suite reader on arbitrary bytes: the YAML reader
+ * (harness/yaml.c, harness/yaml_read.c) and the schema (harness/suite.c,
+ * harness/suite_tests.c).
  *
- * Oracles: no sanitizer report, no leak, no timeout (the reader bounds libyaml's
- * work with its pre-pass and its visit guard), and on success a suite whose
- * promises hold: the required strings are set, every test names a declared model,
- * baseline and slicing, confidence is in (0, 1), replicates in [1, 10^7], bin edges
- * ascend. On failure the error has a code and a one-line message and no suite is
- * returned.
+ * Oracles: no sanitizer report, no leak, no timeout (the YAML reader bounds
+ * libyaml's work in its pass over the events and its walk of the composed graph),
+ * and on success a suite whose promises hold: the required strings are set, every
+ * test names a declared model, baseline and slicing, confidence is in (0, 1),
+ * replicates in [1, 10^7], bin edges ascend. On failure the error has a code and a
+ * one-line message and no suite is returned.
  */
 #include <stdint.h>
 #include <string.h>
