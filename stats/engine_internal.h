@@ -118,11 +118,11 @@ int mg__engine_nomem(mg_error *err);
 
 /* ---- stats/resample.c --------------------------------------------------- */
 
-/* Accumulators of one pass of LANES replicates, with group scratch. */
+/* Accumulators of one pass of MG__LANES replicates, with group scratch. */
 typedef struct mg__pass_acc {
-    double *acc;       /* fields × S × LANES */
-    double *cells;     /* cell fields × ncells × LANES, when cells are used */
-    double *gp, *gn;   /* S × LANES sums of the current tie group */
+    double *acc;       /* fields × S × MG__LANES */
+    double *cells;     /* cell fields × ncells × MG__LANES, when cells are used */
+    double *gp, *gn;   /* S × MG__LANES sums of the current tie group */
     uint32_t *touched; /* slices touched by the current group */
     uint8_t *mark;
 } mg__pass_acc;
@@ -130,7 +130,7 @@ typedef struct mg__pass_acc {
 /* One thread's scratch for computing replicates, and its time in each phase. */
 typedef struct mg__scratch {
     mg__rng gen;
-    uint8_t *counts;  /* units × LANES interleaved counts, when rows are sorted */
+    uint8_t *counts;  /* units × MG__LANES interleaved counts, when rows are sorted */
     unsigned *cnt;    /* natoms: multinomial counts over the atoms */
     unsigned *ccount; /* nclusters: cluster counts */
     mg__pass_acc acc;

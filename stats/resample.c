@@ -66,7 +66,11 @@
 enum { F_CP, F_CN, F_U, F_AP, F_LL, F_BR, F_TP, F_FP, F_TN, F_FN, NFIELDS };
 enum { C_LL, C_BR, C_TP, C_FP, C_TN, C_FN, NCELLFIELDS };
 
+/* Field f of slice s in a pass's accumulators: MG__LANES doubles, one per replicate. */
+#define ACC(a, f, s) ((a)->acc + (((size_t)(s)*NFIELDS + (f)) * MG__LANES))
+
 /* ---- Confusion atoms ----------------------------------------------------- */
+
 /* Add `w` rows of atom a's kind into the statistics `st` (one row of slices). */
 static void add_atom(const mg__plan *p, size_t a, double w, mg_binary_stats *st)
 {
@@ -90,8 +94,6 @@ static void add_atom(const mg__plan *p, size_t a, double w, mg_binary_stats *st)
         }
     }
 }
-
-#define ACC(a, f, s) ((a)->acc + (((size_t)(s)*NFIELDS + (f)) * MG__LANES))
 
 /* ---- Row pass ------------------------------------------------------------ */
 
