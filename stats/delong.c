@@ -278,3 +278,20 @@ cleanup:
     free(v2);
     return rc;
 }
+
+int mg_delong_paired_interval(const mg_delong_paired_result *r, double confidence,
+                              mg_interval *out, mg_error *err)
+{
+    double z;
+
+    if (r == NULL || out == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "missing DeLong result");
+    if (!(confidence > 0.0 && confidence < 1.0))
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0,
+                            "confidence %g is outside (0, 1)", confidence);
+    /* The normal interval of Δ: Δ ± z·se, not clipped. */
+    z = gsl_cdf_ugaussian_Pinv(0.5 + confidence / 2);
+    out->low = r->delta - z * r->delta_se;
+    out->high = r->delta + z * r->delta_se;
+    return 0;
+}

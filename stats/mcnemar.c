@@ -136,3 +136,17 @@ double mg_mcnemar_exact(unsigned long b, unsigned long c)
     p = 2.0 * tail;
     return p < 1.0 ? p : 1.0;
 }
+
+void mg_mcnemar_discordant(const double *scores1, double threshold1,
+                           const double *scores2, double threshold2,
+                           const unsigned char *labels, size_t n, unsigned long *b,
+                           unsigned long *c)
+{
+    *b = *c = 0;
+    for (size_t i = 0; i < n; i++) {
+        int right1 = (scores1[i] >= threshold1) == labels[i];
+        int right2 = (scores2[i] >= threshold2) == labels[i];
+        *b += right1 && !right2;
+        *c += !right1 && right2;
+    }
+}

@@ -94,6 +94,22 @@ MG_EXTERN int mg_delong_paired(const double *scores1, const double *scores2,
                                mg_delong_paired_result *out, mg_error *err);
 
 /**
+ * Normal interval of the paired AUC difference: delta ± z·delta_se with z the
+ * (1 + confidence)/2 normal quantile, not clipped (a difference lies in [−1, 1]).
+ */
+MG_EXTERN int mg_delong_paired_interval(const mg_delong_paired_result *r,
+                                        double confidence, mg_interval *out,
+                                        mg_error *err);
+/**
+ * Discordant rows of two thresholded classifiers on the same rows: *b counts rows
+ * only the first predicts right (score >= threshold predicts positive, labels 1 or
+ * 0), *c rows only the second does. The counts mg_mcnemar_exact takes.
+ */
+MG_EXTERN void mg_mcnemar_discordant(const double *scores1, double threshold1,
+                                     const double *scores2, double threshold2,
+                                     const unsigned char *labels, size_t n,
+                                     unsigned long *b, unsigned long *c);
+/**
  * Exact McNemar test: two-sided binomial test of b successes in b + c trials at ½
  * (b, c the discordant counts). p = 1 when b + c = 0.
  */

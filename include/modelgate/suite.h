@@ -20,6 +20,7 @@
 #include "modelgate/error.h"
 #include "modelgate/export.h"
 #include "modelgate/metrics.h"
+#include "modelgate/rules.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,30 +31,6 @@ typedef struct mg_loc {
     unsigned long line, column;
     char key[MG_ERROR_KEY_MAX]; /**< e.g. "models.candidate.score", "tests[2].metric" */
 } mg_loc;
-
-typedef enum mg_interval_kind {
-    MG_INTERVAL_BCA,
-    MG_INTERVAL_PERCENTILE,
-    MG_INTERVAL_BASIC,
-    MG_INTERVAL_ANALYTIC
-} mg_interval_kind;
-
-typedef enum mg_rule { MG_RULE_STRICT, MG_RULE_LENIENT, MG_RULE_ESTIMATE } mg_rule;
-
-typedef enum mg_comparison {
-    MG_COMPARE_NONE,
-    MG_COMPARE_NON_INFERIOR,
-    MG_COMPARE_SUPERIOR,
-    MG_COMPARE_EQUIVALENT
-} mg_comparison;
-
-/** Multiple-testing correction of a lenient slice family. */
-typedef enum mg_correction {
-    MG_CORRECTION_DEFAULT, /**< holm for a lenient family, none otherwise */
-    MG_CORRECTION_NONE,
-    MG_CORRECTION_HOLM,      /**< Holm's step-down, on interval levels */
-    MG_CORRECTION_BONFERRONI /**< each slice at level 1 − α/k */
-} mg_correction;
 
 typedef enum mg_stratify { MG_STRATIFY_NONE, MG_STRATIFY_LABEL } mg_stratify;
 typedef enum mg_resampler {

@@ -1,0 +1,54 @@
+/**
+ * @file rules.h
+ * @brief The kinds a test is made of, shared by the suite file (what was asked) and
+ * the report (what was decided): interval method, decision rule, comparison and
+ * multiple-testing correction.
+ */
+#ifndef MODELGATE_RULES_H
+#define MODELGATE_RULES_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum mg_interval_kind {
+    MG_INTERVAL_BCA,
+    MG_INTERVAL_PERCENTILE,
+    MG_INTERVAL_BASIC,
+    MG_INTERVAL_ANALYTIC
+} mg_interval_kind;
+
+/** The interval a case's numbers come from, as computed (the suite asks for an
+ * mg_interval_kind; BCa without a closed-form acceleration falls back to BC). */
+typedef enum mg_ci_method {
+    MG_CI_NONE,       /**< no interval */
+    MG_CI_BCA,        /**< bias-corrected and accelerated bootstrap */
+    MG_CI_BC,         /**< bias-corrected bootstrap, no acceleration available */
+    MG_CI_PERCENTILE, /**< bootstrap percentile */
+    MG_CI_BASIC,      /**< bootstrap basic (reverse percentile) */
+    MG_CI_WILSON,     /**< Wilson score interval of a proportion */
+    MG_CI_DELONG      /**< DeLong normal interval of an AUC or paired AUC difference */
+} mg_ci_method;
+
+typedef enum mg_rule { MG_RULE_STRICT, MG_RULE_LENIENT, MG_RULE_ESTIMATE } mg_rule;
+
+typedef enum mg_comparison {
+    MG_COMPARE_NONE,
+    MG_COMPARE_NON_INFERIOR,
+    MG_COMPARE_SUPERIOR,
+    MG_COMPARE_EQUIVALENT
+} mg_comparison;
+
+/** Multiple-testing correction of a lenient slice family. */
+typedef enum mg_correction {
+    MG_CORRECTION_DEFAULT, /**< holm for a lenient family, none otherwise */
+    MG_CORRECTION_NONE,
+    MG_CORRECTION_HOLM,      /**< Holm's step-down, on interval levels */
+    MG_CORRECTION_BONFERRONI /**< each slice at level 1 − α/k */
+} mg_correction;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

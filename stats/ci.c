@@ -1,0 +1,141 @@
+/*
+ * Interval selection.
+ *
+ * Bootstrap intervals come from the replicates of the statistic itself: percentile,
+ * basic, or BCa with the acceleration the engine's closed-form jackknife gives
+ * (stats/intervals.c has the methods and their references). Where no closed-form
+ * jackknife exists (average precision over clusters) BCa falls back to BC, the same
+ * interval with a = 0, and says so. A replicate in which the statistic is undefined
+ * (a resampled slice without positives) is left out and counted; when every
+ * replicate is undefined there is no interval, and the reason says why.
+ *
+ * Closed forms (interval: analytic) use the holdout rows: Wilson for a proportion
+ * whose successes and trials the metric registry names, DeLong for an AUC and for a
+ * paired AUC difference.
+ */
+#include "stats/ci.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modelgate/stats.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void start(mg__ci *out, mg_ci_method method, size_t replicates)
+{
+    memset(out, 0, sizeof *out);
+    out->method = method;
+    out->replicates = replicates;
+}
+
+/* Record the outcome of an interval method: the interval, or the reason. */
+static void finish(mg__ci *out, int rc, const mg_interval *iv, const mg_error *err)
+{
+    if (rc != 0) {
+        snprintf(out->reason, sizeof out->reason, "%s", err->message);
+        out->method = MG_CI_NONE;
+        return;
+    }
+    out->has_ci = 1;
+    out->low = iv->low;
+    out->high = iv->high;
+}
+
+void mg__ci_none(mg__ci *out, const char *fmt, ...)
+{
+    va_list ap;
+    start(out, MG_CI_NONE, 0);
+    va_start(ap, fmt);
+    vsnprintf(out->reason, sizeof out->reason, fmt, ap);
+    va_end(ap);
+}
+
+void mg__ci_bootstrap(mg__ci *out, mg_interval_kind kind, double *values, size_t k,
+                      size_t replicates, double estimate, const double *acceleration,
+                      double level)
+{
+    static const mg_ci_method methods[] = {[MG_INTERVAL_BCA] = MG_CI_BCA,
+                                           [MG_INTERVAL_PERCENTILE] = MG_CI_PERCENTILE,
+                                           [MG_INTERVAL_BASIC] = MG_CI_BASIC};
+    mg_error err = MG_ERROR_INIT;
+    mg_interval iv;
+    int rc;
+
+    start(out, methods[kind], replicates);
+    out->undefined = replicates - k;
+    if (k == 0) {
+        mg__ci_none(out, "undefined in all %zu bootstrap replicates", replicates);
+        out->replicates = replicates;
+        out->undefined = replicates;
+        return;
+    }
+    qsort(values, k, sizeof *values, cmp_double);
+    out->degenerate = values[0] == values[k - 1];
+    switch (kind) {
+    case MG_INTERVAL_PERCENTILE:
+        rc = mg_interval_percentile(values, k, level, &iv, &err);
+        break;
+    case MG_INTERVAL_BASIC:
+        rc = mg_interval_basic(values, k, estimate, level, &iv, &err);
+        break;
+    default:
+        if (acceleration == NULL)
+            out->method = MG_CI_BC;
+        rc = mg_interval_bca(values, k, estimate, acceleration ? *acceleration : 0,
+                             level, &iv, &err);
+        break;
+    }
+    finish(out, rc, &iv, &err);
+}
+
+void mg__ci_wilson(mg__ci *out, double successes, double trials, double level)
+{
+    mg_error err = MG_ERROR_INIT;
+    mg_interval iv;
+    start(out, MG_CI_WILSON, 0);
+    finish(out, mg_interval_wilson(successes, trials, level, &iv, &err), &iv, &err);
+}
+
+int mg__ci_delong(mg__ci *out, const double *scores, const unsigned char *labels,
+                  size_t n, double level)
+{
+    mg_error err = MG_ERROR_INIT;
+    mg_delong_result dr;
+    mg_interval iv;
+    int rc;
+    start(out, MG_CI_DELONG, 0);
+    rc = mg_delong(scores, labels, n, &dr, &err);
+    if (rc == 0)
+        rc = mg_delong_interval(&dr, level, &iv, &err);
+    if (rc == MG_ENOMEM)
+        return rc;
+    finish(out, rc, &iv, &err);
+    return 0;
+}
+
+int mg__ci_delong_paired(mg__ci *out, const double *scores1, const double *scores2,
+                         const unsigned char *labels, size_t n, double sign,
+                         double level)
+{
+    mg_error err = MG_ERROR_INIT;
+    mg_delong_paired_result pr;
+    mg_interval iv;
+    int rc;
+    start(out, MG_CI_DELONG, 0);
+    rc = mg_delong_paired(scores1, scores2, labels, n, &pr, &err);
+    if (rc == 0) {
+        pr.delta *= sign;
+        rc = mg_delong_paired_interval(&pr, level, &iv, &err);
+    }
+    if (rc == MG_ENOMEM)
+        return rc;
+    finish(out, rc, &iv, &err);
+    return 0;
+}
