@@ -1,6 +1,7 @@
 /*
- * Decision rules: turn an estimate and its interval into pass or fail with a
- * message that states the rule and the numbers. Not installed.
+ * Decision rules: turn an estimate and its interval into pass or fail, as
+ * structured checks (which bound against which threshold, and what it found). The
+ * sentences are rendered from the checks by reporters/render.c. Not installed.
  */
 #ifndef MG_ASSERTIONS_DECIDE_H
 #define MG_ASSERTIONS_DECIDE_H
@@ -8,35 +9,35 @@
 #include <stddef.h>
 
 #include "modelgate/report.h"
-#include "modelgate/suite.h"
+#include "modelgate/rules.h"
 
-#define MG__VERDICT_MAX 640
+/* What a test asks: the rule and either thresholds or a comparison margin. */
+typedef struct mg__rule {
+    mg_rule rule;
+    int has_at_least, has_at_most;
+    double at_least, at_most;
+    mg_comparison comparison; /* MG_COMPARE_NONE for a threshold test */
+    double margin;            /* comparisons: in metric units, >= 0 */
+} mg__rule;
 
+/* What the data says: the estimate (or Δ, sign-adjusted) and its interval. */
 typedef struct mg__evidence {
-    const char *metric;
-    double estimate; /* the model's value, or Δ for a comparison */
+    double estimate;
     int has_ci;
     double low, high;
-    const char *interval; /* "95% BCa", "95% Wilson" */
-    const char *baseline; /* comparisons: the baseline's name */
-    double margin;        /* comparisons: the margin in metric units */
 } mg__evidence;
 
 typedef struct mg__verdict {
     mg_outcome outcome;
-    char message[MG__VERDICT_MAX];
+    mg_check checks[2];
+    size_t nchecks;
 } mg__verdict;
 
-/* at_least / at_most under the test's rule. Needs has_ci unless rule is estimate. */
-void mg__decide_threshold(const mg_test_spec *t, const mg__evidence *ev,
-                          mg__verdict *out);
-
-/* non_inferior / superior / equivalent on Δ (already sign-adjusted). */
-void mg__decide_comparison(const mg_test_spec *t, const mg__evidence *ev,
-                           mg__verdict *out);
-
-/* Format x with the fewest digits (at least 3 significant) that tell it apart from
- * `other` when the two differ. */
-void mg__format_number(char *buf, size_t size, double x, double other);
+/*
+ * Decide a threshold test (comparison == NONE: at_least and/or at_most) or a
+ * comparison (non_inferior / superior / equivalent on Δ). Needs has_ci unless the
+ * rule is estimate; without an interval the estimate is compared.
+ */
+void mg__decide(const mg__rule *rule, const mg__evidence *ev, mg__verdict *out);
 
 #endif

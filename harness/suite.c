@@ -47,6 +47,7 @@
 
 #include "modelgate/suite.h"
 
+#include "common/clocale.h"
 #include "harness/suite_fields.h"
 #include "harness/yaml.h"
 
@@ -608,7 +609,7 @@ static mg_suite *suite_new(const char *path)
     return s;
 }
 
-int mg_suite_load(mg_suite **out, const char *path, mg_error *err)
+static int load(mg_suite **out, const char *path, mg_error *err)
 {
     mg__yaml_doc *doc = NULL;
     mg_suite *s = NULL;
@@ -636,6 +637,19 @@ int mg_suite_load(mg_suite **out, const char *path, mg_error *err)
 cleanup:
     mg_suite_free(s);
     mg__yaml_free(doc);
+    return rc;
+}
+
+/* Messages quote numbers from the file ("bin edges must be ascending, got 0.9 after
+ * 1.5"); they read the same whatever LC_NUMERIC the host set. */
+int mg_suite_load(mg_suite **out, const char *path, mg_error *err)
+{
+    mg__c_numeric scope = {0};
+    int rc;
+    if (mg__c_numeric_begin(&scope) != 0)
+        return mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory");
+    rc = load(out, path, err);
+    mg__c_numeric_end(&scope);
     return rc;
 }
 

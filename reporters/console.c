@@ -231,6 +231,13 @@ static int finish(FILE *out, int error)
     return error;
 }
 
+/* Options from a caller built against these headers or an older version of them. */
+static int known_version(const mg_console_options *opts)
+{
+    return opts == NULL ||
+           (opts->version > 0 && opts->version <= MG_CONSOLE_OPTIONS_VERSION);
+}
+
 int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_options *opts)
 {
     static const char *const header[] = {"RESULT", "TEST",          "MODEL",
@@ -244,7 +251,7 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
     size_t i;
     int error;
 
-    if (r == NULL || out == NULL)
+    if (r == NULL || out == NULL || !known_version(opts))
         return MG_EINVAL;
     if (opts == NULL)
         opts = &defaults;
@@ -319,8 +326,8 @@ int mg_report_print_metrics(const mg_report *r, FILE *out,
     size_t i;
     int error;
 
-    (void)opts; /* nothing is coloured here */
-    if (r == NULL || out == NULL)
+    /* nothing is coloured here; the options are only checked */
+    if (r == NULL || out == NULL || !known_version(opts))
         return MG_EINVAL;
     if ((error = mg__c_numeric_begin(&scope)) < 0)
         goto cleanup;

@@ -19,8 +19,6 @@
 
 /* A row that belongs to no slice of a slicing (a binned value outside the bins). */
 #define MG__ENGINE_NO_SLICE UINT32_MAX
-/* The same code under the runner's name (transitional: harness/slices.h owns it). */
-#define MG__NO_SLICE UINT32_MAX
 
 /*
  * The most slices a run may have, counted as mg__engine_slice_count counts them

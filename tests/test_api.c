@@ -166,6 +166,28 @@ START_TEST(edge_csv_refuses_newer_versions)
 }
 END_TEST
 
+/* The console printers refuse options from a header they do not know. */
+START_TEST(edge_console_refuses_unknown_versions)
+{
+    mg_report r;
+    mg_console_options o = MG_CONSOLE_OPTIONS_INIT;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    memset(&r, 0, sizeof r);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(mg_report_print_cases(&r, f, &o), 0);
+    ck_assert_int_eq(mg_report_print_metrics(&r, f, &o), 0);
+    o.version = 0;
+    ck_assert_int_eq(mg_report_print_cases(&r, f, &o), MG_EINVAL);
+    o.version = MG_CONSOLE_OPTIONS_VERSION + 1;
+    ck_assert_int_eq(mg_report_print_metrics(&r, f, &o), MG_EINVAL);
+    fclose(f);
+    free(buf);
+}
+END_TEST
+
 /* ---- reference ----------------------------------------------------------------- */
 
 #if !MG_AT_LEAST_VERSION(0, 0, 0) || MG_AT_LEAST_VERSION(255, 255, 255)
@@ -227,6 +249,7 @@ int main(void)
     tcase_add_test(tc, edge_init_refuses_unknown_versions);
     tcase_add_test(tc, edge_run_refuses_unknown_versions);
     tcase_add_test(tc, edge_csv_refuses_newer_versions);
+    tcase_add_test(tc, edge_console_refuses_unknown_versions);
     suite_add_tcase(s, tc);
     tc = tcase_create("reference");
     tcase_add_test(tc, reference_version_macros);

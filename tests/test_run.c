@@ -973,6 +973,38 @@ START_TEST(lower_is_better_delta)
 }
 END_TEST
 
+/*
+ * A threshold test's interval is the metric's own interval, whatever the metric's
+ * direction: the sign adjustment belongs to comparisons only. (A refactoring once
+ * flipped the BCa acceleration of lower-is-better thresholds; the decision then read
+ * another interval than `modelgate metrics` shows.)
+ */
+START_TEST(threshold_interval_is_the_metric_interval)
+{
+    static const char *metrics[] = {"brier", "log_loss", "auc", "recall"};
+    const char *dir = tu_scratch_dir("direction");
+    char path[4096];
+    mg_report *r, *m;
+
+    churn_suite(path, dir, "direction.yaml", BOOT_LINE,
+                "  - {name: brier, metric: brier, at_most: 0.2}\n"
+                "  - {name: log_loss, metric: log_loss, at_most: 0.6}\n"
+                "  - {name: auc, metric: auc, at_least: 0.7}\n"
+                "  - {name: recall, metric: recall, at_least: 0.5}\n");
+    r = run_path(path, MG_RUN_TESTS, 0, 0);
+    m = run_path(path, MG_RUN_METRICS, 0, 0);
+    for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++) {
+        const mg_case *c = find_case(r, metrics[i], "overall");
+        const mg_metric_entry *e = find_ci(m, "candidate", metrics[i]);
+        ck_assert_msg(c->has_ci && c->ci_low == e->ci_low && c->ci_high == e->ci_high,
+                      "%s: test [%.17g, %.17g], metrics [%.17g, %.17g]", metrics[i],
+                      c->ci_low, c->ci_high, e->ci_low, e->ci_high);
+    }
+    mg_report_free(r);
+    mg_report_free(m);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
     Suite *s = suite_create("run");
@@ -988,6 +1020,7 @@ static Suite *run_suite(void)
     tcase_add_test(core, threshold_rules);
     tcase_add_test(core, comparison_rules_relative);
     tcase_add_test(core, lower_is_better_delta);
+    tcase_add_test(core, threshold_interval_is_the_metric_interval);
     tcase_set_timeout(ref, 300);
     tcase_set_timeout(cov, 600);
     suite_add_tcase(s, ref);

@@ -17,6 +17,7 @@
 
 #include "modelgate/error.h"
 #include "modelgate/export.h"
+#include "modelgate/rules.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +29,46 @@ typedef enum mg_outcome {
     MG_OUTCOME_SKIP,
     MG_OUTCOME_ERROR
 } mg_outcome;
+
+/** What a case is. */
+typedef enum mg_test_kind {
+    MG_TEST_THRESHOLD,  /**< at_least / at_most on one model's metric */
+    MG_TEST_COMPARISON, /**< a margin on Δ = model − baseline */
+    MG_TEST_SUITE       /**< the suite as a whole (it tested nothing) */
+} mg_test_kind;
+
+/** How a case ended: decided by its rule, or why it could not be. */
+typedef enum mg_case_status {
+    MG_STATUS_DECIDED,            /**< the rule decided pass or fail (checks[]) */
+    MG_STATUS_TOO_SMALL,          /**< skipped: n < min_size */
+    MG_STATUS_UNDEFINED,          /**< error: the model's metric is undefined */
+    MG_STATUS_BASELINE_UNDEFINED, /**< error: the baseline's metric is undefined */
+    MG_STATUS_NO_INTERVAL,        /**< error: the rule needs an interval, none exists */
+    MG_STATUS_NO_TESTS,           /**< error: the suite has no tests */
+    MG_STATUS_ALL_SKIPPED         /**< error: every case was skipped */
+} mg_case_status;
+
+/** Which number of a case a check compares with its threshold. */
+typedef enum mg_bound { MG_BOUND_ESTIMATE, MG_BOUND_LOWER, MG_BOUND_UPPER } mg_bound;
+
+/** What a check found, beyond pass or fail. */
+typedef enum mg_finding {
+    MG_FINDING_PASS,         /**< on the passing side */
+    MG_FINDING_CLEAR_FAIL,   /**< the whole interval (or the estimate) fails */
+    MG_FINDING_INCONCLUSIVE, /**< strict: the interval straddles the threshold */
+    MG_FINDING_LENIENT_PASS  /**< lenient: straddles, and passes under the rule */
+} mg_finding;
+
+/** One side of a decision: `value` (the bound) against `threshold`. */
+typedef struct mg_check {
+    mg_bound bound;
+    double value;
+    double threshold;
+    int above; /**< the passing side is above the threshold */
+    int open;  /**< the threshold itself fails (superiority: Δ > m) */
+    int passed;
+    mg_finding finding;
+} mg_check;
 
 /** One testcase: a test evaluated on one slice. Strings are owned by the report. */
 typedef struct mg_case {
@@ -57,6 +98,31 @@ typedef struct mg_case {
                          lower bound < 0.80 (inconclusive: …)" */
     char *detail;   /**< the full numbers, several lines, or NULL */
     double seconds; /**< time spent on this case */
+
+    /* The same case as numbers and kinds, from which message and detail are
+     * rendered (in the C locale, by one renderer). */
+    mg_test_kind kind;
+    mg_case_status status;
+    int direction;                  /**< the metric's: +1 higher is better, -1 lower */
+    mg_rule rule_kind;              /**< `rule` as a kind */
+    mg_interval_kind interval_kind; /**< `interval` as a kind */
+    mg_ci_method method;            /**< the interval actually computed */
+    mg_correction correction;       /**< applied to this case's level (NONE: none) */
+    size_t family_size;             /**< slices in the corrected family, or 0 */
+    int has_at_least, has_at_most;
+    double at_least, at_most; /**< threshold tests */
+    mg_comparison comparison; /**< comparison tests */
+    double margin;            /**< in metric units (a relative margin resolved) */
+    int relative;             /**< the margin was given as a fraction */
+    int has_baseline_estimate;
+    double baseline_estimate;    /**< the baseline's metric on the slice */
+    long min_size;               /**< the smallest slice the test evaluates */
+    size_t replicates;           /**< bootstrap replicates drawn (0: analytic) */
+    size_t replicates_undefined; /**< of which the statistic was undefined */
+    int degenerate;              /**< every defined replicate was equal */
+    char *reason;                /**< why undefined or no interval, or NULL */
+    mg_check checks[2];          /**< MG_STATUS_DECIDED: the rule's one or two sides */
+    size_t nchecks;
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */

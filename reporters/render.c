@@ -1,0 +1,236 @@
+/*
+ * Sentences from numbers: every human-readable message and detail of a test case
+ * is written here, from the case's structured fields (report.h), so that no layer
+ * below decides anything by reading text and every number goes through the same
+ * C-locale formatting.
+ *
+ * The verdict line states the metric, the estimate (or Δ) with its interval and
+ * method, then each check of the rule: "auc 0.853 [0.838, 0.867] 95% BCa: lower
+ * bound 0.838 >= 0.8". A bound and a threshold that differ are printed with as many
+ * digits as it takes to tell them apart, so a message never reads "0.8 < 0.8". The
+ * detail repeats every number with 17 significant digits, enough to reproduce it.
+ */
+#include "reporters/render.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "modelgate/error.h"
+
+static const char *rule_names[] = {"strict", "lenient", "estimate"};
+static const char *method_titles[] = {
+    "", "BCa", "BC (no acceleration)", "percentile", "basic", "Wilson", "DeLong"};
+
+/* Format x with the fewest digits (at least 3 significant) that tell it apart from
+ * `other` when the two differ. */
+static void format_apart(char *buf, size_t size, double x, double other)
+{
+    char a[64], b[64];
+    for (int digits = 3; digits <= 17; digits++) {
+        snprintf(a, sizeof a, "%.*g", digits, x);
+        snprintf(b, sizeof b, "%.*g", digits, other);
+        if (x == other || strcmp(a, b) != 0 || digits == 17)
+            break;
+    }
+    snprintf(buf, size, "%s", a);
+}
+
+/* Three decimals for ordinary magnitudes, three significant digits otherwise. */
+static void fmt3(char *buf, size_t size, double x)
+{
+    x += 0.0; /* −0 prints as 0 */
+    if (fabs(x) < 1e6 && (x == 0 || fabs(x) >= 1e-3))
+        snprintf(buf, size, "%.3f", x);
+    else
+        snprintf(buf, size, "%.3g", x);
+}
+
+/* A growing line: appends never overflow; the text is cut at the buffer's end. */
+typedef struct line {
+    char text[MG_ERROR_MESSAGE_MAX + 512];
+    size_t used;
+} line;
+
+static void put(line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(line *l, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (l->used >= sizeof l->text - 1)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(l->text + l->used, sizeof l->text - l->used, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        l->used += (size_t)n < sizeof l->text - l->used ? (size_t)n
+                                                        : sizeof l->text - l->used - 1;
+}
+
+void mg__case_method(char *buf, size_t size, const mg_case *k)
+{
+    const char *corr = k->correction == MG_CORRECTION_HOLM         ? "Holm"
+                       : k->correction == MG_CORRECTION_BONFERRONI ? "Bonferroni"
+                                                                   : NULL;
+    if (corr != NULL && k->family_size > 1)
+        snprintf(buf, size, "%g%% %s (%s, %zu slices)", 100 * k->confidence,
+                 method_titles[k->method], corr, k->family_size);
+    else
+        snprintf(buf, size, "%g%% %s", 100 * k->confidence, method_titles[k->method]);
+}
+
+/* "lower bound 0.838 >= 0.8 (…)" or "point estimate 0.85 >= 0.8". */
+static void put_check(line *l, const mg_check *c)
+{
+    char vb[64], tb[64];
+    /* The value sits above the threshold when it passes an above-check or fails a
+     * below-check; the threshold itself belongs to the failing side when open. */
+    int value_above = c->passed == c->above;
+    int excludes_threshold = c->open == c->passed;
+    const char *op = value_above ? (excludes_threshold ? ">" : ">=")
+                                 : (excludes_threshold ? "<" : "<=");
+    format_apart(vb, sizeof vb, c->value, c->threshold);
+    format_apart(tb, sizeof tb, c->threshold, c->value);
+    if (c->bound == MG_BOUND_ESTIMATE) {
+        put(l, "point estimate %s %s %s", vb, op, tb);
+        return;
+    }
+    put(l, "%s bound %s %s %s", c->bound == MG_BOUND_LOWER ? "lower" : "upper", vb, op,
+        tb);
+    if (c->finding == MG_FINDING_CLEAR_FAIL)
+        put(l, " (clear failure: the whole interval is %s the threshold)",
+            c->above ? "below" : "above");
+    else if (c->finding == MG_FINDING_INCONCLUSIVE)
+        put(l, " (inconclusive: the interval straddles the threshold)");
+    else if (c->finding == MG_FINDING_LENIENT_PASS)
+        put(l, " (inconclusive: passes under the lenient rule)");
+}
+
+/* "auc 0.853 [0.838, 0.867] 95% BCa" or "auc Δ = +0.037 [0.025, 0.051] 95% BCa". */
+static void put_estimate(line *l, const mg_case *k)
+{
+    int delta = k->kind == MG_TEST_COMPARISON;
+    double x = delta ? k->delta : k->estimate;
+    int has_ci = delta ? k->method != MG_CI_NONE : k->has_ci;
+    char e[64], lo[64], hi[64], method[128];
+
+    fmt3(e, sizeof e, x);
+    put(l, "%s %s%s%s", k->metric, delta ? "\xce\x94 = " : "",
+        delta && x + 0.0 >= 0 ? "+" : "", e);
+    if (has_ci) {
+        fmt3(lo, sizeof lo, delta ? k->delta_ci_low : k->ci_low);
+        fmt3(hi, sizeof hi, delta ? k->delta_ci_high : k->ci_high);
+        mg__case_method(method, sizeof method, k);
+        put(l, " [%s, %s] %s", lo, hi, method);
+    }
+}
+
+static void render_verdict(line *l, const mg_case *k)
+{
+    char margin[64];
+    put_estimate(l, k);
+    if (k->kind == MG_TEST_COMPARISON)
+        put(l, " vs %s: ", k->baseline);
+    else
+        put(l, ": ");
+    for (size_t i = 0; i < k->nchecks; i++) {
+        if (i > 0)
+            put(l, "; ");
+        put_check(l, &k->checks[i]);
+    }
+    snprintf(margin, sizeof margin, "%.6g", k->margin);
+    if (k->comparison == MG_COMPARE_NON_INFERIOR)
+        put(l, " (non-inferiority margin %s)", margin);
+    else if (k->comparison == MG_COMPARE_SUPERIOR)
+        put(l, " (superiority margin %s)", margin);
+    else if (k->comparison == MG_COMPARE_EQUIVALENT)
+        put(l, " (equivalence margin \xc2\xb1%s)", margin);
+}
+
+/* "confidence interval: [lo, hi] 95% BCa, 2000 replicates" */
+static void put_interval(line *l, const mg_case *k, const char *what)
+{
+    int delta = k->kind == MG_TEST_COMPARISON;
+    char method[128];
+    if (k->method == MG_CI_NONE) {
+        put(l, "%s interval: none (%s)", what, k->reason ? k->reason : "not computed");
+        return;
+    }
+    mg__case_method(method, sizeof method, k);
+    put(l, "%s interval: [%.17g, %.17g] %s", what, delta ? k->delta_ci_low : k->ci_low,
+        delta ? k->delta_ci_high : k->ci_high, method);
+    if (k->replicates == 0 || k->method == MG_CI_WILSON || k->method == MG_CI_DELONG)
+        return;
+    put(l, ", %zu replicates%s%s", k->replicates - k->replicates_undefined,
+        k->degenerate ? ", all equal" : "",
+        k->replicates_undefined ? " (the others undefined, left out)" : "");
+}
+
+static void render_detail(line *l, const mg_case *k)
+{
+    if (k->kind == MG_TEST_COMPARISON) {
+        put(l, "estimate: %s %.17g, %s %.17g\ndelta%s: %.17g\n", k->model, k->estimate,
+            k->baseline, k->baseline_estimate,
+            k->direction < 0 ? " (sign-adjusted: lower is better)" : "", k->delta);
+        put_interval(l, k, "delta");
+        if (k->has_p_value)
+            put(l, "\np-value: %.17g (%s, two-sided, for a difference of 0)",
+                k->p_value, k->p_method);
+        else
+            put(l, "\np-value: none");
+    } else {
+        put(l, "estimate: %.17g\n", k->estimate);
+        put_interval(l, k, "confidence");
+    }
+    put(l, "\nrule: %s", rule_names[k->rule_kind]);
+}
+
+int mg__case_render(mg_case *k)
+{
+    line l = {.used = 0};
+    l.text[0] = '\0';
+    switch (k->status) {
+    case MG_STATUS_DECIDED:
+        render_verdict(&l, k);
+        break;
+    case MG_STATUS_TOO_SMALL:
+        put(&l, "slice has %zu rows, fewer than min_size %ld", k->n, k->min_size);
+        break;
+    case MG_STATUS_UNDEFINED:
+        put(&l, "%s of %s is undefined on this slice: %s", k->metric, k->model,
+            k->reason);
+        break;
+    case MG_STATUS_BASELINE_UNDEFINED:
+        put(&l, "%s of baseline %s is undefined on this slice: %s", k->metric,
+            k->baseline, k->reason);
+        break;
+    case MG_STATUS_NO_INTERVAL:
+        if (k->kind == MG_TEST_COMPARISON)
+            put(&l, "no interval for the difference in %s: %s", k->metric, k->reason);
+        else
+            put(&l, "no interval for %s: %s", k->metric, k->reason);
+        break;
+    case MG_STATUS_NO_TESTS:
+        put(&l, "the suite has no tests, so it tests nothing (--allow-empty lets it "
+                "pass)");
+        break;
+    case MG_STATUS_ALL_SKIPPED:
+        put(&l, "every test case was skipped, so nothing was tested (--allow-empty "
+                "lets it pass)");
+        break;
+    }
+    free(k->message);
+    free(k->detail);
+    k->detail = NULL;
+    if ((k->message = mg__strdup(l.text)) == NULL)
+        return MG_ENOMEM;
+    if (k->status != MG_STATUS_DECIDED)
+        return 0;
+    l.used = 0;
+    l.text[0] = '\0';
+    render_detail(&l, k);
+    return (k->detail = mg__strdup(l.text)) == NULL ? MG_ENOMEM : 0;
+}

@@ -1,0 +1,21 @@
+/*
+ * The one place where a case's numbers and kinds become sentences (not installed).
+ */
+#ifndef MG_REPORTERS_RENDER_H
+#define MG_REPORTERS_RENDER_H
+
+#include <stddef.h>
+
+#include "modelgate/report.h"
+
+/*
+ * Fill k->message (one line: the verdict) and k->detail (the full numbers, or NULL
+ * for errors and skips) from the case's structured fields. Call inside a C numeric
+ * scope (common/clocale.h). Returns 0 or MG_ENOMEM.
+ */
+int mg__case_render(mg_case *k);
+
+/* "95% BCa", "99% Wilson (Holm, 5 slices)": the interval a case's numbers come from. */
+void mg__case_method(char *buf, size_t size, const mg_case *k);
+
+#endif
