@@ -2,7 +2,7 @@
  * JUnit XML reporter.
  *
  * "JUnit XML" has no single standard; each CI tool reads a dialect. We target the
- * Jenkins junit-10 schema (shared/junit-schemas/jenkins-junit-10.xsd), the strictest
+ * Jenkins junit-10 schema (tests/schemas/jenkins-junit-10.xsd), the strictest
  * common denominator that Jenkins, GitLab, GitHub test-report actions and Azure
  * DevOps all read, and emit only attributes it declares, because its complex types
  * have no anyAttribute: one undeclared attribute makes the file invalid. In

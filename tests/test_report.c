@@ -5,8 +5,8 @@
  * A report is built by hand (make_report) with one case of each outcome, a comparison
  * case with Δ and a p-value, a test name with invalid UTF-8, control characters and an
  * escape sequence, and a cross-slice label with '×'. The JUnit file is validated by
- * xmllint against our schema (tests/junit.xsd) and, when the shared copy is beside the
- * source tree, against the Jenkins junit-10 schema; its content is then read back with
+ * xmllint against our schema (tests/junit.xsd) and against the Jenkins junit-10
+ * schema (tests/schemas/); its content is then read back with
  * libxml2's XPath. JSON is parsed back with jansson and compared exactly. The
  * cleaner's reference outputs come from CPython's UTF-8 decoder
  * (tests/data/report/make_clean_reference.py).
@@ -224,12 +224,12 @@ static void require_xmllint(void)
                   "xmllint not found (Debian package libxml2-utils)");
 }
 
-/* The shared copy of the Jenkins schema beside the source tree, or NULL. */
+/* The Jenkins junit-10 schema (tests/schemas/, MIT licence), or NULL. */
 static const char *jenkins_xsd(void)
 {
     static char path[4096];
     snprintf(path, sizeof path, "%s",
-             tu_src("../shared/junit-schemas/jenkins-junit-10.xsd"));
+             tu_src("tests/schemas/jenkins-junit-10.xsd"));
     return tu_exists(path) ? path : NULL;
 }
 

@@ -2,8 +2,8 @@
 # End to end, as the demo and a CI job run it: `modelgate run` on the churn example
 # with every report. The suite fails one test on purpose (the candidate's recall on
 # the small central region), so the exit status is 1 and the JUnit file has exactly
-# one <failure>, on that test case; the JUnit validates against our schema and,
-# when the shared copy is there, against Jenkins' junit-10 schema; the JSON, the
+# one <failure>, on that test case; the JUnit validates against our schema and
+# against Jenkins' junit-10 schema (tests/schemas/); the JSON, the
 # Markdown and the console say the same; nothing is NaN or infinite; stderr stays
 # quiet when it is not a terminal; the output directory holds the three reports and
 # nothing else (atomic writes leave no temporary file). Finally `make demo`'s script
@@ -41,7 +41,7 @@ if [ -f "$junit" ]; then
   if command -v xmllint >/dev/null 2>&1; then
     xmllint --noout --schema "$src/tests/junit.xsd" "$junit" 2>"$scratch/xsd.log" ||
       fail "junit: invalid against tests/junit.xsd: $(cat "$scratch/xsd.log")"
-    jenkins=$src/../shared/junit-schemas/jenkins-junit-10.xsd
+    jenkins=$src/tests/schemas/jenkins-junit-10.xsd
     if [ -f "$jenkins" ]; then
       xmllint --noout --schema "$jenkins" "$junit" 2>"$scratch/jenkins.log" ||
         fail "junit: invalid against jenkins-junit-10.xsd: $(cat "$scratch/jenkins.log")"
