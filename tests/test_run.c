@@ -137,8 +137,8 @@ static const char *outcome_name(mg_outcome o)
 }
 
 /* Metric entries of the churn example: 2 models × (1 + 5 regions + 3 plans + 14
- * region × plan) slices × 14 metrics. */
-#define CHURN_ENTRIES (2 * 23 * 14)
+ * region × plan) slices × every metric of the registry. */
+#define CHURN_ENTRIES (2 * 23 * MG_METRIC_COUNT)
 
 /* The churn example's data, models and slicings, with the caller's bootstrap line
  * and tests. */
