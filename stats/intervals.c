@@ -189,26 +189,13 @@ static double bca_level(double z0, double z, double a)
     return level < 0.0 ? 0.0 : level > 1.0 ? 1.0 : level;
 }
 
-int mg_interval_bca(const double *sorted, size_t n, double estimate,
-                    double acceleration, double confidence, mg_interval *out,
-                    mg_error *err)
+/* BCa's z0 from the replicates' position around the estimate; MG_ENUMERIC when
+ * every replicate lies on one side (z0 would be infinite). */
+static int bca_z0(const double *sorted, size_t n, double estimate, double *z0,
+                  mg_error *err)
 {
-    size_t below, not_above;
-    double p, z0, zl, l1, l2;
-    int rc;
-
-    if (out == NULL)
-        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no interval to fill");
-    if ((rc = check_confidence(confidence, err)) < 0 ||
-        (rc = check_replicates(sorted, n, err)) < 0)
-        return rc;
-    if (!isfinite(estimate))
-        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "estimate is not finite");
-    if (!isfinite(acceleration))
-        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "acceleration is not finite");
-
-    below = count_below(sorted, n, estimate);
-    not_above = count_not_above(sorted, n, estimate);
+    size_t below = count_below(sorted, n, estimate);
+    size_t not_above = count_not_above(sorted, n, estimate);
     if (not_above == 0)
         return mg_error_set(err, MG_ENUMERIC, NULL, 0, 0,
                             "every bootstrap replicate lies above the estimate; "
@@ -217,19 +204,54 @@ int mg_interval_bca(const double *sorted, size_t n, double estimate,
         return mg_error_set(err, MG_ENUMERIC, NULL, 0, 0,
                             "every bootstrap replicate lies below the estimate; "
                             "BCa is undefined");
-
     /* Both counts are exact integers below 2^53 for any array that fits in memory,
      * so p is correctly rounded and strictly inside (0, 1). */
-    p = ((double)below + (double)not_above) / (2.0 * (double)n);
-    z0 = gsl_cdf_ugaussian_Pinv(p);
+    *z0 =
+        gsl_cdf_ugaussian_Pinv(((double)below + (double)not_above) / (2.0 * (double)n));
+    return 0;
+}
+
+int mg_interval_bca_levels(const double *sorted, size_t n, double estimate,
+                           double acceleration, double confidence, double *low_level,
+                           double *high_level, mg_error *err)
+{
+    double z0, zl;
+    int rc;
+
+    if (low_level == NULL || high_level == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no levels to fill");
+    if ((rc = check_confidence(confidence, err)) < 0 ||
+        (rc = check_replicates(sorted, n, err)) < 0)
+        return rc;
+    if (!isfinite(estimate))
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "estimate is not finite");
+    if (!isfinite(acceleration))
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "acceleration is not finite");
+    if ((rc = bca_z0(sorted, n, estimate, &z0, err)) < 0)
+        return rc;
     zl = gsl_cdf_ugaussian_Pinv((1.0 - confidence) / 2.0);
-    l1 = bca_level(z0, zl, acceleration);
-    l2 = bca_level(z0, -zl, acceleration);
-    if (l1 < 0.0 || l2 < 0.0)
+    *low_level = bca_level(z0, zl, acceleration);
+    *high_level = bca_level(z0, -zl, acceleration);
+    if (*low_level < 0.0 || *high_level < 0.0)
         return mg_error_set(err, MG_ENUMERIC, NULL, 0, 0,
                             "acceleration %g is too large for BCa at confidence %g "
                             "(1 - a(z0 + z) <= 0)",
                             acceleration, confidence);
+    return 0;
+}
+
+int mg_interval_bca(const double *sorted, size_t n, double estimate,
+                    double acceleration, double confidence, mg_interval *out,
+                    mg_error *err)
+{
+    double l1, l2;
+    int rc;
+
+    if (out == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no interval to fill");
+    if ((rc = mg_interval_bca_levels(sorted, n, estimate, acceleration, confidence, &l1,
+                                     &l2, err)) < 0)
+        return rc;
     out->low = quantile7(sorted, n, l1);
     out->high = quantile7(sorted, n, l2);
     return 0;
@@ -295,4 +317,74 @@ double mg_bootstrap_p_value(const double *sorted, size_t n)
     ge = (double)(n - count_below(sorted, n, 0.0)) + 1.0;
     p = 2.0 * (le < ge ? le : ge) / ((double)n + 1.0);
     return p < 1.0 ? p : 1.0;
+}
+
+/* Twice the smaller tail of a standard normal at z, capped at 1. */
+static double two_sided(double z)
+{
+    double p = 2.0 * fmin(gsl_cdf_ugaussian_P(z), gsl_cdf_ugaussian_Q(z));
+    return p < 1.0 ? p : 1.0;
+}
+
+double mg_bootstrap_p_value_basic(const double *sorted, size_t n, double estimate)
+{
+    /* The basic interval is the percentile interval of 2θ̂ − Δ*: 0 lies outside it
+     * exactly when 2θ̂ lies outside the percentile interval of Δ*. */
+    size_t le = count_not_above(sorted, n, 2.0 * estimate);
+    size_t ge = n - count_below(sorted, n, 2.0 * estimate);
+    double p = 2.0 * (double)((le < ge ? le : ge) + 1) / ((double)n + 1.0);
+    return p < 1.0 ? p : 1.0;
+}
+
+double mg_bootstrap_p_value_bca(const double *sorted, size_t n, double estimate,
+                                double acceleration)
+{
+    mg_error err = MG_ERROR_INIT;
+    double z0, a0, d, u;
+
+    if (n == 0 || !isfinite(estimate) || !isfinite(acceleration) ||
+        bca_z0(sorted, n, estimate, &z0, &err) < 0)
+        return NAN;
+    /* The replicate level at which the quantile reaches 0, a Monte Carlo position
+     * that is never 0 or 1: ties at 0 count one half, as for z0. */
+    a0 =
+        ((double)count_below(sorted, n, 0.0) +
+         0.5 * (double)(count_not_above(sorted, n, 0.0) - count_below(sorted, n, 0.0)) +
+         0.5) /
+        ((double)n + 1.0);
+    /* Solve Φ(z0 + (z0 + z)/(1 − a(z0 + z))) = a0 for z: with d = Φ⁻¹(a0) − z0 and
+     * u = z0 + z, u/(1 − a·u) = d gives u = d/(1 + a·d). Where 1 + a·d <= 0 no
+     * level of the interval reaches 0 on that side, and p is as small as the
+     * replicates can show. */
+    d = gsl_cdf_ugaussian_Pinv(a0) - z0;
+    if (1.0 + acceleration * d <= 0.0)
+        return 2.0 / ((double)n + 1.0);
+    u = d / (1.0 + acceleration * d);
+    return two_sided(u - z0);
+}
+
+int mg_interval_clopper_pearson(double successes, double trials, double confidence,
+                                mg_interval *out, mg_error *err)
+{
+    double alpha;
+    int rc;
+
+    if (out == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no interval to fill");
+    if ((rc = check_confidence(confidence, err)) < 0)
+        return rc;
+    if (!(trials > 0) || !(successes >= 0) || successes > trials || !isfinite(trials))
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0,
+                            "%g successes out of %g trials is not a proportion",
+                            successes, trials);
+    /* The exact interval inverting two one-sided binomial tests, each at
+     * (1 − confidence)/2, through the beta quantiles (R's binom.test). */
+    alpha = (1.0 - confidence) / 2.0;
+    out->low = successes == 0
+                   ? 0.0
+                   : gsl_cdf_beta_Pinv(alpha, successes, trials - successes + 1);
+    out->high = successes == trials
+                    ? 1.0
+                    : gsl_cdf_beta_Pinv(1.0 - alpha, successes + 1, trials - successes);
+    return 0;
 }

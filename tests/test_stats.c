@@ -19,9 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "modelgate/stats.h"
+#include "reference/binom_reference_r.h"
 #include "reference/stats_reference_r.h"
 #include "reference/stats_reference_scipy.h"
 #include "testutil.h"
@@ -955,6 +957,82 @@ START_TEST(reference_wilson)
 }
 END_TEST
 
+START_TEST(reference_clopper_pearson)
+{
+    for (size_t i = 0; i < sizeof r_clopper_pearson / sizeof r_clopper_pearson[0];
+         i++) {
+        mg_interval iv;
+        mg_error err = MG_ERROR_INIT;
+        const double *w = r_clopper_pearson[i];
+
+        ck_assert_int_eq(mg_interval_clopper_pearson(w[0], w[1], w[2], &iv, &err), 0);
+        ck_assert_msg(tu_close(iv.low, w[3], 1e-12) && tu_close(iv.high, w[4], 1e-12),
+                      "Clopper-Pearson %g/%g at %g: [%.17g, %.17g], R [%.17g, %.17g]",
+                      w[0], w[1], w[2], iv.low, iv.high, w[3], w[4]);
+    }
+}
+END_TEST
+
+/*
+ * One p-value, one interval: the p-value for Δ = 0 is 1 minus the level at which
+ * the same method's interval reaches 0. So at a level a little below 1 − p the
+ * interval excludes 0, and a little above it includes 0. Checked on skewed
+ * replicate sets with acceleration and bias, for percentile, basic and BCa.
+ */
+START_TEST(core_p_values_invert_intervals)
+{
+    enum { B = 4000 };
+    static double x[B];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t checked = 0;
+
+    gsl_rng_set(rng, 11);
+    for (int trial = 0; trial < 200; trial++) {
+        double shift = gsl_ran_gaussian(rng, 1.5), a = gsl_ran_flat(rng, -0.1, 0.1);
+        double est = shift + gsl_ran_gaussian(rng, 0.2);
+        for (size_t i = 0; i < B; i++)
+            x[i] = shift + gsl_ran_gamma(rng, 3, 1) - 3;
+        qsort(x, B, sizeof *x, cmp_double);
+        for (int method = 0; method < 3; method++) {
+            double p = method == 0   ? mg_bootstrap_p_value(x, B)
+                       : method == 1 ? mg_bootstrap_p_value_basic(x, B, est)
+                                     : mg_bootstrap_p_value_bca(x, B, est, a);
+            mg_error err = MG_ERROR_INIT;
+            mg_interval narrow, wide;
+            double l_narrow, l_wide;
+            if (!(p > 0.02 && p < 0.8))
+                continue;
+            l_narrow = 1 - p * 1.1;
+            l_wide = 1 - p * 0.9;
+            if (method == 0) {
+                ck_assert_int_eq(mg_interval_percentile(x, B, l_narrow, &narrow, &err),
+                                 0);
+                ck_assert_int_eq(mg_interval_percentile(x, B, l_wide, &wide, &err), 0);
+            } else if (method == 1) {
+                ck_assert_int_eq(mg_interval_basic(x, B, est, l_narrow, &narrow, &err),
+                                 0);
+                ck_assert_int_eq(mg_interval_basic(x, B, est, l_wide, &wide, &err), 0);
+            } else {
+                ck_assert_int_eq(mg_interval_bca(x, B, est, a, l_narrow, &narrow, &err),
+                                 0);
+                ck_assert_int_eq(mg_interval_bca(x, B, est, a, l_wide, &wide, &err), 0);
+            }
+            ck_assert_msg(narrow.low > 0 || narrow.high < 0,
+                          "method %d trial %d: p %.4g but 0 inside the %.4g interval "
+                          "[%g, %g]",
+                          method, trial, p, l_narrow, narrow.low, narrow.high);
+            ck_assert_msg(wide.low <= 0 && wide.high >= 0,
+                          "method %d trial %d: p %.4g but 0 outside the %.4g interval "
+                          "[%g, %g]",
+                          method, trial, p, l_wide, wide.low, wide.high);
+            checked++;
+        }
+    }
+    ck_assert_uint_gt(checked, 150);
+    gsl_rng_free(rng);
+}
+END_TEST
+
 START_TEST(reference_mcnemar)
 {
     size_t i;
@@ -1005,6 +1083,8 @@ static Suite *stats_suite(void)
     tcase_add_test(ref, reference_boot_proportion);
     tcase_add_test(ref, reference_wilson);
     tcase_add_test(ref, reference_mcnemar);
+    tcase_add_test(ref, reference_clopper_pearson);
+    tcase_add_test(core, core_p_values_invert_intervals);
     suite_add_tcase(s, ref);
     return s;
 }

@@ -49,12 +49,29 @@ MG_EXTERN int mg_interval_bca(const double *sorted, size_t n, double estimate,
                               mg_error *err);
 
 /**
+ * The replicate levels BCa reads its two ends at (in [0, 1]), for checking that the
+ * replicates resolve them: with B replicates a level below about 1/B is read at
+ * the extreme replicate. Same errors as mg_interval_bca.
+ */
+MG_EXTERN int mg_interval_bca_levels(const double *sorted, size_t n, double estimate,
+                                     double acceleration, double confidence,
+                                     double *low_level, double *high_level,
+                                     mg_error *err);
+/**
  * Acceleration from jackknife deviations given as power sums over the n
  * leave-one-out values: s1 = Σ d_i, s2 = Σ d_i², s3 = Σ d_i³ with d_i = θ̂₍₋ᵢ₎ − θ̂.
  * a = Σ (d̄ − d_i)³ / (6 (Σ (d̄ − d_i)²)^{3/2}). Returns 0 when all d_i are equal.
  */
 MG_EXTERN double mg_jackknife_acceleration(double n, double s1, double s2, double s3);
 
+/**
+ * Clopper–Pearson exact interval for `successes` out of `trials` (trials > 0):
+ * the beta quantiles of R's binom.test. Each end is a one-sided bound at
+ * (1 + confidence)/2 that never covers less than it claims.
+ */
+MG_EXTERN int mg_interval_clopper_pearson(double successes, double trials,
+                                          double confidence, mg_interval *out,
+                                          mg_error *err);
 /** Wilson score interval for `successes` out of `trials` (trials > 0). */
 MG_EXTERN int mg_interval_wilson(double successes, double trials, double confidence,
                                  mg_interval *out, mg_error *err);
@@ -120,6 +137,19 @@ MG_EXTERN double mg_mcnemar_exact(unsigned long b, unsigned long c);
  * min(1, 2 · min(#{Δ* ≤ 0} + 1, #{Δ* ≥ 0} + 1) / (n + 1)).
  */
 MG_EXTERN double mg_bootstrap_p_value(const double *sorted, size_t n);
+/**
+ * Two-sided bootstrap p-value for H0: Δ = 0 that inverts the basic interval: the
+ * percentile p-value of 2θ̂ − Δ*.
+ */
+MG_EXTERN double mg_bootstrap_p_value_basic(const double *sorted, size_t n,
+                                            double estimate);
+/**
+ * Two-sided bootstrap p-value for H0: Δ = 0 that inverts the BCa interval with
+ * acceleration a: 1 − the level at which an end of the interval reaches 0. NaN when
+ * BCa is undefined (every replicate on one side of the estimate).
+ */
+MG_EXTERN double mg_bootstrap_p_value_bca(const double *sorted, size_t n,
+                                          double estimate, double acceleration);
 
 #ifdef __cplusplus
 }
