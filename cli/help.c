@@ -145,10 +145,11 @@ static int option_line(const cli_command *cmd, size_t k, char *left, size_t lsiz
             return 0;
         if (f->stdout_commands & cmd->bit) {
             snprintf(left, lsize, "      --%s [F]", f->name);
-            snprintf(help, hsize, "%s; without F, on stdout", f->help);
+            snprintf(help, hsize, "%s; without F or with F = -, on stdout", f->help);
         } else {
             snprintf(left, lsize, "      --%s F", f->name);
-            snprintf(help, hsize, "%s", f->help);
+            snprintf(help, hsize, "%s%s", f->help,
+                     f->to_string != NULL ? "; F = - for stdout" : "");
         }
         return 1;
     }

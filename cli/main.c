@@ -136,19 +136,32 @@ static int parse_and_execute(const cli_command *self, mg_run_mode mode, int argc
     return execute(a, r);
 }
 
+/*
+ * The table of cases and the summary line. A report asked for on stdout (`--json -`)
+ * keeps stdout to itself, so the table goes to stderr then: the CI log still shows
+ * the verdict. --quiet keeps only the failed and errored cases and the summary line,
+ * which is always printed, so a failing run never leaves an empty log.
+ */
 static int cmd_run(const cli_command *self, int argc, char **argv)
 {
     mg_console_options co = MG_CONSOLE_OPTIONS_INIT;
     mg_report *r = NULL;
+    FILE *table = stdout;
     cli_args a;
-    int rc;
+    int rc, printed;
 
     if ((rc = parse_and_execute(self, MG_RUN_TESTS, argc, argv, &a, &r)) != 0 ||
         r == NULL)
         return rc;
-    co.color = use_color(stdout);
-    if (!a.quiet)
-        mg_report_print_cases(r, stdout, &co);
+    if ((rc = cli_print_reports(&a, r, &printed)) != 0) {
+        mg_report_free(r);
+        return rc;
+    }
+    if (printed)
+        table = stderr;
+    co.color = use_color(table);
+    co.only_failures = a.quiet;
+    mg_report_print_cases(r, table, &co);
     rc = r->failed > 0 || r->errors > 0 ? EXIT_FAILED : EXIT_PASS;
     mg_report_free(r);
     return rc;

@@ -52,7 +52,8 @@ const cli_option cli_options[] = {
      .commands = CLI_SUITE},
     {.name = "quiet",
      .short_name = 'q',
-     .help = "print nothing on stdout; the exit status still tells",
+     .help = "print only the failed and errored cases and the summary line (run), "
+             "or nothing (metrics, validate); errors still go to stderr",
      .kind = CLI_FLAG,
      .field = offsetof(cli_args, quiet),
      .commands = CLI_SUITE},
@@ -178,25 +179,42 @@ static int set_option(cli_args *a, const cli_option *opt, const char *value)
     return 0;
 }
 
+/* "-" and the paths that are stdout itself, whatever it is redirected to. */
+static int names_stdout(const char *path)
+{
+    return strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0 ||
+           strcmp(path, "/dev/fd/1") == 0 || strcmp(path, "/proc/self/fd/1") == 0;
+}
+
 /*
- * A report option. A format that may go to stdout takes its file as an optional
- * argument: `--json F`, `--json=F`, or `--json` alone, which means stdout for the
- * commands that allow it and is an error for the others.
+ * A report option: `--json F`, `--json=F`, `--json -` for stdout, or, for a format
+ * that may go to stdout on this command, `--json` alone. A format that may go to
+ * stdout somewhere takes its file as an optional argument, so the file is then the
+ * next word unless that is an option.
  */
 static int set_report(cli_args *a, const cli_command *cmd, size_t i, int argc,
                       char **argv)
 {
     const cli_format *f = &cli_formats[i];
+    const char *path = NULL;
     if (f->write == NULL)
         return cli_usage_error("--%s is not supported yet", f->name);
     if (optarg != NULL)
-        a->report[i] = optarg;
+        path = optarg;
+    else if (optind < argc && strcmp(argv[optind], "-") == 0)
+        path = argv[optind++];
     else if (f->stdout_commands & cmd->bit)
-        a->report_stdout[i] = 1;
+        path = "-";
     else if (optind < argc && argv[optind][0] != '-')
-        a->report[i] = argv[optind++];
+        path = argv[optind++];
     else
         return cli_usage_error("--%s needs a file name", f->name);
+    a->report[i] = NULL;
+    a->report_stdout[i] = 0;
+    if (names_stdout(path) && f->to_string != NULL)
+        a->report_stdout[i] = 1;
+    else
+        a->report[i] = path;
     return 0;
 }
 
@@ -255,9 +273,18 @@ int cli_parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
     a->suite = argv[optind];
-    for (size_t i = 0; i < cli_nformats; i++)
+    for (size_t i = 0; i < cli_nformats; i++) {
         if ((a->report[i] != NULL || a->report_stdout[i]) &&
             !(cli_formats[i].commands & cmd->bit))
             return cli_usage_error("%s writes no reports", cmd->name);
+        for (size_t j = 0; a->report_stdout[i] && j < i; j++)
+            if (a->report_stdout[j]) {
+                fprintf(stderr,
+                        "modelgate: --%s and --%s both go to stdout; only one report "
+                        "can (write the other to a file)\n",
+                        cli_formats[j].name, cli_formats[i].name);
+                return EXIT_USAGE;
+            }
+    }
     return 0;
 }

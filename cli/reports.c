@@ -8,6 +8,12 @@
  * same directory, then a rename), so a failed run leaves no half-written report.
  * Adding a format is adding a row: its option, its help line, its path check, the
  * refusal of a path another report already uses, and its writing follow.
+ *
+ * A row with `to_string` may go to stdout instead of a file: `--json -` (and the
+ * paths that name stdout itself, /dev/stdout, /dev/fd/1, /proc/self/fd/1, which the
+ * atomic writer would refuse as a symbolic link or a device). Only one report can go
+ * there, or a reader could not tell where one ends; stdout is not a file to be
+ * renamed over, so it is written directly, after the run, like the console table.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +25,7 @@ const cli_format cli_formats[] = {
     {.name = "junit",
      .help = "JUnit XML: one <testcase> per test and slice, for CI",
      .write = mg_report_write_junit,
+     .to_string = mg_report_junit_string,
      .commands = CLI_REPORTING},
     {.name = "json",
      .help = "JSON: everything computed, numbers to 17 significant digits",
@@ -29,6 +36,7 @@ const cli_format cli_formats[] = {
     {.name = "markdown",
      .help = "a Markdown summary table, for a CI step summary",
      .write = mg_report_write_markdown,
+     .to_string = mg_report_markdown_string,
      .commands = CLI_REPORTING},
     /* Reserved for a later issue: refused with "not supported yet". */
     {.name = "html"},
@@ -91,9 +99,14 @@ int cli_print_reports(const cli_args *a, const mg_report *r, int *printed)
             return EXIT_INTERNAL;
         }
         fputs(text, stdout);
-        fputc('\n', stdout);
+        if (text[0] == '\0' || text[strlen(text) - 1] != '\n')
+            fputc('\n', stdout);
         free(text);
         *printed = 1;
+    }
+    if (*printed && (ferror(stdout) || fflush(stdout) != 0)) {
+        fputs("modelgate: stdout: cannot write the report\n", stderr);
+        return EXIT_INTERNAL;
     }
     return 0;
 }

@@ -3,7 +3,13 @@
  *
  * The cases table has one row per testcase (outcome, test, model, slice, estimate
  * with its interval, and the verdict for cases that did not pass), then a summary
- * line such as "12 tests: 10 passed, 1 failed, 1 skipped, 0 errors (2.31 s)". The
+ * line such as "12 tests: 10 passed, 1 failed, 1 skipped, 0 errors (2.31 s)". An
+ * interval whose level is not the suite's (a corrected family's, 98.75 %) carries its
+ * level ("[0.61, 0.72] 98.75%"), so that one column never mixes levels silently; a
+ * pass under the lenient rule whose interval straddles the threshold shows its
+ * verdict, which says it was inconclusive. With only_failures (the CLI's --quiet)
+ * the table holds only the failed and errored cases, and a run without any prints
+ * the summary line alone: a CI log is never empty. The
  * metrics table has one row per model, slicing, slice and metric. Cells are first
  * rendered to strings, then column widths are taken from the content, so nothing is
  * truncated and the table adapts to long slice labels.
@@ -196,6 +202,26 @@ static void fmt_estimate(char *buf, size_t size, int has_est, double est, int ha
     }
 }
 
+/* Append " 98.75%": the level of an interval that is not at the suite's. */
+static void append_level(char *buf, size_t size, double confidence)
+{
+    size_t used = strlen(buf);
+
+    if (used < size)
+        snprintf(buf + used, size - used, " %g%%", 100 * confidence);
+}
+
+/* A pass under the lenient rule whose interval straddles the threshold. */
+static int lenient_pass(const mg_case *c)
+{
+    size_t i;
+
+    for (i = 0; c->status == MG_STATUS_DECIDED && i < c->nchecks && i < 2; i++)
+        if (c->checks[i].finding == MG_FINDING_LENIENT_PASS)
+            return 1;
+    return 0;
+}
+
 static const char *outcome_label(mg_outcome o)
 {
     switch (o) {
@@ -246,15 +272,17 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
     mg__c_numeric scope = {0};
     table t = {6, 0, NULL, 0, 0};
     char *model = NULL;
-    char est[128];
+    char est[160];
     mg__tally tally;
-    size_t i;
-    int error;
+    size_t i, shown = 0;
+    int error, only_failures;
 
     if (r == NULL || out == NULL || !known_version(opts))
         return MG_EINVAL;
     if (opts == NULL)
         opts = &defaults;
+    /* a version-1 struct ends before only_failures */
+    only_failures = opts->version >= 2 && opts->only_failures;
     if ((error = mg__c_numeric_begin(&scope)) < 0)
         goto cleanup;
     mg__report_tally(r, &tally);
@@ -262,7 +290,7 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
         goto cleanup;
     for (i = 0; r->cases != NULL && i < r->ncases; i++) {
         const mg_case *c = &r->cases[i];
-        int pass = c->outcome == MG_OUTCOME_PASS;
+        int pass = c->outcome == MG_OUTCOME_PASS, show;
         const char *cells[6];
         size_t n;
 
@@ -275,30 +303,42 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
         }
         snprintf(model, n, "%s%s%s", c->model ? c->model : "",
                  c->baseline ? " vs " : "", c->baseline ? c->baseline : "");
+        if (only_failures && (pass || c->outcome == MG_OUTCOME_SKIP))
+            continue;
         if (c->has_delta) {
             char d[32], l[32], h[32];
             if (isfinite(c->delta))
                 snprintf(d, sizeof d, "%+.4f", c->delta);
             else
                 snprintf(d, sizeof d, "n/a");
-            fmt4(l, sizeof l, c->delta_ci_low);
-            fmt4(h, sizeof h, c->delta_ci_high);
-            snprintf(est, sizeof est, "\xce\x94 %s [%s, %s]", d, l, h);
+            if (mg__case_has_delta_ci(c)) {
+                fmt4(l, sizeof l, c->delta_ci_low);
+                fmt4(h, sizeof h, c->delta_ci_high);
+                snprintf(est, sizeof est, "\xce\x94 %s [%s, %s]", d, l, h);
+            } else {
+                snprintf(est, sizeof est, "\xce\x94 %s", d);
+            }
         } else {
             fmt_estimate(est, sizeof est, c->has_estimate, c->estimate, c->has_ci,
                          c->ci_low, c->ci_high);
         }
+        if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != r->confidence)
+            append_level(est, sizeof est, c->confidence);
+        /* A pass the rule could not demonstrate (lenient, the interval straddles
+         * the threshold) shows its verdict, which says so. */
+        show = !pass || opts->verbose || lenient_pass(c);
         cells[0] = outcome_label(c->outcome);
         cells[1] = c->test;
         cells[2] = model;
         cells[3] = mg__case_slice(c);
         cells[4] = est;
-        cells[5] = (!pass || opts->verbose) ? c->message : NULL;
+        cells[5] = show ? c->message : NULL;
         if ((error = table_add(&t, cells, outcome_color(c->outcome),
                                (!pass || opts->verbose) ? c->detail : NULL)) < 0)
             goto cleanup;
+        shown++;
     }
-    if ((error = table_print(&t, out, opts->color)) < 0)
+    if (shown > 0 && (error = table_print(&t, out, opts->color)) < 0)
         goto cleanup;
     fprintf(out,
             "%zu test%s: %zu passed, %zu failed, %zu skipped, %zu error%s (%.2f s)\n",

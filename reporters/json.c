@@ -22,6 +22,13 @@
  *
  * The summary counts are recomputed from the cases, as in every reporter. Keys appear
  * in a fixed order (JSON_PRESERVE_ORDER) so that two runs diff line by line.
+ *
+ * The layout is versioned ("schema": 1, docs/json.md lists every field, and
+ * tests/test_report.c checks the list against what this file emits). Schema 1 kept
+ * every field of the unversioned layout and appended the case's kinds and numbers
+ * (kind, status, thresholds by name, direction, the interval method computed, the
+ * correction, the checks), so that no reader has to parse a message: `threshold`
+ * alone meant a floor, a ceiling or a margin depending on the test.
  */
 #include <limits.h>
 #include <math.h>
@@ -37,6 +44,10 @@
 #include "reporters/xmlclean.h"
 
 #define DUMP_FLAGS (JSON_REAL_PRECISION(17) | JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* The version of the document's layout (docs/json.md): it goes up when a field
+ * changes meaning or disappears, not when one is added. */
+#define MG__JSON_SCHEMA 1
 
 /* A JSON string of s after UTF-8 cleaning, json null when s is NULL; NULL when out
  * of memory. */
@@ -100,9 +111,198 @@ static int append(json_t *array, json_t *v)
             goto cleanup;                                                              \
     } while (0)
 
+/* Names of the case's kinds in schema 1 (docs/json.md); NULL reads as null. */
+static const char *kind_name(mg_test_kind k)
+{
+    switch (k) {
+    case MG_TEST_THRESHOLD:
+        return "threshold";
+    case MG_TEST_COMPARISON:
+        return "comparison";
+    default:
+        return "suite";
+    }
+}
+
+static const char *status_name(mg_case_status s)
+{
+    switch (s) {
+    case MG_STATUS_DECIDED:
+        return "decided";
+    case MG_STATUS_TOO_SMALL:
+        return "too_small";
+    case MG_STATUS_UNDEFINED:
+        return "undefined";
+    case MG_STATUS_BASELINE_UNDEFINED:
+        return "baseline_undefined";
+    case MG_STATUS_NO_INTERVAL:
+        return "no_interval";
+    case MG_STATUS_NO_TESTS:
+        return "no_tests";
+    case MG_STATUS_ALL_SKIPPED:
+        return "all_skipped";
+    default:
+        return NULL;
+    }
+}
+
+static const char *method_name(mg_ci_method m)
+{
+    switch (m) {
+    case MG_CI_BCA:
+        return "bca";
+    case MG_CI_BC:
+        return "bc";
+    case MG_CI_PERCENTILE:
+        return "percentile";
+    case MG_CI_BASIC:
+        return "basic";
+    case MG_CI_WILSON:
+        return "wilson";
+    case MG_CI_DELONG:
+        return "delong";
+    default:
+        return NULL;
+    }
+}
+
+static const char *comparison_name(mg_comparison c)
+{
+    switch (c) {
+    case MG_COMPARE_NON_INFERIOR:
+        return "non_inferior";
+    case MG_COMPARE_SUPERIOR:
+        return "superior";
+    case MG_COMPARE_EQUIVALENT:
+        return "equivalent";
+    default:
+        return NULL;
+    }
+}
+
+static const char *correction_name(mg_correction c)
+{
+    switch (c) {
+    case MG_CORRECTION_HOLM:
+        return "holm";
+    case MG_CORRECTION_BONFERRONI:
+        return "bonferroni";
+    default:
+        return "none";
+    }
+}
+
+static const char *finding_name(mg_finding f)
+{
+    switch (f) {
+    case MG_FINDING_PASS:
+        return "pass";
+    case MG_FINDING_CLEAR_FAIL:
+        return "clear_fail";
+    case MG_FINDING_INCONCLUSIVE:
+        return "inconclusive";
+    default:
+        return "lenient_pass";
+    }
+}
+
+static const char *bound_name(mg_bound b)
+{
+    switch (b) {
+    case MG_BOUND_LOWER:
+        return "lower";
+    case MG_BOUND_UPPER:
+        return "upper";
+    default:
+        return "estimate";
+    }
+}
+
+/* A static name as a JSON string, or null. */
+static json_t *name(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *boolean(int present, int v)
+{
+    return present ? json_boolean(v) : json_null();
+}
+
+static json_t *check_json(const mg_check *k)
+{
+    json_t *o = json_object();
+    int error;
+
+    if (o == NULL)
+        return NULL;
+    CHECK(set(o, "bound", name(bound_name(k->bound))));
+    CHECK(set(o, "value", num(1, k->value)));
+    CHECK(set(o, "threshold", num(1, k->threshold)));
+    CHECK(set(o, "passing_side", name(k->above ? "above" : "below")));
+    CHECK(set(o, "inclusive", json_boolean(!k->open)));
+    CHECK(set(o, "passed", json_boolean(k->passed)));
+    CHECK(set(o, "finding", name(finding_name(k->finding))));
+    return o;
+
+cleanup:
+    json_decref(o);
+    return NULL;
+}
+
+/*
+ * The fields schema 1 added to a case, after the original ones: the case as kinds
+ * and numbers, so that a reader needs no message to know what was decided and how.
+ */
+static int case_schema_json(json_t *o, const mg_case *c)
+{
+    int threshold = c->kind == MG_TEST_THRESHOLD;
+    int comparison = c->kind == MG_TEST_COMPARISON;
+    int suite = c->kind == MG_TEST_SUITE;
+    json_t *checks = NULL;
+    size_t i;
+    int error;
+
+    CHECK(set(o, "kind", name(kind_name(c->kind))));
+    CHECK(set(o, "status", name(status_name(c->status))));
+    CHECK(set(o, "direction",
+              name(c->direction > 0   ? "higher"
+                   : c->direction < 0 ? "lower"
+                                      : NULL)));
+    CHECK(set(o, "at_least", num(threshold && c->has_at_least, c->at_least)));
+    CHECK(set(o, "at_most", num(threshold && c->has_at_most, c->at_most)));
+    CHECK(
+        set(o, "comparison", name(comparison ? comparison_name(c->comparison) : NULL)));
+    CHECK(set(o, "margin", num(comparison && c->has_threshold, c->margin)));
+    CHECK(set(o, "relative", boolean(comparison, c->relative)));
+    CHECK(set(o, "sign_adjusted", boolean(c->has_delta, c->direction < 0)));
+    CHECK(set(o, "baseline_estimate",
+              num(comparison && c->has_baseline_estimate, c->baseline_estimate)));
+    CHECK(set(o, "method", name(method_name(c->method))));
+    CHECK(set(o, "correction", name(correction_name(c->correction))));
+    CHECK(
+        set(o, "family_size", c->family_size > 0 ? u64(c->family_size) : json_null()));
+    CHECK(set(o, "min_size", suite ? json_null() : json_integer(c->min_size)));
+    CHECK(set(o, "replicates", u64(c->replicates)));
+    CHECK(set(o, "replicates_undefined", u64(c->replicates_undefined)));
+    CHECK(set(o, "degenerate", json_boolean(c->degenerate)));
+    CHECK(set(o, "reason", str(c->reason)));
+    if ((checks = json_array()) == NULL)
+        return MG_ENOMEM;
+    for (i = 0; c->status == MG_STATUS_DECIDED && i < c->nchecks && i < 2; i++)
+        CHECK(append(checks, check_json(&c->checks[i])));
+    error = set(o, "checks", checks);
+    checks = NULL;
+
+cleanup:
+    json_decref(checks);
+    return error;
+}
+
 static json_t *case_json(const mg_case *c)
 {
     json_t *o = json_object();
+    int delta_ci = mg__case_has_delta_ci(c);
     int error;
 
     if (o == NULL)
@@ -118,8 +318,8 @@ static json_t *case_json(const mg_case *c)
     CHECK(set(o, "ci_low", num(c->has_ci, c->ci_low)));
     CHECK(set(o, "ci_high", num(c->has_ci, c->ci_high)));
     CHECK(set(o, "delta", num(c->has_delta, c->delta)));
-    CHECK(set(o, "delta_ci_low", num(c->has_delta, c->delta_ci_low)));
-    CHECK(set(o, "delta_ci_high", num(c->has_delta, c->delta_ci_high)));
+    CHECK(set(o, "delta_ci_low", num(delta_ci, c->delta_ci_low)));
+    CHECK(set(o, "delta_ci_high", num(delta_ci, c->delta_ci_high)));
     CHECK(set(o, "p_value", num(c->has_p_value, c->p_value)));
     CHECK(set(o, "p_method", str(c->p_method)));
     CHECK(set(o, "threshold", num(c->has_threshold, c->threshold)));
@@ -130,6 +330,7 @@ static json_t *case_json(const mg_case *c)
     CHECK(set(o, "message", str(c->message)));
     CHECK(set(o, "detail", str(c->detail)));
     CHECK(set(o, "seconds", num(1, c->seconds)));
+    CHECK(case_schema_json(o, c));
     return o;
 
 cleanup:
@@ -195,6 +396,7 @@ static int report_json(const mg_report *r, json_t **out)
         return MG_ENOMEM;
     mg__report_tally(r, &t);
     snprintf(ts, sizeof ts, "%.*s", (int)sizeof r->timestamp - 1, r->timestamp);
+    CHECK(set(o, "schema", json_integer(MG__JSON_SCHEMA)));
     CHECK(set(o, "suite", str(r->suite)));
     CHECK(set(o, "suite_path", str(r->suite_path)));
     CHECK(set(o, "tool_version", str(r->tool_version)));

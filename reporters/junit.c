@@ -456,38 +456,70 @@ cleanup:
     return error;
 }
 
-int mg_report_write_junit(const mg_report *r, const char *path, mg_error *err)
+/* The whole document into *out (malloc'd, NUL-terminated) and *len. */
+static int render(const mg_report *r, char **out, size_t *len)
 {
     mg__c_numeric scope = {0};
     xmlBufferPtr buf = NULL;
     xmlTextWriterPtr w = NULL;
     int error;
 
-    if (r == NULL || path == NULL)
-        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no report or output path");
+    *out = NULL;
     if ((error = mg__c_numeric_begin(&scope)) < 0)
-        goto nomem;
+        goto cleanup;
     if ((buf = xmlBufferCreate()) == NULL ||
         (w = xmlNewTextWriterMemory(buf, 0)) == NULL) {
         error = MG_ENOMEM;
-        goto nomem;
+        goto cleanup;
     }
     if ((error = write_document(w, r)) < 0)
-        goto nomem;
+        goto cleanup;
     xmlFreeTextWriter(w);
     w = NULL;
-    mg__c_numeric_end(&scope);
-    error = mg_write_file_atomic(path, xmlBufferContent(buf),
-                                 (size_t)xmlBufferLength(buf), err);
-    goto cleanup;
+    *len = (size_t)xmlBufferLength(buf);
+    if ((*out = malloc(*len + 1)) == NULL) {
+        error = MG_ENOMEM;
+        goto cleanup;
+    }
+    memcpy(*out, xmlBufferContent(buf), *len);
+    (*out)[*len] = '\0';
+    error = 0;
 
-nomem:
-    error = mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory writing JUnit XML");
 cleanup:
     mg__c_numeric_end(&scope);
     if (w != NULL)
         xmlFreeTextWriter(w);
     if (buf != NULL)
         xmlBufferFree(buf);
+    return error;
+}
+
+int mg_report_junit_string(const mg_report *r, char **out, mg_error *err)
+{
+    size_t len;
+
+    if (out != NULL)
+        *out = NULL;
+    if (r == NULL || out == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no report or output");
+    if (render(r, out, &len) < 0)
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0,
+                            "out of memory writing JUnit XML");
+    return 0;
+}
+
+int mg_report_write_junit(const mg_report *r, const char *path, mg_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int error;
+
+    if (r == NULL || path == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no report or output path");
+    if (render(r, &text, &len) < 0)
+        return mg_error_set(err, MG_ENOMEM, path, 0, 0,
+                            "out of memory writing JUnit XML");
+    error = mg_write_file_atomic(path, text, len, err);
+    free(text);
     return error;
 }

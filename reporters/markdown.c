@@ -72,7 +72,7 @@ static const char *symbol(mg_outcome o)
     }
 }
 
-static int put_case(FILE *f, const mg_case *c)
+static int put_case(FILE *f, const mg_case *c, double confidence)
 {
     char a[32], b[32], d[32];
     int error;
@@ -97,9 +97,12 @@ static int put_case(FILE *f, const mg_case *c)
             snprintf(d, sizeof d, "%+.4f", c->delta);
         else
             snprintf(d, sizeof d, "n/a");
-        fmt4(a, sizeof a, c->delta_ci_low);
-        fmt4(b, sizeof b, c->delta_ci_high);
-        fprintf(f, "\xce\x94 %s [%s, %s]", d, a, b);
+        fprintf(f, "\xce\x94 %s", d);
+        if (mg__case_has_delta_ci(c)) {
+            fmt4(a, sizeof a, c->delta_ci_low);
+            fmt4(b, sizeof b, c->delta_ci_high);
+            fprintf(f, " [%s, %s]", a, b);
+        }
     } else {
         if (c->has_estimate) {
             fmt4(a, sizeof a, c->estimate);
@@ -111,6 +114,9 @@ static int put_case(FILE *f, const mg_case *c)
             fprintf(f, "%s[%s, %s]", c->has_estimate ? " " : "", a, b);
         }
     }
+    /* the level of an interval that is not at the suite's (a corrected family) */
+    if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != confidence)
+        fprintf(f, " %g%%", 100 * c->confidence);
     fputs(" | ", f);
     if ((error = put_escaped(f, c->message)) < 0)
         return error;
@@ -148,12 +154,13 @@ static int render(const mg_report *r, FILE *f)
           "|---|---|---|---|---|---|\n",
           f);
     for (i = 0; r->cases != NULL && i < r->ncases; i++)
-        if ((error = put_case(f, &r->cases[i])) < 0)
+        if ((error = put_case(f, &r->cases[i], r->confidence)) < 0)
             return error;
     return 0;
 }
 
-int mg_report_write_markdown(const mg_report *r, const char *path, mg_error *err)
+/* The whole document into *out (malloc'd, NUL-terminated) and *len. */
+static int render_text(const mg_report *r, char **out, size_t *len)
 {
     mg__c_numeric scope = {0};
     char *buf = NULL;
@@ -161,12 +168,13 @@ int mg_report_write_markdown(const mg_report *r, const char *path, mg_error *err
     FILE *f = NULL;
     int error;
 
-    if (r == NULL || path == NULL)
-        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no report or output path");
+    *out = NULL;
     if ((error = mg__c_numeric_begin(&scope)) < 0)
-        goto nomem;
-    if ((f = open_memstream(&buf, &size)) == NULL)
-        goto nomem;
+        goto cleanup;
+    if ((f = open_memstream(&buf, &size)) == NULL) {
+        error = MG_ENOMEM;
+        goto cleanup;
+    }
     error = render(r, f);
     if (ferror(f))
         error = MG_ENOMEM;
@@ -174,17 +182,44 @@ int mg_report_write_markdown(const mg_report *r, const char *path, mg_error *err
         error = MG_ENOMEM;
     f = NULL;
     if (error < 0)
-        goto nomem;
-    mg__c_numeric_end(&scope);
-    error = mg_write_file_atomic(path, buf, size, err);
-    goto cleanup;
+        goto cleanup;
+    *out = buf;
+    *len = size;
+    buf = NULL;
+    error = 0;
 
-nomem:
-    error = mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory writing Markdown");
 cleanup:
     mg__c_numeric_end(&scope);
-    if (f != NULL)
-        fclose(f);
     free(buf);
+    return error;
+}
+
+int mg_report_markdown_string(const mg_report *r, char **out, mg_error *err)
+{
+    size_t len;
+
+    if (out != NULL)
+        *out = NULL;
+    if (r == NULL || out == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no report or output");
+    if (render_text(r, out, &len) < 0)
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0,
+                            "out of memory writing Markdown");
+    return 0;
+}
+
+int mg_report_write_markdown(const mg_report *r, const char *path, mg_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int error;
+
+    if (r == NULL || path == NULL)
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no report or output path");
+    if (render_text(r, &text, &len) < 0)
+        return mg_error_set(err, MG_ENOMEM, path, 0, 0,
+                            "out of memory writing Markdown");
+    error = mg_write_file_atomic(path, text, len, err);
+    free(text);
     return error;
 }

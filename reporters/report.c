@@ -370,6 +370,11 @@ const char *mg__case_slice(const mg_case *c)
     return c->slice != NULL ? c->slice : "overall";
 }
 
+int mg__case_has_delta_ci(const mg_case *c)
+{
+    return c->has_delta && c->method != MG_CI_NONE;
+}
+
 const char *mg__outcome_name(mg_outcome o)
 {
     switch (o) {

@@ -31,6 +31,10 @@ void mg__fmt_seconds(char *buf, size_t size, double v);
 /* The label of a case's slice: its slice, or "overall" when NULL. */
 const char *mg__case_slice(const mg_case *c);
 
+/* Whether a comparison case's Δ has an interval: a Δ without one (no interval
+ * could be computed) has no bounds to show, whatever delta_ci_low holds. */
+int mg__case_has_delta_ci(const mg_case *c);
+
 /* Lower-case outcome name: "pass", "fail", "skipped", "error". */
 const char *mg__outcome_name(mg_outcome o);
 

@@ -27,7 +27,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
-#include "modelgate/report.h"
+#include "modelgate/modelgate.h"
 #include "reporters/xmlclean.h"
 #include "testutil.h"
 
@@ -62,6 +62,10 @@ static void set_case(mg_case *c, const char *test, const char *slicing,
     c->outcome = outcome;
     c->message = xdup(message);
     c->detail = xdup(detail);
+    c->kind = MG_TEST_THRESHOLD;
+    c->status = MG_STATUS_DECIDED;
+    c->direction = 1;
+    c->min_size = 1;
 }
 
 /*
@@ -116,6 +120,13 @@ static mg_report *make_report(void)
     c->has_threshold = 1;
     c->threshold = 0.25;
     c->seconds = 0.1234;
+    c->has_at_least = 1;
+    c->at_least = 0.25;
+    c->method = MG_CI_BCA;
+    c->replicates = 2000;
+    c->checks[0] =
+        (mg_check){MG_BOUND_LOWER, 0.1 + 0.2, 0.25, 1, 0, 1, MG_FINDING_PASS};
+    c->nchecks = 1;
 
     c = &r->cases[1];
     set_case(
@@ -133,6 +144,15 @@ static mg_report *make_report(void)
     c->has_threshold = 1;
     c->threshold = 0.6;
     c->seconds = 1.5;
+    c->has_at_least = 1;
+    c->at_least = 0.6;
+    c->method = MG_CI_BCA;
+    c->replicates = 2000;
+    c->replicates_undefined = 3;
+    c->min_size = 50;
+    c->checks[0] =
+        (mg_check){MG_BOUND_LOWER, 0.48, 0.6, 1, 0, 0, MG_FINDING_INCONCLUSIVE};
+    c->nchecks = 1;
 
     c = &r->cases[2];
     set_case(c, "recall per region", "region", "region=west", MG_OUTCOME_SKIP,
@@ -141,6 +161,10 @@ static mg_report *make_report(void)
     c->metric = xdup("recall");
     c->n = 12;
     c->seconds = 0;
+    c->status = MG_STATUS_TOO_SMALL;
+    c->has_at_least = 1;
+    c->at_least = 0.6;
+    c->min_size = 50;
 
     c = &r->cases[3];
     set_case(c, "recall per region", "region", "region=east", MG_OUTCOME_ERROR,
@@ -149,6 +173,11 @@ static mg_report *make_report(void)
     c->metric = xdup("recall");
     c->n = 40;
     c->seconds = 0.0005;
+    c->status = MG_STATUS_UNDEFINED;
+    c->has_at_least = 1;
+    c->at_least = 0.6;
+    c->min_size = 50;
+    c->reason = xdup("no positives");
 
     c = &r->cases[4];
     set_case(c, "auc vs champion | non-inferior", NULL, "overall", MG_OUTCOME_PASS,
@@ -171,6 +200,15 @@ static mg_report *make_report(void)
     c->has_threshold = 1;
     c->threshold = 0.01;
     c->seconds = 0.25;
+    c->kind = MG_TEST_COMPARISON;
+    c->comparison = MG_COMPARE_NON_INFERIOR;
+    c->margin = 0.01;
+    c->has_baseline_estimate = 1;
+    c->baseline_estimate = 0.785;
+    c->method = MG_CI_BCA;
+    c->replicates = 2000;
+    c->checks[0] = (mg_check){MG_BOUND_LOWER, -0.009, -0.01, 1, 0, 1, MG_FINDING_PASS};
+    c->nchecks = 1;
 
     c = &r->cases[5];
     set_case(c, WEIRD_TEST, "region_x_plan", CROSS, MG_OUTCOME_FAIL, WEIRD_MESSAGE,
@@ -179,6 +217,12 @@ static mg_report *make_report(void)
     c->has_estimate = 1;
     c->estimate = 0.5;
     c->seconds = 0.0125;
+    c->rule_kind = MG_RULE_ESTIMATE;
+    c->has_at_least = 1;
+    c->at_least = 0.6;
+    c->checks[0] =
+        (mg_check){MG_BOUND_ESTIMATE, 0.5, 0.6, 1, 0, 0, MG_FINDING_CLEAR_FAIL};
+    c->nchecks = 1;
 
     r->passed = 2;
     r->failed = 2;
@@ -228,8 +272,7 @@ static void require_xmllint(void)
 static const char *jenkins_xsd(void)
 {
     static char path[4096];
-    snprintf(path, sizeof path, "%s",
-             tu_src("tests/schemas/jenkins-junit-10.xsd"));
+    snprintf(path, sizeof path, "%s", tu_src("tests/schemas/jenkins-junit-10.xsd"));
     return tu_exists(path) ? path : NULL;
 }
 
@@ -614,17 +657,20 @@ static int is_null(json_t *o, const char *key)
 START_TEST(json_fields)
 {
     static const char *const case_keys[] = {
-        "test",          "metric",   "model",      "baseline",
-        "slicing",       "slice",    "n",          "estimate",
-        "ci_low",        "ci_high",  "delta",      "delta_ci_low",
-        "delta_ci_high", "p_value",  "p_method",   "threshold",
-        "rule",          "interval", "confidence", "outcome",
-        "message",       "detail",   "seconds"};
+        "test", "metric", "model", "baseline", "slicing", "slice", "n", "estimate",
+        "ci_low", "ci_high", "delta", "delta_ci_low", "delta_ci_high", "p_value",
+        "p_method", "threshold", "rule", "interval", "confidence", "outcome", "message",
+        "detail", "seconds",
+        /* schema 1 */
+        "kind", "status", "direction", "at_least", "at_most", "comparison", "margin",
+        "relative", "sign_adjusted", "baseline_estimate", "method", "correction",
+        "family_size", "min_size", "replicates", "replicates_undefined", "degenerate",
+        "reason", "checks"};
     static const char *const top_keys[] = {
-        "suite",     "suite_path", "tool_version", "timestamp",
-        "seed",      "replicates", "confidence",   "interval",
-        "resampler", "stratify",   "cluster",      "inputs",
-        "summary",   "seconds",    "cases",        "metrics"};
+        "schema",   "suite",      "suite_path", "tool_version", "timestamp",
+        "seed",     "replicates", "confidence", "interval",     "resampler",
+        "stratify", "cluster",    "inputs",     "summary",      "seconds",
+        "cases",    "metrics"};
     mg_report *r = make_report();
     json_t *root, *c, *s, *in, *m;
     const char *key;
@@ -640,6 +686,7 @@ START_TEST(json_fields)
         i++;
     }
     ck_assert_uint_eq(i, sizeof top_keys / sizeof top_keys[0]);
+    ck_assert_int_eq(integer(root, "schema"), 1);
     ck_assert_str_eq(string(root, "suite"), "churn-model");
     ck_assert_str_eq(string(root, "suite_path"), "suites/churn.yaml");
     ck_assert_str_eq(string(root, "tool_version"), "0.1.0");
@@ -842,6 +889,412 @@ START_TEST(json_file)
 }
 END_TEST
 
+/* ---- JSON schema 1 ------------------------------------------------------------ */
+
+static char *print_cases(const mg_report *r, int color, int verbose);
+
+/* Append a zeroed case to r and return it. */
+static mg_case *add_case(mg_report *r)
+{
+    mg_case *grown = realloc(r->cases, (r->ncases + 1) * sizeof *grown);
+    ck_assert_ptr_nonnull(grown);
+    r->cases = grown;
+    memset(&r->cases[r->ncases], 0, sizeof r->cases[0]);
+    return &r->cases[r->ncases++];
+}
+
+/*
+ * make_report's six cases and one of every other kind: a lower-is-better comparison
+ * (sign-adjusted, relative margin), an equivalence (two checks), a member of a
+ * Holm-corrected lenient family, a baseline undefined, no interval, and the suite
+ * case of a suite that tested nothing.
+ */
+static mg_report *make_full_report(void)
+{
+    mg_report *r = make_report();
+    mg_case *c;
+
+    c = add_case(r);
+    set_case(c, "brier no worse", NULL, "overall", MG_OUTCOME_PASS, "brier", NULL);
+    free(c->metric);
+    c->metric = xdup("brier");
+    c->baseline = xdup("champion");
+    c->kind = MG_TEST_COMPARISON;
+    c->direction = -1;
+    c->n = 1000;
+    c->has_estimate = 1;
+    c->estimate = 0.14;
+    c->has_delta = 1;
+    c->delta = 0.002;
+    c->delta_ci_low = -0.001;
+    c->delta_ci_high = 0.005;
+    c->has_p_value = 1;
+    c->p_value = 0.4;
+    c->p_method = xdup("bootstrap");
+    c->has_threshold = 1;
+    c->threshold = 0.0071;
+    c->comparison = MG_COMPARE_NON_INFERIOR;
+    c->margin = 0.0071;
+    c->relative = 1;
+    c->has_baseline_estimate = 1;
+    c->baseline_estimate = 0.142;
+    c->method = MG_CI_BC;
+    c->replicates = 2000;
+    c->checks[0] =
+        (mg_check){MG_BOUND_LOWER, -0.001, -0.0071, 1, 0, 1, MG_FINDING_PASS};
+    c->nchecks = 1;
+
+    c = add_case(r);
+    set_case(c, "same accuracy", NULL, "overall", MG_OUTCOME_FAIL, "accuracy", "d");
+    c->baseline = xdup("champion");
+    c->kind = MG_TEST_COMPARISON;
+    c->n = 1000;
+    c->has_estimate = 1;
+    c->estimate = 0.8;
+    c->has_delta = 1;
+    c->delta = 0.01;
+    c->delta_ci_low = -0.005;
+    c->delta_ci_high = 0.025;
+    c->has_threshold = 1;
+    c->threshold = 0.02;
+    c->comparison = MG_COMPARE_EQUIVALENT;
+    c->margin = 0.02;
+    c->has_baseline_estimate = 1;
+    c->baseline_estimate = 0.79;
+    c->method = MG_CI_PERCENTILE;
+    c->replicates = 2000;
+    c->checks[0] = (mg_check){MG_BOUND_LOWER, -0.005, -0.02, 1, 0, 1, MG_FINDING_PASS};
+    c->checks[1] =
+        (mg_check){MG_BOUND_UPPER, 0.025, 0.02, 0, 0, 0, MG_FINDING_INCONCLUSIVE};
+    c->nchecks = 2;
+
+    c = add_case(r);
+    set_case(c, "no region clearly bad", "region", "region=north", MG_OUTCOME_PASS,
+             "recall", "d");
+    c->rule_kind = MG_RULE_LENIENT;
+    c->n = 300;
+    c->has_estimate = 1;
+    c->estimate = 0.71;
+    c->has_ci = 1;
+    c->ci_low = 0.64;
+    c->ci_high = 0.78;
+    c->confidence = 0.9875;
+    c->correction = MG_CORRECTION_HOLM;
+    c->family_size = 4;
+    c->has_at_least = 1;
+    c->at_least = 0.7;
+    c->method = MG_CI_WILSON;
+    c->checks[0] =
+        (mg_check){MG_BOUND_UPPER, 0.78, 0.7, 1, 0, 1, MG_FINDING_LENIENT_PASS};
+    c->nchecks = 1;
+
+    c = add_case(r);
+    set_case(c, "auc vs old", NULL, "overall", MG_OUTCOME_ERROR, "undefined", NULL);
+    c->baseline = xdup("old");
+    c->kind = MG_TEST_COMPARISON;
+    c->status = MG_STATUS_BASELINE_UNDEFINED;
+    c->comparison = MG_COMPARE_SUPERIOR;
+    c->has_estimate = 1;
+    c->estimate = 0.8;
+    c->reason = xdup("one class");
+
+    c = add_case(r);
+    set_case(c, "flat", NULL, "overall", MG_OUTCOME_ERROR, "no interval", NULL);
+    c->status = MG_STATUS_NO_INTERVAL;
+    c->has_estimate = 1;
+    c->estimate = 1;
+    c->has_at_most = 1;
+    c->at_most = 0.5;
+    c->replicates = 2000;
+    c->replicates_undefined = 2000;
+    c->degenerate = 1;
+    c->reason = xdup("every replicate undefined");
+
+    c = add_case(r);
+    set_case(c, "suite", NULL, "overall", MG_OUTCOME_ERROR, "nothing tested", NULL);
+    free(c->metric);
+    c->metric = xdup("none");
+    free(c->model);
+    c->model = xdup("none");
+    c->kind = MG_TEST_SUITE;
+    c->status = MG_STATUS_NO_TESTS;
+    c->direction = 0;
+    return r;
+}
+
+START_TEST(json_schema_fields)
+{
+    mg_report *r = make_full_report();
+    json_t *root = parse_json(r), *cases = json_object_get(root, "cases"), *c, *k;
+
+    ck_assert_uint_eq(json_array_size(cases), 12);
+    /* a threshold test, decided */
+    c = json_array_get(cases, 0);
+    ck_assert_str_eq(string(c, "kind"), "threshold");
+    ck_assert_str_eq(string(c, "status"), "decided");
+    ck_assert_str_eq(string(c, "direction"), "higher");
+    ck_assert(real(c, "at_least") == 0.25);
+    ck_assert(is_null(c, "at_most"));
+    ck_assert(is_null(c, "comparison"));
+    ck_assert(is_null(c, "margin"));
+    ck_assert(is_null(c, "relative"));
+    ck_assert(is_null(c, "sign_adjusted"));
+    ck_assert(is_null(c, "baseline_estimate"));
+    ck_assert_str_eq(string(c, "method"), "bca");
+    ck_assert_str_eq(string(c, "correction"), "none");
+    ck_assert(is_null(c, "family_size"));
+    ck_assert_int_eq(integer(c, "min_size"), 1);
+    ck_assert_int_eq(integer(c, "replicates"), 2000);
+    ck_assert_int_eq(integer(c, "replicates_undefined"), 0);
+    ck_assert(json_is_false(json_object_get(c, "degenerate")));
+    ck_assert(is_null(c, "reason"));
+    ck_assert_uint_eq(json_array_size(json_object_get(c, "checks")), 1);
+    k = json_array_get(json_object_get(c, "checks"), 0);
+    ck_assert_uint_eq(json_object_size(k), 7);
+    ck_assert_str_eq(string(k, "bound"), "lower");
+    ck_assert(real(k, "value") == 0.1 + 0.2);
+    ck_assert(real(k, "threshold") == 0.25);
+    ck_assert_str_eq(string(k, "passing_side"), "above");
+    ck_assert(json_is_true(json_object_get(k, "inclusive")));
+    ck_assert(json_is_true(json_object_get(k, "passed")));
+    ck_assert_str_eq(string(k, "finding"), "pass");
+    /* strict, inconclusive */
+    c = json_array_get(cases, 1);
+    ck_assert_int_eq(integer(c, "replicates_undefined"), 3);
+    k = json_array_get(json_object_get(c, "checks"), 0);
+    ck_assert(json_is_false(json_object_get(k, "passed")));
+    ck_assert_str_eq(string(k, "finding"), "inconclusive");
+    /* skipped and undefined: no checks, no method */
+    c = json_array_get(cases, 2);
+    ck_assert_str_eq(string(c, "status"), "too_small");
+    ck_assert_int_eq(integer(c, "min_size"), 50);
+    ck_assert(is_null(c, "method"));
+    ck_assert_uint_eq(json_array_size(json_object_get(c, "checks")), 0);
+    c = json_array_get(cases, 3);
+    ck_assert_str_eq(string(c, "status"), "undefined");
+    ck_assert_str_eq(string(c, "reason"), "no positives");
+    /* a comparison */
+    c = json_array_get(cases, 4);
+    ck_assert_str_eq(string(c, "kind"), "comparison");
+    ck_assert(is_null(c, "at_least"));
+    ck_assert_str_eq(string(c, "comparison"), "non_inferior");
+    ck_assert(real(c, "margin") == 0.01);
+    ck_assert(json_is_false(json_object_get(c, "relative")));
+    ck_assert(json_is_false(json_object_get(c, "sign_adjusted")));
+    ck_assert(real(c, "baseline_estimate") == 0.785);
+    /* the estimate rule */
+    c = json_array_get(cases, 5);
+    ck_assert(is_null(c, "method"));
+    k = json_array_get(json_object_get(c, "checks"), 0);
+    ck_assert_str_eq(string(k, "bound"), "estimate");
+    ck_assert_str_eq(string(k, "finding"), "clear_fail");
+    /* lower is better: sign-adjusted, relative margin, BC */
+    c = json_array_get(cases, 6);
+    ck_assert_str_eq(string(c, "direction"), "lower");
+    ck_assert(json_is_true(json_object_get(c, "sign_adjusted")));
+    ck_assert(json_is_true(json_object_get(c, "relative")));
+    ck_assert(real(c, "margin") == 0.0071);
+    ck_assert_str_eq(string(c, "method"), "bc");
+    /* equivalence: two checks */
+    c = json_array_get(cases, 7);
+    ck_assert_str_eq(string(c, "comparison"), "equivalent");
+    ck_assert_uint_eq(json_array_size(json_object_get(c, "checks")), 2);
+    k = json_array_get(json_object_get(c, "checks"), 1);
+    ck_assert_str_eq(string(k, "bound"), "upper");
+    ck_assert_str_eq(string(k, "passing_side"), "below");
+    ck_assert(real(k, "threshold") == 0.02);
+    /* a corrected family member */
+    c = json_array_get(cases, 8);
+    ck_assert(real(c, "confidence") == 0.9875);
+    ck_assert_str_eq(string(c, "correction"), "holm");
+    ck_assert_int_eq(integer(c, "family_size"), 4);
+    ck_assert_str_eq(string(c, "method"), "wilson");
+    ck_assert_str_eq(string(json_array_get(json_object_get(c, "checks"), 0), "finding"),
+                     "lenient_pass");
+    /* the baseline undefined: no margin, no Δ, no baseline estimate */
+    c = json_array_get(cases, 9);
+    ck_assert_str_eq(string(c, "status"), "baseline_undefined");
+    ck_assert_str_eq(string(c, "comparison"), "superior");
+    ck_assert(is_null(c, "margin"));
+    ck_assert(is_null(c, "delta"));
+    ck_assert(is_null(c, "sign_adjusted"));
+    ck_assert(is_null(c, "baseline_estimate"));
+    /* no interval */
+    c = json_array_get(cases, 10);
+    ck_assert_str_eq(string(c, "status"), "no_interval");
+    ck_assert(real(c, "at_most") == 0.5);
+    ck_assert(json_is_true(json_object_get(c, "degenerate")));
+    ck_assert_int_eq(integer(c, "replicates_undefined"), 2000);
+    /* the suite */
+    c = json_array_get(cases, 11);
+    ck_assert_str_eq(string(c, "kind"), "suite");
+    ck_assert_str_eq(string(c, "status"), "no_tests");
+    ck_assert(is_null(c, "direction"));
+    ck_assert(is_null(c, "min_size"));
+    json_decref(root);
+    mg_report_free(r);
+}
+END_TEST
+
+/* A Δ without an interval has no bounds, whatever the fields hold. */
+START_TEST(json_delta_without_interval)
+{
+    mg_report *r = make_report();
+    json_t *root, *c;
+    char *out;
+
+    r->cases[4].method = MG_CI_NONE;
+    root = parse_json(r);
+    c = json_array_get(json_object_get(root, "cases"), 4);
+    ck_assert(real(c, "delta") == -0.004);
+    ck_assert(is_null(c, "delta_ci_low"));
+    ck_assert(is_null(c, "delta_ci_high"));
+    json_decref(root);
+    out = print_cases(r, 0, 0);
+    ck_assert_ptr_nonnull(strstr(out, "\xce\x94 -0.0040\n"));
+    ck_assert_ptr_null(strstr(out, "[-0.0090"));
+    free(out);
+    mg_report_free(r);
+}
+END_TEST
+
+/* ---- docs/json.md documents what the writer emits --------------------------- */
+
+#define MAX_FIELDS 256
+
+typedef struct field_set {
+    char *name[MAX_FIELDS];
+    size_t n;
+} field_set;
+
+static void field_add(field_set *fs, const char *name)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->name[i], name) == 0)
+            return;
+    ck_assert_uint_lt(fs->n, MAX_FIELDS);
+    fs->name[fs->n++] = xdup(name);
+}
+
+static int field_has(const field_set *fs, const char *name)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->name[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void field_free(field_set *fs)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        free(fs->name[i]);
+    fs->n = 0;
+}
+
+/* Every key under `v` as a path: "a", "a.b", "a[].b" (arrays by their elements). */
+static void collect_keys(field_set *fs, const char *prefix, json_t *v)
+{
+    char path[256];
+    const char *key;
+    json_t *value;
+    size_t i;
+
+    if (json_is_array(v)) {
+        snprintf(path, sizeof path, "%s[]", prefix);
+        json_array_foreach(v, i, value) collect_keys(fs, path, value);
+        return;
+    }
+    if (!json_is_object(v))
+        return;
+    json_object_foreach(v, key, value)
+    {
+        snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key);
+        field_add(fs, path);
+        collect_keys(fs, path, value);
+    }
+}
+
+/* The first cell of each row of docs/json.md's tables: "| `cases[].kind` | …". */
+static void documented_fields(field_set *fs)
+{
+    size_t len;
+    char *text = tu_slurp(tu_src("docs/json.md"), &len), *line, *save = NULL;
+
+    ck_assert_ptr_nonnull(text);
+    for (line = strtok_r(text, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *end;
+        if (strncmp(line, "| `", 3) != 0 || (end = strchr(line + 3, '`')) == NULL)
+            continue;
+        *end = '\0';
+        field_add(fs, line + 3);
+    }
+    free(text);
+}
+
+static void emitted_fields(field_set *fs, const mg_report *r)
+{
+    json_t *root = parse_json(r);
+    collect_keys(fs, "", root);
+    json_decref(root);
+}
+
+/* The churn example as `modelgate run` and `modelgate metrics` report it. */
+static mg_report *churn_report(mg_run_mode mode)
+{
+    mg_run_options o = MG_RUN_OPTIONS_INIT;
+    mg_error err = MG_ERROR_INIT;
+    mg_suite *suite = NULL;
+    mg_report *r = NULL;
+
+    o.mode = mode;
+    o.replicates = 200;
+    o.threads = 1;
+    ck_assert_msg(mg_suite_load(&suite, tu_src("examples/churn/suite.yaml"), &err) == 0,
+                  "%s", err.message);
+    ck_assert_msg(mg_run_suite(&r, suite, &o, &err) == 0, "%s", err.message);
+    mg_suite_free(suite);
+    return r;
+}
+
+START_TEST(json_fields_documented)
+{
+    field_set docs = {{0}, 0}, seen = {{0}, 0};
+    mg_report *full = make_full_report();
+    mg_report *run = churn_report(MG_RUN_TESTS),
+              *metrics = churn_report(MG_RUN_METRICS);
+
+    documented_fields(&docs);
+    ck_assert_uint_gt(docs.n, 80);
+    emitted_fields(&seen, full);
+    emitted_fields(&seen, run);
+    emitted_fields(&seen, metrics);
+    for (size_t i = 0; i < seen.n; i++)
+        ck_assert_msg(field_has(&docs, seen.name[i]),
+                      "the JSON writer emits '%s', which docs/json.md does not list",
+                      seen.name[i]);
+    for (size_t i = 0; i < docs.n; i++)
+        ck_assert_msg(field_has(&seen, docs.name[i]),
+                      "docs/json.md lists '%s', which no report emitted", docs.name[i]);
+    /* the churn example: the kinds it holds, in the schema's words */
+    {
+        json_t *root = parse_json(run), *cases = json_object_get(root, "cases");
+        ck_assert_int_eq(integer(root, "schema"), 1);
+        ck_assert_str_eq(string(json_array_get(cases, 0), "kind"), "threshold");
+        ck_assert_str_eq(string(json_array_get(cases, 7), "kind"), "comparison");
+        ck_assert_str_eq(string(json_array_get(cases, 7), "comparison"),
+                         "non_inferior");
+        ck_assert_str_eq(string(json_array_get(cases, 8), "direction"), "lower");
+        json_decref(root);
+    }
+    field_free(&docs);
+    field_free(&seen);
+    mg_report_free(full);
+    mg_report_free(run);
+    mg_report_free(metrics);
+}
+END_TEST
+
 /* ---- console ------------------------------------------------------------------ */
 
 static char *print_cases(const mg_report *r, int color, int verbose)
@@ -1008,6 +1461,73 @@ START_TEST(console_cases_color_and_verbose)
                      "0 tests: 0 passed, 0 failed, 0 skipped, 0 errors (0.00 s)\n");
     free(out);
     r->ncases = 6;
+    mg_report_free(r);
+}
+END_TEST
+
+/* --quiet's table, levels other than the suite's, and lenient passes. */
+START_TEST(console_only_failures_and_levels)
+{
+    mg_report *r = make_full_report();
+    mg_console_options opts = MG_CONSOLE_OPTIONS_INIT;
+    char *buf = NULL, *row;
+    size_t size = 0, i, lines = 0;
+    FILE *f;
+
+    /* every row: the family member's interval carries its level and its verdict,
+     * which says the pass is inconclusive; the suite-level ones carry none */
+    buf = print_cases(r, 0, 0);
+    ck_assert_ptr_nonnull(strstr(buf, "0.7100 [0.6400, 0.7800] 98.75%  recall\n"));
+    ck_assert_ptr_null(strstr(buf, "0.4000] 95%"));
+    ck_assert_ptr_nonnull(strstr(buf, "\xce\x94 +0.0020 [-0.0010, 0.0050]\n"));
+    free(buf);
+    buf = NULL;
+
+    /* only the failed and errored cases, with their details, and the summary */
+    f = open_memstream(&buf, &size);
+    ck_assert_ptr_nonnull(f);
+    opts.only_failures = 1;
+    ck_assert_int_eq(mg_report_print_cases(r, f, &opts), 0);
+    fclose(f);
+    assert_no_trailing_blanks(buf);
+    ck_assert_ptr_null(strstr(buf, "PASS"));
+    ck_assert_ptr_null(strstr(buf, "SKIP"));
+    row = line_at(buf, 0);
+    ck_assert_int_eq(column_of(row, "RESULT"), 0);
+    free(row);
+    ck_assert_ptr_nonnull(strstr(buf, "\nFAIL    recall per region"));
+    ck_assert_ptr_nonnull(strstr(buf, "\n    threshold 0.6\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "\nERROR   suite "));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "\n12 tests: 4 passed, 3 failed, 1 skipped, 4 errors (2.31 s)\n"));
+    for (i = 0; i < size; i++)
+        lines += buf[i] == '\n';
+    /* header, 3 failures (+3 and +1 and +1 detail lines), 4 errors (+1), summary */
+    ck_assert_uint_eq(lines, 1 + 3 + 5 + 4 + 1 + 1);
+    free(buf);
+
+    /* a run without failures: the summary line alone */
+    for (i = 0; i < r->ncases; i++)
+        if (r->cases[i].outcome != MG_OUTCOME_SKIP)
+            r->cases[i].outcome = MG_OUTCOME_PASS;
+    buf = NULL;
+    f = open_memstream(&buf, &size);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(mg_report_print_cases(r, f, &opts), 0);
+    fclose(f);
+    ck_assert_str_eq(buf,
+                     "12 tests: 11 passed, 0 failed, 1 skipped, 0 errors (2.31 s)\n");
+    free(buf);
+
+    /* a version-1 caller's struct ends before only_failures: every row */
+    opts.version = 1;
+    buf = NULL;
+    f = open_memstream(&buf, &size);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(mg_report_print_cases(r, f, &opts), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "PASS"));
+    free(buf);
     mg_report_free(r);
 }
 END_TEST
@@ -1524,6 +2044,10 @@ Suite *report_suite(void)
     tcase_add_test(core, junit_content);
     tcase_add_test(core, json_fields);
     tcase_add_test(core, json_file);
+    tcase_add_test(core, json_schema_fields);
+    tcase_add_test(edge, json_delta_without_interval);
+    tcase_add_test(core, json_fields_documented);
+    tcase_add_test(core, console_only_failures_and_levels);
     tcase_add_test(core, console_cases_aligned);
     tcase_add_test(core, console_cases_color_and_verbose);
     tcase_add_test(core, console_metrics);

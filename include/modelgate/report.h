@@ -196,6 +196,8 @@ MG_EXTERN int mg_write_file_atomic(const char *path, const void *data, size_t le
  */
 MG_EXTERN int mg_report_write_junit(const mg_report *r, const char *path,
                                     mg_error *err);
+/** The same JUnit XML as a string, owned by the caller (free()). */
+MG_EXTERN int mg_report_junit_string(const mg_report *r, char **out, mg_error *err);
 
 /**
  * JSON (jansson): provenance, summary counts, "cases" and "metrics" arrays. Numbers
@@ -209,9 +211,11 @@ MG_EXTERN int mg_report_json_string(const mg_report *r, char **out, mg_error *er
 /** Markdown summary table for a CI step summary or merge-request comment. */
 MG_EXTERN int mg_report_write_markdown(const mg_report *r, const char *path,
                                        mg_error *err);
+/** The same Markdown as a string, owned by the caller (free()). */
+MG_EXTERN int mg_report_markdown_string(const mg_report *r, char **out, mg_error *err);
 
 /** The version of mg_console_options this header describes. */
-#define MG_CONSOLE_OPTIONS_VERSION 1
+#define MG_CONSOLE_OPTIONS_VERSION 2
 
 /** How the console tables look. Initialise with MG_CONSOLE_OPTIONS_INIT or
  * mg_console_options_init. */
@@ -219,11 +223,14 @@ typedef struct mg_console_options {
     unsigned int version; /**< MG_CONSOLE_OPTIONS_VERSION */
     int color;   /**< ANSI colours (the CLI decides: terminal and no NO_COLOR) */
     int verbose; /**< print passing cases' details too */
+    /** Version 2: mg_report_print_cases prints only the failed and errored cases
+     * (with their details) and the summary line, which it always prints. */
+    int only_failures;
 } mg_console_options;
 
 #define MG_CONSOLE_OPTIONS_INIT                                                        \
     {                                                                                  \
-        MG_CONSOLE_OPTIONS_VERSION, 0, 0                                               \
+        MG_CONSOLE_OPTIONS_VERSION, 0, 0, 0                                            \
     }
 
 /**

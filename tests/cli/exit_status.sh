@@ -29,10 +29,14 @@ contains "$scratch/pass.xml" 'tests="12" failures="0" errors="0" skipped="3"' \
 lacks "$scratch/pass.xml" '<failure' "passing suite junit"
 contains "$scratch/pass.json" '"failed": 0,' "passing suite json"
 
-# --quiet prints nothing and keeps the status.
+# --quiet prints the summary line alone and keeps the status (tests/cli/outputs.sh
+# has the rest of --quiet).
 run "$scratch/quiet.out" "$scratch/quiet.err" "$bin" run "$scratch/pass.yaml" --quiet
 expect_status 0 "passing suite --quiet"
-empty "$scratch/quiet.out" "passing suite --quiet: stdout"
+empty "$scratch/quiet.err" "passing suite --quiet: stderr"
+[ "$(wc -l <"$scratch/quiet.out")" -eq 1 ] &&
+  contains "$scratch/quiet.out" "12 tests: 9 passed, 0 failed, 3 skipped, 0 errors"     "passing suite --quiet: the summary line alone" ||
+  fail "passing suite --quiet: not the summary line alone: $(cat "$scratch/quiet.out")"
 
 # --- 1: a test fails ------------------------------------------------------------------
 run "$scratch/churn.out" "$scratch/churn.err" "$bin" run "$churn/suite.yaml" \
@@ -41,6 +45,7 @@ expect_status 1 "churn suite"
 [ -s "$scratch/churn.xml" ] || fail "churn suite: no JUnit written for a failing run"
 run "$scratch/churn.out" "$scratch/churn.err" "$bin" run "$churn/suite.yaml" --quiet
 expect_status 1 "churn suite --quiet"
+contains "$scratch/churn.out" "9 tests: 8 passed, 1 failed" "churn suite --quiet"
 
 # A suite whose only failure is inconclusive fails too: the default rule is strict.
 churn_suite "$scratch/straddle.yaml" \
