@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "modelgate/metrics.h"
 #include "modelgate/suite.h"
@@ -26,13 +27,62 @@ static const char *const rule_names[] = {"strict", "lenient", "estimate", NULL};
 /* In mg_correction order after MG_CORRECTION_DEFAULT. */
 static const char *const correction_names[] = {"none", "holm", "bonferroni", NULL};
 
+/*
+ * Other names of our metrics, as scikit-learn (its functions and its scorer names)
+ * and common usage spell them. They are suggested, never accepted: a suite reads the
+ * same in every version, and one name per metric keeps reports comparable.
+ */
+static const struct metric_alias {
+    const char *alias, *metric;
+} metric_aliases[] = {
+    {"roc_auc", "auc"},
+    {"roc_auc_score", "auc"},
+    {"auroc", "auc"},
+    {"auc_roc", "auc"},
+    {"f1_score", "f1"},
+    {"accuracy_score", "accuracy"},
+    {"precision_score", "precision"},
+    {"ppv", "precision"},
+    {"recall_score", "recall"},
+    {"sensitivity", "recall"},
+    {"tpr", "recall"},
+    {"true_positive_rate", "recall"},
+    {"tnr", "specificity"},
+    {"true_negative_rate", "specificity"},
+    {"average_precision_score", "average_precision"},
+    {"pr_auc", "average_precision"},
+    {"neg_log_loss", "log_loss"},
+    {"logloss", "log_loss"},
+    {"cross_entropy", "log_loss"},
+    {"brier_score_loss", "brier"},
+    {"brier_score", "brier"},
+    {"neg_brier_score", "brier"},
+    {"matthews_corrcoef", "mcc"},
+    {"balanced_accuracy_score", "balanced_accuracy"},
+};
+
+/* Our name for `name` when it is another spelling of a metric (any case), or NULL. */
+static const char *metric_alias(const char *name)
+{
+    size_t i;
+    int m;
+
+    for (i = 0; i < sizeof metric_aliases / sizeof metric_aliases[0]; i++)
+        if (strcasecmp(name, metric_aliases[i].alias) == 0)
+            return metric_aliases[i].metric;
+    for (m = 0; m < MG_METRIC_COUNT; m++)
+        if (strcasecmp(name, mg_metric_name((mg_metric)m)) == 0)
+            return mg_metric_name((mg_metric)m);
+    return NULL;
+}
+
 static int read_metric(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                        void *obj)
 {
     mg_test_spec *t = obj;
     mg__yaml_nearest best = MG__YAML_NEAREST_INIT;
     char shown[MG__YAML_CLIP_SIZE], extra[128];
-    const char *name;
+    const char *name, *alias;
     int rc, m;
 
     (void)f;
@@ -40,6 +90,9 @@ static int read_metric(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
         return rc;
     if ((t->metric = mg_metric_from_name(name)) >= 0)
         return 0;
+    if ((alias = metric_alias(name)) != NULL)
+        return mg__yaml_fail(&c->r, v, "unknown metric '%s' (did you mean '%s'?)",
+                             mg__yaml_clip(name, strlen(name), shown), alias);
     for (m = 0; m < MG_METRIC_COUNT; m++)
         mg__yaml_nearest_consider(&best, name, mg_metric_name((mg_metric)m));
     return mg__yaml_fail(&c->r, v, "unknown metric '%s'%s",
