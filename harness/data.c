@@ -10,18 +10,41 @@
  * The suite's slicings are then built over the holdout rows by harness/slices.c:
  * a code and a label per slice, checked against the run's limit on slices.
  *
+ * Missing values. The files are read with the suite's missing-value markers
+ * (data.missing), so a marker in a number column arrives as NaN and in a category
+ * column as a level of its own. A missing label or score is an error naming the
+ * file, line and column, or with data.drop_missing the row is left out of every
+ * table (a missing id is left out by the loader) and the count is recorded in the
+ * report's provenance per input file. Slice columns keep their missing values:
+ * harness/slices.c makes them a slice `(missing)`.
+ *
+ * Labels compare by value: "1", "1.0" and "TRUE" are one class, "0", "0.0" and
+ * "FALSE" another (R writes logicals as TRUE/FALSE, pandas writes an integer column
+ * that had a NaN as floats). A label error lists the values the column holds, with
+ * their counts.
+ *
+ * Scores. For a model that a threshold metric (accuracy, recall, ...) evaluates,
+ * scores on another scale than the threshold's are an error with the figures: any
+ * score outside [0, 1] while the threshold is in [0, 1] (scores written as 0-100),
+ * or every score on one side of the threshold (every row predicted one class). A
+ * model declared `scores: raw` (margins, logits) is not checked.
+ *
  * Errors that concern a column the suite names point at the suite file, line and
- * key; errors inside a data file point at that file and line.
+ * key; errors inside a data file point at that file and line. An input file that
+ * cannot be opened is reported at the suite key that names it.
  */
 #include "harness/data.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/util.h"
+#include "fixtures/table_internal.h"
 
 /* A column wanted from a file, with the suite location that asked for it. */
 typedef struct want {
@@ -87,16 +110,29 @@ void mg__data_free(mg__data *d)
 
 /* Map a loader error about a missing column onto the suite key that named it. */
 static int blame_column(const mg_suite *suite, const want_list *w, const char *path,
+                        const char *id, const mg_loc *id_loc, const mg_loc *file_loc,
                         mg_error *err)
 {
-    char quoted[300];
+    char quoted[300], hint[MG_ERROR_MESSAGE_MAX];
+    const char *at;
     if (err == NULL || err->line > 1)
         return err ? err->code : MG_EDATA;
-    for (size_t i = 0; i < w->n; i++) {
-        snprintf(quoted, sizeof quoted, "no column '%s'", w->items[i].name);
-        if (strstr(err->message, quoted) != NULL && w->items[i].loc != NULL)
-            return mg_suite_error(suite, w->items[i].loc, err, MG_EDATA,
-                                  "no column '%s' in %s", w->items[i].name, path);
+    /* A file that cannot be opened: the suite key that names it. */
+    if (err->code == MG_EIO && err->line == 0 && file_loc != NULL) {
+        snprintf(hint, sizeof hint, "%s", err->message);
+        return mg_suite_error(suite, file_loc, err, MG_EIO, "%s: %s", path, hint);
+    }
+    for (size_t i = 0; i <= w->n; i++) {
+        const char *name = i < w->n ? w->items[i].name : id;
+        const mg_loc *loc = i < w->n ? w->items[i].loc : id_loc;
+        if (name == NULL || loc == NULL)
+            continue;
+        snprintf(quoted, sizeof quoted, "no column '%s' in the header", name);
+        if ((at = strstr(err->message, quoted)) != NULL) {
+            snprintf(hint, sizeof hint, "%s", at + strlen(quoted));
+            return mg_suite_error(suite, loc, err, MG_EDATA, "no column '%s' in %s%s",
+                                  name, path, hint);
+        }
     }
     return err->code;
 }
@@ -109,6 +145,8 @@ static int add_input(mg__data *d, const char *role, const mg_table *t)
     if (f->role == NULL || f->path == NULL)
         return MG_ENOMEM;
     f->rows = mg_table_rows(t);
+    f->missing_dropped = mg_table_skipped_missing(t);
+    f->extra_ignored = mg_table_skipped_extra(t);
     memcpy(f->sha256, mg_table_sha256(t), 64);
     f->sha256[64] = '\0';
     d->ninputs++;
@@ -139,7 +177,7 @@ typedef struct load_job {
     size_t first_model; /* the first model that names the file */
     want_list wants;
     mg_column_request *req;
-    const mg_csv_options *opts;
+    mg_csv_options opts; /* the file's own: its id column and extra_ids */
     mg_table *table;
     mg_error err;
     int rc;
@@ -153,6 +191,17 @@ static void free_jobs(load_job *jobs, size_t n)
         mg_table_free(jobs[j].table);
     }
     free(jobs);
+}
+
+/* The id column of a model's file: its own, or the holdout's. */
+static const char *model_id(const mg_suite *s, const mg_model_spec *m)
+{
+    return m->id != NULL ? m->id : s->data.id;
+}
+
+static int same_id(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
 static int plan_prediction_files(const mg_suite *s, const mg_csv_options *opts,
@@ -177,7 +226,18 @@ static int plan_prediction_files(const mg_suite *s, const mg_csv_options *opts,
             *count = n;
             j->path = path;
             j->first_model = m;
-            j->opts = opts;
+            j->opts = *opts;
+            j->opts.id = model_id(s, &s->models[m]);
+            j->opts.join_id = s->data.id;
+            j->opts.extra_ids =
+                (mg_extra_ids)(s->models[m].has_extra_ids ? s->models[m].extra_ids
+                                                          : s->data.extra_ids);
+        } else if (!same_id(j->opts.id, model_id(s, &s->models[m]))) {
+            return mg_suite_error(s, &s->models[m].id_loc, err, MG_EDATA,
+                                  "model '%s' reads %s with id column '%s', model '%s' "
+                                  "with '%s'; models sharing a file share its id",
+                                  s->models[m].name, path, model_id(s, &s->models[m]),
+                                  s->models[j->first_model].name, j->opts.id);
         }
         if (want_add(&j->wants, s->models[m].score, MG_COLUMN_NUMBER,
                      &s->models[m].score_loc) != 0)
@@ -197,7 +257,8 @@ static int plan_prediction_files(const mg_suite *s, const mg_csv_options *opts,
 static void *load_job_run(void *arg)
 {
     load_job *j = arg;
-    j->rc = mg_table_load_csv(&j->table, j->path, j->opts, j->req, j->wants.n, &j->err);
+    j->rc =
+        mg_table_load_csv(&j->table, j->path, &j->opts, j->req, j->wants.n, &j->err);
     return NULL;
 }
 
@@ -238,6 +299,15 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     opts.delimiter = s->data.delimiter ? s->data.delimiter : ',';
     opts.id = s->data.id;
     opts.cancel = cancel;
+    opts.missing = (const char *const *)s->data.missing;
+    opts.drop_missing = s->data.drop_missing;
+    for (size_t m = 0; m < s->nmodels; m++)
+        if (s->models[m].id != NULL && s->data.id == NULL) {
+            rc = mg_suite_error(s, &s->models[m].id_loc, err, MG_EDATA,
+                                "a model's id needs data.id, the holdout set's id "
+                                "column, to join on");
+            goto cleanup;
+        }
     rc = holdout_wants(s, &w);
     if (rc == MG_EINVAL) {
         rc = mg_suite_error(s, w.conflict_loc, err, MG_EDATA,
@@ -254,7 +324,8 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
         req[i] = (mg_column_request){w.items[i].name, w.items[i].type};
     rc = mg_table_load_csv(&d->holdout, s->data.holdout, &opts, req, w.n, err);
     if (rc != 0) {
-        rc = blame_column(s, &w, s->data.holdout, err);
+        rc = blame_column(s, &w, s->data.holdout, s->data.id, &s->data.id_loc,
+                          &s->data.holdout_loc, err);
         goto cleanup;
     }
     if ((rc = add_input(d, "holdout", d->holdout)) != 0)
@@ -270,9 +341,12 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     run_jobs(jobs, njobs);
     for (size_t j = 0; j < njobs; j++) {
         if (jobs[j].rc != 0) {
+            const mg_model_spec *m = &s->models[jobs[j].first_model];
             if (err)
                 *err = jobs[j].err;
-            rc = blame_column(s, &jobs[j].wants, jobs[j].path, err);
+            rc = blame_column(s, &jobs[j].wants, jobs[j].path, jobs[j].opts.id,
+                              m->id != NULL ? &m->id_loc : &s->data.id_loc,
+                              &m->file_loc, err);
             goto cleanup;
         }
         d->tables[d->ntables++] = jobs[j].table;
@@ -302,46 +376,266 @@ cleanup:
     return rc;
 }
 
-/* The label column must hold the positive value and exactly one other. */
+/* A level is one of the suite's missing-value markers. */
+static int is_marker(const mg_suite *s, const char *v)
+{
+    for (size_t i = 0; i < s->data.nmissing; i++)
+        if (strcmp(s->data.missing[i], v) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Rows with a missing label or score: an error at the first (file, line, column),
+ * or with data.drop_missing left out of every table, counted against the first
+ * input file that has the row missing.
+ */
+static int missing_values(mg__data *d, const mg_suite *s, mg_error *err)
+{
+    const mg_table *h = d->holdout;
+    size_t lc = (size_t)mg_table_find(h, s->data.label), n = d->n, kept = 0;
+    const uint32_t *codes = mg_table_codes(h, lc);
+    size_t nl = mg_table_levels(h, lc);
+    unsigned char *gone = calloc(nl ? nl : 1, 1), *keep = malloc(n ? n : 1);
+    int rc = 0;
+
+    if (gone == NULL || keep == NULL) {
+        rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    for (size_t c = 0; c < nl; c++)
+        gone[c] = (unsigned char)is_marker(s, mg_table_level(h, lc, (uint32_t)c));
+    for (size_t i = 0; i < n; i++) {
+        const mg_table *t = h;
+        size_t col = lc;
+        int missing = gone[codes[i]];
+        for (size_t m = 0; !missing && m < s->nmodels; m++) {
+            t = d->score_table[m];
+            col = (size_t)mg_table_find(t, s->models[m].score);
+            missing = isnan(mg_table_numbers(t, col)[i]);
+        }
+        keep[i] = !missing;
+        kept += !missing;
+        if (!missing)
+            continue;
+        if (!s->data.drop_missing) {
+            const char *v =
+                t == h && col == lc ? mg_table_level(h, lc, codes[i]) : NULL;
+            char shown[96] = "";
+            if (v != NULL)
+                snprintf(shown, sizeof shown, " '%s'", v);
+            rc = mg_error_set(
+                err, MG_EDATA, mg_table_path(t), mg_table_line(t, i),
+                mg_table_field(t, col),
+                "column '%s': missing %s%s (to leave out rows with a missing label, "
+                "id or score, set data.drop_missing: true)",
+                mg_table_column_name(t, col), col == lc && t == h ? "label" : "score",
+                shown);
+            goto cleanup;
+        }
+        for (size_t f = 0; f < d->ninputs; f++)
+            if (strcmp(d->inputs[f].path, mg_table_path(t)) == 0) {
+                d->inputs[f].missing_dropped++;
+                break;
+            }
+    }
+    if (kept == n)
+        goto cleanup;
+    if (kept == 0) {
+        rc = mg_suite_error(s, &s->data.drop_missing_loc, err, MG_EDATA,
+                            "every row of %s has a missing label or score",
+                            s->data.holdout);
+        goto cleanup;
+    }
+    mg__table_filter(d->holdout, keep);
+    for (size_t t = 0; t < d->ntables; t++)
+        mg__table_filter(d->tables[t], keep);
+    for (size_t f = 0; f < d->ninputs; f++)
+        d->inputs[f].rows = kept;
+    d->n = kept;
+cleanup:
+    free(gone);
+    free(keep);
+    return rc;
+}
+
+/* A label's value for comparison: a number by value, TRUE/FALSE as 1/0 (R writes
+ * logicals so), otherwise the string itself. */
+typedef struct label_value {
+    int number;
+    double x;
+    const char *s;
+} label_value;
+
+static label_value label_of(const char *s)
+{
+    label_value v = {0, 0, s};
+    char *end;
+    if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0) {
+        v.number = 1;
+        v.x = strcasecmp(s, "true") == 0;
+    } else if (*s != '\0' && *s != ' ') {
+        v.x = strtod(s, &end);
+        v.number = *end == '\0' && isfinite(v.x);
+    }
+    return v;
+}
+
+static int same_label(label_value a, label_value b)
+{
+    return a.number && b.number ? a.x == b.x
+                                : !a.number && !b.number && strcmp(a.s, b.s) == 0;
+}
+
+/* "'yes' (120 rows), 'no' (380)": the first few values a label column holds. */
+static const char *label_values(const mg_table *t, size_t col, const size_t *count,
+                                char *buf, size_t size)
+{
+    size_t nl = mg_table_levels(t, col), used = 0, shown = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < nl && used + 1 < size; c++) {
+        if (count[c] == 0)
+            continue;
+        if (shown == 5) {
+            snprintf(buf + used, size - used, ", ...");
+            break;
+        }
+        used += (size_t)snprintf(buf + used, size - used, "%s'%.40s' (%zu%s)",
+                                 shown ? ", " : "", mg_table_level(t, col, (uint32_t)c),
+                                 count[c], shown ? "" : " rows");
+        shown++;
+    }
+    return buf;
+}
+
+/*
+ * The label column must hold the positive value and exactly one other, compared by
+ * value (see label_of). Every error lists the values found with their counts.
+ */
 static int build_label(mg__data *d, const mg_suite *s, mg_error *err)
 {
     const mg_table *t = d->holdout;
     size_t col = (size_t)mg_table_find(t, s->data.label);
     size_t nl = mg_table_levels(t, col);
-    long pos = mg_table_code_of(t, col, s->data.positive);
     const uint32_t *codes = mg_table_codes(t, col);
+    label_value pos = label_of(s->data.positive);
+    size_t *count = calloc(nl ? nl : 1, sizeof *count);
+    signed char *cls = malloc(nl ? nl : 1); /* 1 positive, 0 negative, -1 neither */
+    char found[400];
+    long neg = -1, npos = 0;
+    int rc = 0;
 
-    if (pos < 0)
-        return mg_suite_error(
-            s, &s->data.positive_loc, err, MG_EDATA,
-            "the positive label '%s' never occurs in column '%s' of %s",
-            s->data.positive, s->data.label, s->data.holdout);
-    if (nl < 2)
-        return mg_suite_error(s, &s->data.label_loc, err, MG_EDATA,
-                              "column '%s' of %s holds one class only ('%s'); a binary "
-                              "holdout set needs positives and negatives",
-                              s->data.label, s->data.holdout, s->data.positive);
-    d->label = malloc(d->n);
-    if (d->label == NULL)
-        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
-    {
-        uint32_t neg = codes[0] == (uint32_t)pos ? UINT32_MAX : codes[0];
-        for (size_t i = 0; i < d->n; i++) {
-            if (codes[i] != (uint32_t)pos && neg == UINT32_MAX)
-                neg = codes[i];
-            if (codes[i] != (uint32_t)pos && codes[i] != neg)
-                return mg_error_set(
-                    err, MG_EDATA, s->data.holdout, mg_table_line(t, i), 0,
-                    "column '%s': label '%s' is neither the positive '%s' nor the "
-                    "negative '%s'; a binary label has two values",
-                    s->data.label, mg_table_level(t, col, codes[i]), s->data.positive,
-                    mg_table_level(t, col, neg));
-            d->label[i] = codes[i] == (uint32_t)pos;
-        }
-        d->negative = mg__strdup(mg_table_level(t, col, neg));
-        if (d->negative == NULL)
-            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    if (count == NULL || cls == NULL) {
+        rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
     }
+    for (size_t i = 0; i < d->n; i++)
+        count[codes[i]]++;
+    for (size_t c = 0; c < nl; c++) {
+        label_value v = label_of(mg_table_level(t, col, (uint32_t)c));
+        cls[c] = -1;
+        if (count[c] == 0)
+            continue;
+        if (same_label(v, pos)) {
+            cls[c] = 1;
+            npos++;
+        } else if (neg < 0 ||
+                   same_label(v, label_of(mg_table_level(t, col, (uint32_t)neg)))) {
+            cls[c] = 0;
+            if (neg < 0)
+                neg = (long)c;
+        }
+    }
+    label_values(t, col, count, found, sizeof found);
+    if (npos == 0) {
+        rc =
+            mg_suite_error(s, &s->data.positive_loc, err, MG_EDATA,
+                           "the positive label '%s' never occurs in column '%s' of %s, "
+                           "which holds %s",
+                           s->data.positive, s->data.label, s->data.holdout, found);
+        goto cleanup;
+    }
+    if (neg < 0) {
+        rc = mg_suite_error(s, &s->data.label_loc, err, MG_EDATA,
+                            "column '%s' of %s holds one class only: %s; a binary "
+                            "holdout set needs positives and negatives",
+                            s->data.label, s->data.holdout, found);
+        goto cleanup;
+    }
+    d->label = malloc(d->n ? d->n : 1);
+    if (d->label == NULL) {
+        rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        if (cls[codes[i]] < 0) {
+            rc = mg_error_set(
+                err, MG_EDATA, s->data.holdout, mg_table_line(t, i),
+                mg_table_field(t, col),
+                "column '%s': label '%s' is neither the positive '%s' nor the "
+                "negative '%s'; a binary label has two values, the column holds %s",
+                s->data.label, mg_table_level(t, col, codes[i]), s->data.positive,
+                mg_table_level(t, col, (uint32_t)neg), found);
+            goto cleanup;
+        }
+        d->label[i] = (unsigned char)cls[codes[i]];
+    }
+    d->negative = mg__strdup(mg_table_level(t, col, (uint32_t)neg));
+    if (d->negative == NULL)
+        rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+cleanup:
+    free(count);
+    free(cls);
+    return rc;
+}
+
+/* The first test that evaluates model m with a threshold metric, or NULL. */
+static const mg_test_spec *threshold_test(const mg_suite *s, size_t m)
+{
+    for (size_t i = 0; i < s->ntests; i++) {
+        const mg_test_spec *t = &s->tests[i];
+        int names = (t->model && strcmp(t->model, s->models[m].name) == 0) ||
+                    (t->baseline && strcmp(t->baseline, s->models[m].name) == 0);
+        if (names && mg_metric_family((mg_metric)t->metric) == MG_FAMILY_CONFUSION)
+            return t;
+    }
+    return NULL;
+}
+
+/* Scores on the threshold's scale for a model a threshold metric evaluates. */
+static int check_scale(const mg__data *d, const mg_suite *s, size_t m, mg_error *err)
+{
+    const mg_model_spec *ms = &s->models[m];
+    const mg_test_spec *t = threshold_test(s, m);
+    const double *x = d->score[m];
+    double lo = x[0], hi = x[0], th = d->threshold[m];
+    size_t above = 0;
+
+    if (t == NULL || ms->raw_scores)
+        return 0;
+    for (size_t i = 0; i < d->n; i++) {
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
+        above += x[i] >= th;
+    }
+    if (th >= 0 && th <= 1 && (lo < 0 || hi > 1))
+        return mg_suite_error(
+            s, &ms->score_loc, err, MG_EDATA,
+            "model '%s': scores range from %.6g to %.6g, outside [0, 1], but the "
+            "threshold is %.6g, so test '%s' (%s) would compare them on another "
+            "scale: set models.%s.threshold on the scores' scale, or scores: raw for "
+            "margins or logits",
+            ms->name, lo, hi, th, t->name, mg_metric_name((mg_metric)t->metric),
+            ms->name);
+    if (above == 0 || above == d->n)
+        return mg_suite_error(
+            s, &ms->score_loc, err, MG_EDATA,
+            "model '%s': every score (%.6g to %.6g) is %s the threshold %.6g, so test "
+            "'%s' (%s) would see every row predicted %s: set models.%s.threshold on "
+            "the scores' scale, or scores: raw",
+            ms->name, lo, hi, above ? "at or above" : "below", th, t->name,
+            mg_metric_name((mg_metric)t->metric), above ? "positive" : "negative",
+            ms->name);
     return 0;
 }
 
@@ -366,7 +660,7 @@ int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
         goto cleanup;
     }
     if ((rc = load_tables(d, s, cancel, err)) != 0 ||
-        (rc = build_label(d, s, err)) != 0)
+        (rc = missing_values(d, s, err)) != 0 || (rc = build_label(d, s, err)) != 0)
         goto cleanup;
     for (size_t m = 0; m < s->nmodels; m++) {
         const mg_table *t = d->score_table[m];
@@ -381,6 +675,8 @@ int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
                 d->not_probability[m] = (long)i;
                 break;
             }
+        if ((rc = check_scale(d, s, m, err)) != 0)
+            goto cleanup;
     }
     if ((rc = mg__slicings_new(&d->slicings, s, d->holdout, err)) != 0)
         goto cleanup;

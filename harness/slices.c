@@ -13,8 +13,14 @@
  * of the ranking instead made 300,000 values take half a minute.
  *
  * A binned slicing puts a number x in [e_j, e_{j+1}) by binary search over the
- * edges; the last bin is [e_k, inf) and a value below e_0 is in no slice
- * (MG__NO_SLICE).
+ * edges; the last bin is [e_k, inf), and values below e_0 get a bin (-inf, e_0) of
+ * their own, first, when there are any: no row is dropped silently.
+ *
+ * Missing values (the suite's data.missing markers: a level of a category column,
+ * NaN in a binned number column) form one slice labelled `(missing)`, ordered after
+ * every value, in a cross too (`region=(missing) × plan=basic`). It exists only when
+ * some row is missing, as the (-inf, e_0) bin does, so a column without missing
+ * values slices as it always did.
  *
  * The engine numbers all the slices of a run in 16 bits (MG__SLICES_MAX), so each
  * slicing is checked against what is left of that limit as soon as its number of
@@ -32,6 +38,7 @@
  */
 #include "harness/slices.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,18 +48,34 @@
 /* Key spaces up to this size are numbered through a direct index, not a sort. */
 #define DIRECT_SPACE (1u << 22)
 
+/* The label of the slice of missing values. */
+#define MISSING_LABEL "(missing)"
+
 /* A level string with its number, parsed once for the natural order. */
 typedef struct level_ref {
     const char *s;
     double x;      /* its value when it is a number */
     int number;    /* the whole string is a number (strtod) */
+    int missing;   /* one of the missing-value markers */
     uint32_t code; /* its dictionary code */
 } level_ref;
 
-/* Both numbers by value, numbers before strings, then bytewise. */
+static int is_marker(const mg_suite *suite, const char *v)
+{
+    for (size_t i = 0; i < suite->data.nmissing; i++)
+        if (strcmp(suite->data.missing[i], v) == 0)
+            return 1;
+    return 0;
+}
+
+/* Missing last; both numbers by value, numbers before strings, then bytewise. */
 static int by_level(const void *pa, const void *pb)
 {
     const level_ref *a = pa, *b = pb;
+    if (a->missing != b->missing)
+        return a->missing ? 1 : -1;
+    if (a->missing)
+        return a->code < b->code ? -1 : a->code > b->code;
     if (a->number && b->number && a->x != b->x)
         return a->x < b->x ? -1 : 1;
     if (a->number != b->number)
@@ -61,9 +84,11 @@ static int by_level(const void *pa, const void *pb)
 }
 
 /* A column's levels in natural order: rank[code] is a level's position, and
- * order[position] its code (the inverse, for labels). */
-static int level_ranks(const mg_table *t, size_t col, uint32_t **rank_out,
-                       uint32_t **order_out)
+ * order[position] its code (the inverse, for labels), UINT32_MAX for the one
+ * position all the missing-value markers share, the last. *nranks receives the
+ * number of positions. */
+static int level_ranks(const mg_suite *suite, const mg_table *t, size_t col,
+                       uint32_t **rank_out, uint32_t **order_out, size_t *nranks)
 {
     size_t nl = mg_table_levels(t, col);
     level_ref *refs = malloc((nl ? nl : 1) * sizeof *refs);
@@ -79,12 +104,18 @@ static int level_ranks(const mg_table *t, size_t col, uint32_t **rank_out,
         const char *s = mg_table_level(t, col, (uint32_t)c);
         char *end;
         double x = strtod(s, &end);
-        refs[c] = (level_ref){s, x, *s != '\0' && *end == '\0', (uint32_t)c};
+        refs[c] = (level_ref){s, x, *s != '\0' && *end == '\0', is_marker(suite, s),
+                              (uint32_t)c};
     }
     qsort(refs, nl, sizeof *refs, by_level);
+    *nranks = 0;
     for (size_t r = 0; r < nl; r++) {
-        rank[refs[r].code] = (uint32_t)r;
-        order[r] = refs[r].code;
+        if (refs[r].missing && *nranks > 0 && order[*nranks - 1] == UINT32_MAX) {
+            rank[refs[r].code] = (uint32_t)(*nranks - 1);
+            continue;
+        }
+        rank[refs[r].code] = (uint32_t)*nranks;
+        order[(*nranks)++] = refs[r].missing ? UINT32_MAX : refs[r].code;
     }
     free(refs);
     *rank_out = rank;
@@ -200,15 +231,22 @@ static int build_categorical(const mg_suite *suite, const mg_slicing_spec *spec,
     for (size_t c = 0; c < nc; c++) {
         cols[c] = mg_table_find(t, spec->columns[c]);
         radix[c] = mg_table_levels(t, (size_t)cols[c]);
+        if (radix[c] > left + suite->data.nmissing) {
+            rc = too_many_slices(suite, spec, left, err);
+            goto cleanup;
+        }
+    }
+    /* The missing markers share one rank, so a column's radix is its ranks. */
+    for (size_t c = 0; c < nc; c++) {
+        if ((rc = level_ranks(suite, t, (size_t)cols[c], &ranks[c], &orders[c],
+                              &radix[c])) != 0)
+            goto cleanup;
         space *= radix[c];
         if (radix[c] > left) {
             rc = too_many_slices(suite, spec, left, err);
             goto cleanup;
         }
     }
-    for (size_t c = 0; c < nc; c++)
-        if ((rc = level_ranks(t, (size_t)cols[c], &ranks[c], &orders[c])) != 0)
-            goto cleanup;
     if (space > 1e18) {
         rc = mg_suite_error(suite, &spec->loc, err, MG_EDATA,
                             "the cross has too many combinations");
@@ -287,8 +325,10 @@ static int build_categorical(const mg_suite *suite, const mg_slicing_spec *spec,
         }
         for (size_t c = 0; c < nc; c++)
             if (label_append(&out->labels[u], spec->columns[c],
-                             mg_table_level(t, (size_t)cols[c], orders[c][parts[c]])) !=
-                0) {
+                             orders[c][parts[c]] == UINT32_MAX
+                                 ? MISSING_LABEL
+                                 : mg_table_level(t, (size_t)cols[c],
+                                                  orders[c][parts[c]])) != 0) {
                 rc = MG_ENOMEM;
                 goto cleanup;
             }
@@ -313,35 +353,50 @@ cleanup:
     return rc;
 }
 
-/* A binned number column: [e0, e1), …, [e_{k-1}, e_k), [e_k, inf). */
+/* A binned number column: (-inf, e0) when a value is below e0, [e0, e1), …,
+ * [e_{k-1}, e_k), [e_k, inf), and (missing) when a value is missing (NaN). */
 static int build_bins(const mg_suite *suite, const mg_slicing_spec *spec,
                       const mg_table *t, size_t left, mg__slicing *out, mg_error *err)
 {
-    size_t n = mg_table_rows(t), nb = spec->nbins;
+    size_t n = mg_table_rows(t), nb = spec->nbins, below = 0, missing = 0, first;
     const double *x = mg_table_numbers(t, (size_t)mg_table_find(t, spec->columns[0]));
     char value[96];
 
-    if (nb > left)
+    for (size_t i = 0; i < n; i++) {
+        missing += isnan(x[i]) != 0;
+        below += x[i] < spec->bins[0];
+    }
+    first = below > 0;
+    out->nlevels = first + nb + (missing > 0);
+    if (out->nlevels > left)
         return too_many_slices(suite, spec, left, err);
-    out->nlevels = nb;
-    out->code = malloc(n * sizeof *out->code);
-    out->labels = calloc(nb, sizeof *out->labels);
+    out->code = malloc((n ? n : 1) * sizeof *out->code);
+    out->labels = calloc(out->nlevels, sizeof *out->labels);
     if (out->code == NULL || out->labels == NULL)
         return mg_error_set(err, MG_ENOMEM, NULL, 0, 0,
                             "out of memory building slices");
-    for (size_t b = 0; b < nb; b++) {
-        if (b + 1 < nb)
+    for (size_t l = 0; l < out->nlevels; l++) {
+        size_t b = l - first;
+        if (first && l == 0)
+            snprintf(value, sizeof value, "(-inf, %.15g)", spec->bins[0]);
+        else if (b == nb)
+            snprintf(value, sizeof value, MISSING_LABEL);
+        else if (b + 1 < nb)
             snprintf(value, sizeof value, "[%.15g, %.15g)", spec->bins[b],
                      spec->bins[b + 1]);
         else
             snprintf(value, sizeof value, "[%.15g, inf)", spec->bins[b]);
-        if (label_append(&out->labels[b], spec->columns[0], value) != 0)
+        if (label_append(&out->labels[l], spec->columns[0], value) != 0)
             return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
         size_t lo = 0, hi = nb;
+        if (isnan(x[i])) {
+            out->code[i] = (uint32_t)(first + nb);
+            continue;
+        }
         if (x[i] < spec->bins[0]) {
-            out->code[i] = MG__NO_SLICE;
+            out->code[i] = 0;
             continue;
         }
         while (hi - lo > 1) {
@@ -351,7 +406,7 @@ static int build_bins(const mg_suite *suite, const mg_slicing_spec *spec,
             else
                 hi = mid;
         }
-        out->code[i] = (uint32_t)lo;
+        out->code[i] = (uint32_t)(first + lo);
     }
     return 0;
 }

@@ -150,7 +150,7 @@ static int resolve_path(mg__suite_ctx *c, const char *rel, char **out)
     size_t dirlen, rlen;
     char *joined;
 
-    if (rel[0] == '/' || slash == NULL)
+    if (rel[0] == '/' || slash == NULL || strcmp(rel, "-") == 0)
         return mg__suite_copy(c, rel, out);
     dirlen = (size_t)(slash - path);
     rlen = strlen(rel);
@@ -214,22 +214,120 @@ static int read_delimiter(mg__suite_ctx *c, const mg__field *f, const mg__yaml_n
     return 0;
 }
 
+/* An id column: a name, or "" (quoted) for a first column whose header is empty, as
+ * pandas writes an unnamed index and R its row names. */
+static int read_id(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                   void *obj)
+{
+    if (v->kind == MG__YAML_SCALAR && !v->plain && v->length == 0)
+        return mg__suite_copy(c, "", MG__FIELD_AT(char *, obj, f->value));
+    return mg__field_string(c, f, v, obj);
+}
+
+static const char *const default_missing[] = {"",     "NA",  "NaN", "null",
+                                              "None", "N/A", NULL};
+
+/* A NULL-terminated copy of n markers. */
+static int set_missing(mg__suite_ctx *c, mg_data_spec *d, const char *const *markers,
+                       size_t n)
+{
+    d->missing = calloc(n + 1, sizeof *d->missing);
+    if (d->missing == NULL)
+        return mg__yaml_oom(&c->r);
+    for (size_t i = 0; i < n; i++) {
+        int rc = mg__suite_copy(c, markers[i], &d->missing[i]);
+        if (rc < 0)
+            return rc;
+        d->nmissing++;
+    }
+    return 0;
+}
+
+/* A list of strings, "" allowed (an empty field); [] for none. */
+static int read_missing(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                        void *obj)
+{
+    const char *markers[256];
+    char got[96];
+
+    (void)f;
+    if (v->kind != MG__YAML_SEQUENCE)
+        return mg__yaml_fail(&c->r, v,
+                             "expected a list of missing-value markers, got %s",
+                             mg__yaml_describe(v, got, sizeof got));
+    if (v->n > 255)
+        return mg__yaml_fail(&c->r, v, "at most 255 missing-value markers");
+    for (size_t i = 0; i < v->n; i++) {
+        const mg__yaml_node *m = v->items[i];
+        if (m->kind != MG__YAML_SCALAR || m->length != strlen(m->text))
+            return mg__yaml_fail(&c->r, m, "expected a string marker, got %s",
+                                 mg__yaml_describe(m, got, sizeof got));
+        markers[i] = m->text;
+    }
+    return set_missing(c, obj, markers, v->n);
+}
+
+static int default_missing_markers(mg__suite_ctx *c, const mg__field *f,
+                                   const mg__yaml_node *map, void *obj)
+{
+    mg_data_spec *d = obj;
+
+    mg__suite_loc(NULL, map, f->name, &d->missing_loc);
+    return set_missing(c, d, default_missing,
+                       sizeof default_missing / sizeof default_missing[0] - 1);
+}
+
+static const char *const extra_ids_names[] = {"error", "ignore", NULL};
+
+/* error or ignore, into the int at value; the int at has (if any) set to 1. */
+static int read_extra_ids(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                          void *obj)
+{
+    int k = 0, rc = mg__yaml_enum(&c->r, v, f->name, extra_ids_names, &k);
+
+    if (rc == 0) {
+        *MG__FIELD_AT(int, obj, f->value) = k;
+        if (f->has != 0)
+            *MG__FIELD_AT(int, obj, f->has) = 1;
+    }
+    return rc;
+}
+
 #define DATA(m) MG__FIELD(mg_data_spec, m)
 static const mg__field data_fields[] = {
     {"holdout", .read = read_path, .absent = mg__field_required, .value = DATA(holdout),
      .loc = DATA(holdout_loc)},
-    {"id", .read = mg__field_string, .value = DATA(id), .loc = DATA(id_loc)},
+    {"id", .read = read_id, .value = DATA(id), .loc = DATA(id_loc)},
     {"label", .read = mg__field_string, .absent = mg__field_required,
      .value = DATA(label), .loc = DATA(label_loc)},
     {"positive", .read = mg__field_string, .absent = mg__field_required,
      .value = DATA(positive), .loc = DATA(positive_loc)},
     {"delimiter", .read = read_delimiter},
+    {"missing", .read = read_missing, .absent = default_missing_markers,
+     .loc = DATA(missing_loc)},
+    {"drop_missing", .read = mg__field_bool, .value = DATA(drop_missing),
+     .loc = DATA(drop_missing_loc)},
+    {"extra_ids", .read = read_extra_ids, .value = DATA(extra_ids),
+     .loc = DATA(extra_ids_loc)},
     {.name = NULL},
 };
 MG__FIELDS_FIT(data_fields);
 static const char *const data_reserved[] = {"classes", "reference", NULL};
 
 /* ---- models -------------------------------------------------------------------- */
+
+static const char *const scores_names[] = {"probability", "raw", NULL};
+
+/* probability (default: checked against the threshold's scale) or raw. */
+static int read_scores(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                       void *obj)
+{
+    int k = 0, rc = mg__yaml_enum(&c->r, v, f->name, scores_names, &k);
+
+    if (rc == 0)
+        ((mg_model_spec *)obj)->raw_scores = k == 1;
+    return rc;
+}
 
 #define MODEL(m) MG__FIELD(mg_model_spec, m)
 static const mg__field model_fields[] = {
@@ -238,6 +336,10 @@ static const mg__field model_fields[] = {
      .value = MODEL(score), .loc = MODEL(score_loc)},
     {"threshold", .read = mg__field_number, .value = MODEL(threshold),
      .has = MODEL(has_threshold)},
+    {"id", .read = read_id, .value = MODEL(id), .loc = MODEL(id_loc)},
+    {"scores", .read = read_scores},
+    {"extra_ids", .read = read_extra_ids, .value = MODEL(extra_ids),
+     .has = MODEL(has_extra_ids), .loc = MODEL(extra_ids_loc)},
     {.name = NULL},
 };
 MG__FIELDS_FIT(model_fields);
@@ -609,6 +711,20 @@ static mg_suite *suite_new(const char *path)
     return s;
 }
 
+/* Standard input ("-") can be read once: by the holdout, or by the prediction file
+ * that one or more models share. */
+static int check_stdin(const mg_suite *s, mg_error *err)
+{
+    if (strcmp(s->data.holdout, "-") != 0)
+        return 0;
+    for (size_t m = 0; m < s->nmodels; m++)
+        if (s->models[m].file != NULL && strcmp(s->models[m].file, "-") == 0)
+            return mg_suite_error(s, &s->models[m].file_loc, err, MG_EPARSE,
+                                  "standard input ('-') is already the holdout set "
+                                  "(data.holdout); only one input file can be '-'");
+    return 0;
+}
+
 static int load(mg_suite **out, const char *path, mg_error *err)
 {
     mg__yaml_doc *doc = NULL;
@@ -629,7 +745,8 @@ static int load(mg_suite **out, const char *path, mg_error *err)
     c.r.err = err;
     c.suite = s;
     if ((rc = mg__suite_section(&c, mg__yaml_root(doc), suite_fields, NULL, "key", s)) <
-        0)
+            0 ||
+        (rc = check_stdin(s, err)) < 0)
         goto cleanup;
     *out = s;
     s = NULL;
@@ -665,10 +782,14 @@ void mg_suite_free(mg_suite *s)
     free(s->data.id);
     free(s->data.label);
     free(s->data.positive);
+    for (i = 0; s->data.missing != NULL && i < s->data.nmissing; i++)
+        free(s->data.missing[i]);
+    free(s->data.missing);
     for (i = 0; i < s->nmodels; i++) {
         free(s->models[i].name);
         free(s->models[i].file);
         free(s->models[i].score);
+        free(s->models[i].id);
     }
     free(s->models);
     free(s->bootstrap.cluster);

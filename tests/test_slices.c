@@ -161,11 +161,11 @@ START_TEST(test_labels_and_codes)
         "region=10 \xc3\x97 plan=basic", "region=1e1 \xc3\x97 plan=basic",
         "region=b \xc3\x97 plan=basic",  "region=b \xc3\x97 plan=pro",
         "region=x \xc3\x97 plan=basic"};
-    static const char *const tenure_labels[] = {"t=[0, 6.5)", "t=[6.5, 12)",
-                                                "t=[12, inf)"};
-    /* tenures: -1 none, 0 [0, 6.5), 6.5 [6.5, 12), 6.4999 [0, 6.5), 12 [12, inf),
-     * 100, 11.9, 1e9, 3 */
-    static const uint32_t tenure_codes[NROWS] = {MG__NO_SLICE, 0, 1, 0, 2, 2, 1, 2, 0};
+    static const char *const tenure_labels[] = {"t=(-inf, 0)", "t=[0, 6.5)",
+                                                "t=[6.5, 12)", "t=[12, inf)"};
+    /* tenures: -1 (-inf, 0), 0 [0, 6.5), 6.5 [6.5, 12), 6.4999 [0, 6.5),
+     * 12 [12, inf), 100, 11.9, 1e9, 3: a value below the first edge has a bin */
+    static const uint32_t tenure_codes[NROWS] = {0, 1, 2, 1, 3, 3, 2, 3, 1};
     mg_suite *s;
     mg__data *d;
     char want[128];
@@ -180,8 +180,8 @@ START_TEST(test_labels_and_codes)
     ck_assert_uint_eq(d->slicings[1].nlevels, 9);
     for (size_t k = 0; k < 9; k++)
         ck_assert_str_eq(d->slicings[1].labels[k], cross_labels[k]);
-    ck_assert_uint_eq(d->slicings[2].nlevels, 3);
-    for (size_t k = 0; k < 3; k++)
+    ck_assert_uint_eq(d->slicings[2].nlevels, 4);
+    for (size_t k = 0; k < 4; k++)
         ck_assert_str_eq(d->slicings[2].labels[k], tenure_labels[k]);
 
     for (size_t i = 0; i < NROWS; i++) {
@@ -189,6 +189,54 @@ START_TEST(test_labels_and_codes)
         ck_assert_str_eq(label_of(&d->slicings[0], i), want);
         snprintf(want, sizeof want, "region=%s \xc3\x97 plan=%s", regions[i], plans[i]);
         ck_assert_str_eq(label_of(&d->slicings[1], i), want);
+        ck_assert_uint_eq(d->slicings[2].code[i], tenure_codes[i]);
+    }
+    mg__data_free(d);
+    mg_suite_free(s);
+}
+END_TEST
+
+/* Missing values in slicing columns, as pandas (empty, NaN) and R (NA) write them. */
+static const char *const mregions[] = {"north", "", "south", "NA", "north", "N/A"};
+static const char *const mplans[] = {"pro", "basic", "NA", "pro", "basic", "basic"};
+static const char *const mtenures[] = {"3", "NA", "-2", "", "30", "7"};
+#define MROWS (sizeof mregions / sizeof mregions[0])
+
+static void missing_row(size_t i, char *buf, size_t size)
+{
+    snprintf(buf, size, "%zu,0.%zu,%s,%s,%s", i % 2, i, mregions[i], mplans[i],
+             mtenures[i]);
+}
+
+START_TEST(test_missing_slice)
+{
+    const char *dir = tu_scratch_dir("slices-missing");
+    static const char *const region_labels[] = {"region=north", "region=south",
+                                                "region=(missing)"};
+    static const uint32_t region_codes[MROWS] = {0, 2, 1, 2, 0, 2};
+    static const char *const tenure_labels[] = {
+        "t=(-inf, 0)", "t=[0, 6.5)", "t=[6.5, 12)", "t=[12, inf)", "t=(missing)"};
+    static const uint32_t tenure_codes[MROWS] = {1, 4, 0, 4, 3, 2};
+    static const char *const cross_labels[] = {
+        "region=north \xc3\x97 plan=basic", "region=north \xc3\x97 plan=pro",
+        "region=south \xc3\x97 plan=(missing)", "region=(missing) \xc3\x97 plan=basic",
+        "region=(missing) \xc3\x97 plan=pro"};
+    mg_suite *s;
+    mg__data *d;
+
+    write_holdout(dir, "label,p,region,plan,t", MROWS, missing_row);
+    d = load_ok(dir, slices_core, &s);
+    ck_assert_uint_eq(d->slicings[0].nlevels, 3);
+    for (size_t k = 0; k < 3; k++)
+        ck_assert_str_eq(d->slicings[0].labels[k], region_labels[k]);
+    ck_assert_uint_eq(d->slicings[1].nlevels, 5);
+    for (size_t k = 0; k < 5; k++)
+        ck_assert_str_eq(d->slicings[1].labels[k], cross_labels[k]);
+    ck_assert_uint_eq(d->slicings[2].nlevels, 5);
+    for (size_t k = 0; k < 5; k++)
+        ck_assert_str_eq(d->slicings[2].labels[k], tenure_labels[k]);
+    for (size_t i = 0; i < MROWS; i++) {
+        ck_assert_uint_eq(d->slicings[0].code[i], region_codes[i]);
         ck_assert_uint_eq(d->slicings[2].code[i], tenure_codes[i]);
     }
     mg__data_free(d);
@@ -370,8 +418,8 @@ START_TEST(test_labels_ignore_lc_numeric)
     rc = mg__data_load(&d, s, NULL, &err);
     mg_error_format(&err, line, sizeof line);
     ck_assert_msg(rc == 0, "%s", line);
-    ck_assert_str_eq(d->slicings[2].labels[0], "t=[0, 6.5)");
-    ck_assert_str_eq(d->slicings[2].labels[1], "t=[6.5, 12)");
+    ck_assert_str_eq(d->slicings[2].labels[1], "t=[0, 6.5)");
+    ck_assert_str_eq(d->slicings[2].labels[2], "t=[6.5, 12)");
     /* "6.5" still reads as a number, between -1 and 9 */
     ck_assert_str_eq(d->slicings[0].labels[1], "region=6.5");
     ck_assert_str_eq(d->slicings[0].labels[2], "region=9");
@@ -432,8 +480,10 @@ START_TEST(test_members_match_scan)
         ck_assert_int_eq(mg__slicing_members(sl, n, sl->nlevels, &rows, &count),
                          MG_EINVAL);
     }
-    /* the binned slicing has rows below its first edge, in no slice */
-    ck_assert_uint_lt(d->slicings[2].start[d->slicings[2].nlevels], n);
+    /* the binned slicing's rows below its first edge have a slice: every row is in
+     * one */
+    ck_assert_str_eq(d->slicings[2].labels[0], "t=(-inf, 0)");
+    ck_assert_uint_eq(d->slicings[2].start[d->slicings[2].nlevels], n);
     mg__data_free(d);
     mg_suite_free(s);
 }
@@ -447,6 +497,7 @@ int main(void)
     TCase *reference = tcase_create("reference");
 
     tcase_add_test(core, test_labels_and_codes);
+    tcase_add_test(core, test_missing_slice);
     tcase_add_test(edge, test_limit_boundary);
     tcase_add_test(edge, test_limit_shared);
     tcase_add_test(edge, test_limit_cross);

@@ -670,10 +670,12 @@ START_TEST(errors_ids)
     /* The holdout has ids 10..14 on lines 2..6. */
     f = tu_write(dir, "unknown.csv", "id,p_churn\n10,0.1\n99,0.2\n");
     expect_error(f, &o, pred_cols, 1, MG_EDATA, 3, 1,
-                 "id '99' is not in the holdout set");
+                 "id '99' is not in the holdout set (if this file covers more rows "
+                 "than the holdout set, set extra_ids: ignore)");
     o.join_name = "holdout file";
     expect_error(f, &o, pred_cols, 1, MG_EDATA, 3, 1,
-                 "id '99' is not in the holdout file");
+                 "id '99' is not in the holdout file (if this file covers more rows "
+                 "than the holdout file, set extra_ids: ignore)");
     o.join_name = NULL;
     f = tu_write(dir, "jdup.csv", "p_churn,id\n0.1,10\n0.2,11\n0.3,10\n");
     expect_error(f, &o, pred_cols, 1, MG_EDATA, 4, 2,

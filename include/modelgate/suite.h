@@ -46,6 +46,12 @@ typedef struct mg_model_spec {
     double threshold;
     mg_loc loc; /**< the model's entry */
     mg_loc file_loc, score_loc;
+    char *id;       /**< join key column in this model's file, or NULL: data.id;
+                         "" names a first column whose header is empty */
+    int raw_scores; /**< `scores: raw`: margins or logits, no range checks */
+    int has_extra_ids;
+    int extra_ids; /**< mg_extra_ids (modelgate/table.h) when has_extra_ids */
+    mg_loc id_loc, extra_ids_loc;
 } mg_model_spec;
 
 typedef struct mg_slicing_spec {
@@ -92,6 +98,13 @@ typedef struct mg_data_spec {
     char *positive; /**< the positive label value */
     char delimiter; /**< ',' */
     mg_loc holdout_loc, id_loc, label_loc, positive_loc;
+    /** Missing-value markers, NULL-terminated (nmissing of them); without the key:
+     * "", "NA", "NaN", "null", "None", "N/A". */
+    char **missing;
+    size_t nmissing;
+    int drop_missing; /**< drop rows with a missing label, id or score */
+    int extra_ids;    /**< mg_extra_ids (modelgate/table.h) for every model */
+    mg_loc missing_loc, drop_missing_loc, extra_ids_loc;
 } mg_data_spec;
 
 typedef struct mg_suite {

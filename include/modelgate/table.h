@@ -11,6 +11,12 @@
  * column, each row is placed at the holdout row with the same id (any row order);
  * without one, rows align by position and the counts must match. Either way the
  * resulting table has the holdout's row count and row order.
+ *
+ * Files compressed with gzip or zstd are recognised by their first bytes and read
+ * through zlib or libzstd; the SHA-256 is then that of the compressed bytes, as
+ * stored. The path "-" reads standard input (named "<stdin>" in messages). Files
+ * that are not CSV but start like Parquet, Excel (xlsx, xls), bzip2, xz, SQLite,
+ * Feather, HDF5, NumPy or pickle files are refused with a message saying so.
  */
 #ifndef MODELGATE_TABLE_H
 #define MODELGATE_TABLE_H
@@ -28,7 +34,9 @@ extern "C" {
 typedef struct mg_table mg_table;
 
 typedef enum mg_column_type {
-    MG_COLUMN_NUMBER,  /**< finite double; empty, non-numeric, NaN, ±inf are errors */
+    MG_COLUMN_NUMBER,  /**< finite double; empty, non-numeric, NaN, ±inf are errors,
+                            except that a missing-value marker (mg_csv_options.missing)
+                            is stored as NaN */
     MG_COLUMN_CATEGORY /**< any string, dictionary-encoded in first-seen order */
 } mg_column_type;
 
@@ -39,7 +47,13 @@ typedef struct mg_column_request {
 } mg_column_request;
 
 /** The version of mg_csv_options this header describes. */
-#define MG_CSV_OPTIONS_VERSION 1
+#define MG_CSV_OPTIONS_VERSION 2
+
+/** What to do with a joined file's rows whose id the join_to table does not have. */
+typedef enum mg_extra_ids {
+    MG_EXTRA_IDS_ERROR, /**< an error naming the count and the first few ids */
+    MG_EXTRA_IDS_IGNORE /**< skip them (predictions for more rows than the holdout) */
+} mg_extra_ids;
 
 /**
  * How to read a CSV file. Initialise with MG_CSV_OPTIONS_INIT or mg_csv_options_init;
@@ -55,11 +69,21 @@ typedef struct mg_csv_options {
     /** When *cancel becomes non-zero, loading stops with MG_EINTERNAL; NULL for never.
      * A FIFO waiting for its writer checks it every 100 ms. */
     volatile const int *cancel;
+    /* Version 2. */
+    /** Missing-value markers (NULL-terminated), or NULL for none. A number column
+     * stores a marker as NaN; a category column keeps it as a level; an id that is a
+     * marker is an error, or the record is skipped with drop_missing. */
+    const char *const *missing;
+    int drop_missing;       /**< skip records whose id is a missing-value marker */
+    const char *join_id;    /**< join_to's id column when its name differs from id;
+                                 NULL: the same name */
+    mg_extra_ids extra_ids; /**< ids absent from join_to: error (default) or skip */
 } mg_csv_options;
 
 #define MG_CSV_OPTIONS_INIT                                                            \
     {                                                                                  \
-        MG_CSV_OPTIONS_VERSION, ',', NULL, NULL, NULL, NULL                            \
+        MG_CSV_OPTIONS_VERSION, ',', NULL, NULL, NULL, NULL, NULL, 0, NULL,            \
+            MG_EXTRA_IDS_ERROR                                                         \
     }
 
 /**
@@ -117,6 +141,14 @@ MG_EXTERN long mg_table_code_of(const mg_table *t, size_t col, const char *value
 
 /** 1-based line of the file on which the given row (in table order) starts. */
 MG_EXTERN unsigned long mg_table_line(const mg_table *t, size_t row);
+
+/** 1-based field number of a kept column in the file's header (0: out of range). */
+MG_EXTERN unsigned long mg_table_field(const mg_table *t, size_t col);
+
+/** Records skipped while loading: with a missing id (drop_missing), and with an id
+ * absent from join_to (MG_EXTRA_IDS_IGNORE). */
+MG_EXTERN size_t mg_table_skipped_missing(const mg_table *t);
+MG_EXTERN size_t mg_table_skipped_extra(const mg_table *t);
 
 /** The path the table was read from (borrowed). */
 MG_EXTERN const char *mg_table_path(const mg_table *t);
