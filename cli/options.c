@@ -57,6 +57,12 @@ const cli_option cli_options[] = {
      .kind = CLI_FLAG,
      .field = offsetof(cli_args, quiet),
      .commands = CLI_SUITE},
+    {.name = "metrics",
+     .help = "also compute every metric × model × slice with its interval, for the "
+             "JSON report's \"metrics\" (as modelgate metrics lists them)",
+     .kind = CLI_FLAG,
+     .field = offsetof(cli_args, run.with_metrics),
+     .commands = CLI_RUN},
     {.name = "allow-empty",
      .help = "a suite that tests nothing (no tests, every case skipped) may pass",
      .kind = CLI_FLAG,

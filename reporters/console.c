@@ -4,8 +4,9 @@
  * The cases table has one row per testcase (outcome, test, model, slice, estimate
  * with its interval, and the verdict for cases that did not pass), then a summary
  * line such as "12 tests: 10 passed, 1 failed, 1 skipped, 0 errors (2.31 s)". An
- * interval whose level is not the suite's (a corrected family's, 98.75 %) carries its
- * level ("[0.61, 0.72] 98.75%"), so that one column never mixes levels silently; a
+ * interval whose level is not the usual one (that of the cases no correction
+ * adjusted, all at one level) carries its level ("[0.61, 0.72] 98.75%": a corrected
+ * family's), so that one column never mixes levels silently; a
  * pass under the lenient rule whose interval straddles the threshold shows its
  * verdict, which says it was inconclusive. With only_failures (the CLI's --quiet)
  * the table holds only the failed and errored cases, and a run without any prints
@@ -211,6 +212,22 @@ static void append_level(char *buf, size_t size, double confidence)
         snprintf(buf + used, size - used, " %g%%", 100 * confidence);
 }
 
+/*
+ * The level of the intervals that carry none in the table: that of a case whose
+ * level no correction adjusted, all of which share it, or else the suite's.
+ */
+static double usual_level(const mg_report *r)
+{
+    size_t i;
+
+    for (i = 0; r->cases != NULL && i < r->ncases; i++) {
+        const mg_case *c = &r->cases[i];
+        if ((c->has_ci || mg__case_has_delta_ci(c)) && c->family_size == 0)
+            return c->confidence;
+    }
+    return r->confidence;
+}
+
 /* A pass under the lenient rule whose interval straddles the threshold. */
 static int lenient_pass(const mg_case *c)
 {
@@ -276,6 +293,7 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
     mg__tally tally;
     size_t i, shown = 0;
     int error, only_failures;
+    double level;
 
     if (r == NULL || out == NULL || !known_version(opts))
         return MG_EINVAL;
@@ -283,6 +301,7 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
         opts = &defaults;
     /* a version-1 struct ends before only_failures */
     only_failures = opts->version >= 2 && opts->only_failures;
+    level = usual_level(r);
     if ((error = mg__c_numeric_begin(&scope)) < 0)
         goto cleanup;
     mg__report_tally(r, &tally);
@@ -322,7 +341,7 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
             fmt_estimate(est, sizeof est, c->has_estimate, c->estimate, c->has_ci,
                          c->ci_low, c->ci_high);
         }
-        if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != r->confidence)
+        if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != level)
             append_level(est, sizeof est, c->confidence);
         /* A pass the rule could not demonstrate (lenient, the interval straddles
          * the threshold) shows its verdict, which says so. */

@@ -49,11 +49,14 @@ typedef struct mg_run_options {
     void *progress_ctx;
     /** When it becomes non-zero the run stops with MG_EINTERNAL ("interrupted"). */
     volatile const int *cancel;
+    /** MG_RUN_TESTS: also fill the report's metric entries (every metric × model ×
+     * slice with its interval), as MG_RUN_METRICS does, from the same replicates. */
+    int with_metrics;
 } mg_run_options;
 
 #define MG_RUN_OPTIONS_INIT                                                            \
     {                                                                                  \
-        MG_RUN_OPTIONS_VERSION, MG_RUN_TESTS, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL       \
+        MG_RUN_OPTIONS_VERSION, MG_RUN_TESTS, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0    \
     }
 
 /**

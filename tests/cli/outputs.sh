@@ -3,7 +3,8 @@
 # cases and the summary line, and a clean pass the summary line alone (never an
 # empty log with exit 1); `-` sends one report to stdout (also spelt /dev/stdout),
 # and the table then goes to stderr; two reports cannot both go there; the JSON has
-# "schema": 1 and states each case's kind, thresholds by name and checks; the
+# "schema": 1 and states each case's kind, thresholds by name and checks, and with
+# run --metrics the metric entries `modelgate metrics` lists; the
 # console shows the level of an interval that is not at the suite's and says when a
 # lenient pass is inconclusive.
 # shellcheck source=SCRIPTDIR/common.inc
@@ -121,6 +122,19 @@ empty "$scratch/m.err" "metrics --json -: stderr"
 contains "$scratch/m.out" '"schema": 1,' "metrics --json -"
 contains "$scratch/m.out" '"cases": [],' "metrics --json -"
 lacks "$scratch/m.out" 'MODEL  SLICING' "metrics --json -"
+
+# run --metrics: the JSON's "metrics" as `modelgate metrics` gives them, beside the
+# cases; without it, "metrics" is empty.
+run "$scratch/rm.out" "$scratch/rm.err" "$bin" run "$churn/suite.yaml" --metrics \
+  --json - --replicates 50
+expect_status 1 "run --metrics --json -"
+sed -n '/^  "metrics": \[/,$p' "$scratch/rm.out" >"$scratch/rm.metrics"
+sed -n '/^  "metrics": \[/,$p' "$scratch/m.out" >"$scratch/m.metrics"
+[ "$(count "$scratch/rm.metrics" '"metric": ')" -gt 100 ] ||
+  fail "run --metrics --json -: $(count "$scratch/rm.metrics" '"metric": ') metric entries"
+same "$scratch/rm.metrics" "$scratch/m.metrics" "run --metrics vs metrics: the entries"
+[ "$(count "$scratch/rm.out" '"kind": ')" -eq 9 ] || fail "run --metrics: not 9 cases"
+contains "$scratch/json.out" '"metrics": []' "run --json - without --metrics"
 
 # --- only one report on stdout ----------------------------------------------------
 run "$scratch/two.out" "$scratch/two.err" "$bin" run "$churn/suite.yaml" --json - \
