@@ -375,6 +375,8 @@ static json_t *input_json(const mg_input_file *in)
     CHECK(set(o, "path", str(in->path)));
     CHECK(set(o, "rows", u64(in->rows)));
     CHECK(set(o, "sha256", str(sha)));
+    CHECK(set(o, "missing_dropped", u64(in->missing_dropped)));
+    CHECK(set(o, "extra_ignored", u64(in->extra_ignored)));
     return o;
 
 cleanup:

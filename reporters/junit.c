@@ -227,7 +227,7 @@ static int write_properties(xmlTextWriterPtr w, const mg_report *r)
         CHECK(property(w, "cluster", r->cluster));
     for (i = 0; i < r->ninputs; i++) {
         const mg_input_file *in = &r->inputs[i];
-        size_t n = strlen(roles[i]) + sizeof "input..sha256";
+        size_t n = strlen(roles[i]) + sizeof "input..dropped";
         free(pname);
         if ((pname = malloc(n)) == NULL) {
             error = MG_ENOMEM;
@@ -240,6 +240,15 @@ static int write_properties(xmlTextWriterPtr w, const mg_report *r)
         snprintf(pname, n, "input.%s.sha256", roles[i]);
         snprintf(sha, sizeof sha, "%.64s", in->sha256);
         CHECK(property(w, pname, sha));
+        /* Rows left out, only when there are any (data.drop_missing, extra_ids). */
+        if (in->missing_dropped > 0) {
+            snprintf(pname, n, "input.%s.dropped", roles[i]);
+            CHECK(property_size(w, pname, in->missing_dropped));
+        }
+        if (in->extra_ignored > 0) {
+            snprintf(pname, n, "input.%s.ignored", roles[i]);
+            CHECK(property_size(w, pname, in->extra_ignored));
+        }
     }
     CHECK(xw(xmlTextWriterEndElement(w)));
 

@@ -114,7 +114,7 @@ static int put_case(FILE *f, const mg_case *c, double confidence)
             fprintf(f, "%s[%s, %s]", c->has_estimate ? " " : "", a, b);
         }
     }
-    /* the level of an interval that is not at the suite's (a corrected family) */
+    /* the level of an interval that is not at the usual one (a corrected family) */
     if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != confidence)
         fprintf(f, " %g%%", 100 * c->confidence);
     fputs(" | ", f);
@@ -126,6 +126,7 @@ static int put_case(FILE *f, const mg_case *c, double confidence)
 
 static int render(const mg_report *r, FILE *f)
 {
+    double level;
     char conf[32];
     mg__tally t;
     size_t i;
@@ -133,6 +134,7 @@ static int render(const mg_report *r, FILE *f)
 
     mg__report_tally(r, &t);
     ok = mg__tally_ok(&t);
+    level = mg__usual_level(r);
     fprintf(f, "## %s ", ok ? symbol(MG_OUTCOME_PASS) : symbol(MG_OUTCOME_FAIL));
     if ((error = put_escaped(f, r->suite)) < 0)
         return error;
@@ -148,13 +150,30 @@ static int render(const mg_report *r, FILE *f)
     if ((error = put_escaped(f, r->interval ? r->interval : "")) < 0)
         return error;
     fputs(" intervals\n", f);
+    /* Rows left out of the data, never silently (data.drop_missing, extra_ids). */
+    for (i = 0; r->inputs != NULL && i < r->ninputs; i++) {
+        const mg_input_file *in = &r->inputs[i];
+        if (in->missing_dropped == 0 && in->extra_ignored == 0)
+            continue;
+        fputs("\xc2\xb7 ", f);
+        if ((error = put_escaped(f, in->path)) < 0)
+            return error;
+        if (in->missing_dropped > 0)
+            fprintf(f, ": %zu row%s left out for a missing label, id or score",
+                    in->missing_dropped, in->missing_dropped == 1 ? "" : "s");
+        if (in->extra_ignored > 0)
+            fprintf(f, "%s %zu row%s with ids not in the holdout set ignored",
+                    in->missing_dropped > 0 ? ";" : ":", in->extra_ignored,
+                    in->extra_ignored == 1 ? "" : "s");
+        fputs("\n", f);
+    }
     if (t.tests == 0)
         return 0;
     fputs("\n| | Test | Model | Slice | Estimate [CI] | Verdict |\n"
           "|---|---|---|---|---|---|\n",
           f);
     for (i = 0; r->cases != NULL && i < r->ncases; i++)
-        if ((error = put_case(f, &r->cases[i], r->confidence)) < 0)
+        if ((error = put_case(f, &r->cases[i], level)) < 0)
             return error;
     return 0;
 }
