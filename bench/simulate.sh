@@ -8,16 +8,20 @@
 #                                           about 6 minutes on one core)
 #   bench/simulate.sh build-sim --quick    a smoke check (K = 40, B = 200; seconds)
 #   bench/simulate.sh build-sim --sections ab --k 400
+#   cmake --build build-sim --target simulation   (the full run into
+#                                                   build-sim/simulation.md)
 # Builds the `simulate` target (not part of `all`) in BUILD_DIR (default build),
 # checks the truths against SciPy and scikit-learn when /usr/bin/python3 has them,
 # then runs the simulation under `nice` and prints Markdown tables on stdout.
 set -eu
 build=${1:-build}
 [ $# -gt 0 ] && shift
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S . -B "$build"
+if [ -z "${MG_SIMULATE_NO_BUILD:-}" ]; then # set by the CMake target `simulation`
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S . -B "$build"
+  fi
+  cmake --build "$build" --target simulate -j 2 >&2
 fi
-cmake --build "$build" --target simulate -j 2 >&2
 sim="$build/bench/simulate"
 if /usr/bin/python3 -c 'import scipy, sklearn' 2>/dev/null; then
   echo "== truths (tests/reference/simulation_truths.py)" >&2
