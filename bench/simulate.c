@@ -625,20 +625,25 @@ static void section_b(sim *S)
 /* ---- Sections c and d: coverage -------------------------------------------------- */
 
 typedef struct coverage {
-    size_t total;   /* data sets with an interval */
-    size_t none;    /* data sets without one (undefined, no interval) */
-    size_t covered; /* lo <= truth <= hi */
-    size_t below;   /* hi < truth: the interval misses low */
-    size_t above;   /* lo > truth: misses high */
-    size_t outside; /* the interval leaves [0, 1] */
-    size_t zero;    /* zero width */
+    size_t total;     /* data sets with an interval */
+    size_t none;      /* data sets without one (undefined, no interval) */
+    size_t covered;   /* lo <= truth <= hi */
+    size_t below;     /* hi < truth: the interval misses low */
+    size_t above;     /* lo > truth: misses high */
+    size_t outside;   /* the interval leaves [0, 1] */
+    size_t zero;      /* zero width */
+    char reason[200]; /* the first reason given for a missing interval */
 } coverage;
 
 static void count_coverage(coverage *c, const mg_metric_entry *e, double truth,
                            int bounded)
 {
     if (e == NULL || !e->has_ci) {
-        c->none++;
+        if (c->none++ == 0)
+            snprintf(c->reason, sizeof c->reason, "%s",
+                     e == NULL   ? "no entry"
+                     : e->reason ? e->reason
+                                 : "no reason");
         return;
     }
     c->total++;
@@ -743,11 +748,12 @@ static void section_c(sim *S)
     for (size_t j = 0; j < NM; j++) {
         char b2[64];
         const coverage *c = &cov[0][j];
-        printf("| %s | %.6f | %s | %s | %.3f / %.3f | %zu |\n", metrics[j],
+        printf("| %s | %.6f | %s | %s | %.3f / %.3f | %zu%s%s%s |\n", metrics[j],
                truth_of(&t, metrics[j]), fmt_cov(buf, sizeof buf, c),
                fmt_cov(b2, sizeof b2, &cov[1][j]),
                c->total ? (double)c->below / c->total : 0,
-               c->total ? (double)c->above / c->total : 0, c->none);
+               c->total ? (double)c->above / c->total : 0, c->none,
+               c->none ? " (\"" : "", c->none ? c->reason : "", c->none ? "\")" : "");
     }
     fflush(stdout);
 }
@@ -800,16 +806,17 @@ static void section_d(sim *S)
     printf("\nData sets without an interval, and intervals leaving [0, 1] or of zero "
            "width (counts of %zu):\n\n",
            S->K);
-    printf("| method | metric | n | no interval | outside [0, 1] | zero width |\n"
-           "|---|---|---|---|---|---|\n");
+    printf("| method | metric | n | no interval | outside [0, 1] | zero width | "
+           "first reason for no interval |\n|---|---|---|---|---|---|---|\n");
     for (int m = 0; m < 4; m++)
         for (size_t j = 0; j < NM; j++)
             for (size_t i = 0; i < NN; i++) {
                 const coverage *c = &cov[m][i][j];
                 if (c->total == 0 || (c->none == 0 && c->outside == 0 && c->zero == 0))
                     continue;
-                printf("| %s | %s | %zu | %zu | %zu | %zu |\n", method_names[m],
-                       metrics[j], sizes[i], c->none, c->outside, c->zero);
+                printf("| %s | %s | %zu | %zu | %zu | %zu | %s |\n", method_names[m],
+                       metrics[j], sizes[i], c->none, c->outside, c->zero,
+                       c->none ? c->reason : "");
             }
     fflush(stdout);
 }
