@@ -212,22 +212,6 @@ static void append_level(char *buf, size_t size, double confidence)
         snprintf(buf + used, size - used, " %g%%", 100 * confidence);
 }
 
-/*
- * The level of the intervals that carry none in the table: that of a case whose
- * level no correction adjusted, all of which share it, or else the suite's.
- */
-static double usual_level(const mg_report *r)
-{
-    size_t i;
-
-    for (i = 0; r->cases != NULL && i < r->ncases; i++) {
-        const mg_case *c = &r->cases[i];
-        if ((c->has_ci || mg__case_has_delta_ci(c)) && c->family_size == 0)
-            return c->confidence;
-    }
-    return r->confidence;
-}
-
 /* A pass under the lenient rule whose interval straddles the threshold. */
 static int lenient_pass(const mg_case *c)
 {
@@ -301,7 +285,7 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
         opts = &defaults;
     /* a version-1 struct ends before only_failures */
     only_failures = opts->version >= 2 && opts->only_failures;
-    level = usual_level(r);
+    level = mg__usual_level(r);
     if ((error = mg__c_numeric_begin(&scope)) < 0)
         goto cleanup;
     mg__report_tally(r, &tally);

@@ -16,8 +16,10 @@
  * followed or replaced: rename would silently swap the link for a file, and writing
  * through it would let a link planted in a shared workspace redirect the report
  * anywhere the user can write. Directories, devices and FIFOs are refused as well,
- * so `--junit /dev/stdout` is an error rather than an attempt to rename over a device
- * node. mg_report_check_path applies the same rules, plus "the directory exists and
+ * rather than renamed over: a report meant for a pipe or a terminal is a string
+ * (mg_report_json_string and its siblings) that the caller writes there itself, as
+ * the CLI does for `--json -` and `--json /dev/stdout`. mg_report_check_path applies
+ * the same rules, plus "the directory exists and
  * is writable", before any computation, so a typo in an output path costs
  * milliseconds and not a ten-minute bootstrap.
  *
@@ -368,6 +370,18 @@ void mg__fmt_seconds(char *buf, size_t size, double v)
 const char *mg__case_slice(const mg_case *c)
 {
     return c->slice != NULL ? c->slice : "overall";
+}
+
+double mg__usual_level(const mg_report *r)
+{
+    size_t i;
+
+    for (i = 0; r->cases != NULL && i < r->ncases; i++) {
+        const mg_case *c = &r->cases[i];
+        if ((c->has_ci || mg__case_has_delta_ci(c)) && c->family_size == 0)
+            return c->confidence;
+    }
+    return r->confidence;
 }
 
 int mg__case_has_delta_ci(const mg_case *c)

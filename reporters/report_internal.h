@@ -35,6 +35,13 @@ const char *mg__case_slice(const mg_case *c);
  * could be computed) has no bounds to show, whatever delta_ci_low holds. */
 int mg__case_has_delta_ci(const mg_case *c);
 
+/*
+ * The level of the intervals a table shows without one: that of the cases whose
+ * level no correction adjusted, which all share it, or else the suite's. An interval
+ * at another level (a corrected family's) is shown with its level.
+ */
+double mg__usual_level(const mg_report *r);
+
 /* Lower-case outcome name: "pass", "fail", "skipped", "error". */
 const char *mg__outcome_name(mg_outcome o);
 

@@ -1532,6 +1532,42 @@ START_TEST(console_only_failures_and_levels)
 }
 END_TEST
 
+/* The _string writers give the very bytes the file writers write. */
+START_TEST(string_writers_match_files)
+{
+    mg_report *r = make_full_report();
+    mg_error err = MG_ERROR_INIT;
+    const char *dir = tu_scratch_dir("string_writers");
+    char path[4200], *text = NULL, *file;
+    size_t len;
+
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    ck_assert_int_eq(mg_report_write_junit(r, path, &err), 0);
+    ck_assert_int_eq(mg_report_junit_string(r, &text, &err), 0);
+    file = tu_slurp(path, &len);
+    ck_assert_uint_eq(strlen(text), len);
+    ck_assert_str_eq(text, file);
+    free(text);
+    free(file);
+
+    snprintf(path, sizeof path, "%s/summary.md", dir);
+    ck_assert_int_eq(mg_report_write_markdown(r, path, &err), 0);
+    ck_assert_int_eq(mg_report_markdown_string(r, &text, &err), 0);
+    file = tu_slurp(path, &len);
+    ck_assert_str_eq(text, file);
+    /* the corrected family member's interval carries its level, the others none */
+    ck_assert_ptr_nonnull(strstr(text, "| 0.7100 [0.6400, 0.7800] 98.75% |"));
+    ck_assert_ptr_nonnull(strstr(text, "| 0.3333 [0.3000, 0.4000] |"));
+    free(text);
+    free(file);
+
+    ck_assert_int_eq(mg_report_junit_string(NULL, &text, &err), MG_EINVAL);
+    ck_assert_ptr_null(text);
+    ck_assert_int_eq(mg_report_markdown_string(r, NULL, &err), MG_EINVAL);
+    mg_report_free(r);
+}
+END_TEST
+
 START_TEST(console_metrics)
 {
     mg_report *r = make_report();
@@ -2048,6 +2084,7 @@ Suite *report_suite(void)
     tcase_add_test(edge, json_delta_without_interval);
     tcase_add_test(core, json_fields_documented);
     tcase_add_test(core, console_only_failures_and_levels);
+    tcase_add_test(core, string_writers_match_files);
     tcase_add_test(core, console_cases_aligned);
     tcase_add_test(core, console_cases_color_and_verbose);
     tcase_add_test(core, console_metrics);
