@@ -16,7 +16,7 @@
 
 static const mg_metric_info registry[] = {
 #define MG__METRIC_INFO(id, num, name, task, family, dir, low, high, analytic, succ,   \
-                        trials, paired, prob, undefined, summary)                      \
+                        trials, paired, prob, cc, undefined, summary)                  \
     [num] = {MG_METRIC_##id,                                                           \
              name,                                                                     \
              MG_TASK_##task,                                                           \
@@ -30,7 +30,8 @@ static const mg_metric_info registry[] = {
              MG_PAIRED_##paired,                                                       \
              prob,                                                                     \
              undefined,                                                                \
-             summary},
+             summary,                                                                  \
+             cc},
     MG_METRIC_TABLE(MG__METRIC_INFO)
 #undef MG__METRIC_INFO
 };
@@ -101,4 +102,19 @@ int mg_metric_proportion(mg_metric m, const mg_binary_stats *s, double *successe
     *successes = cells(s, info->successes);
     *trials = cells(s, info->trials);
     return 0;
+}
+
+double mg_metric_effective_size(mg_metric m, const mg_binary_stats *s)
+{
+    const mg_metric_info *info = mg_metric_get(m);
+    double pos = s->tp + s->fn, neg = s->tn + s->fp;
+    if (info == NULL)
+        return 0;
+    if (info->analytic == MG_ANALYTIC_WILSON)
+        return cells(s, info->trials);
+    if (info->family == MG_FAMILY_MEAN)
+        return s->pos + s->neg;
+    if (info->family == MG_FAMILY_RANK)
+        return s->pos < s->neg ? s->pos : s->neg;
+    return pos < neg ? pos : neg;
 }

@@ -104,6 +104,38 @@ START_TEST(rows_are_consistent)
 }
 END_TEST
 
+/*
+ * class-conditional is what the kernels do: weighting the positives by 3 and the
+ * negatives by 5 (a different class mix, the same distribution within each class)
+ * leaves a class-conditional metric unchanged and moves every other confusion
+ * metric. Rank and mean metrics other than auc cannot be reweighted from the sums,
+ * so only auc is checked among them.
+ */
+START_TEST(class_conditional_is_mix_free)
+{
+    const mg_binary_stats s = {
+        .tp = 7, .fp = 3, .tn = 11, .fn = 5, .pos = 12, .neg = 14, .auc_u = 120};
+    mg_binary_stats t = s;
+    t.tp *= 3, t.fn *= 3, t.pos *= 3, t.fp *= 5, t.tn *= 5, t.neg *= 5, t.auc_u *= 15;
+    for (int m = 0; m < MG_METRIC_COUNT; m++) {
+        const mg_metric_info *mi = mg_metric_get((mg_metric)m);
+        double a, b;
+        if (mi->family != MG_FAMILY_CONFUSION && m != MG_METRIC_AUC)
+            continue;
+        ck_assert_int_eq(mg_metric_value((mg_metric)m, &s, &a, NULL), 0);
+        ck_assert_int_eq(mg_metric_value((mg_metric)m, &t, &b, NULL), 0);
+        if (mi->class_conditional)
+            ck_assert_msg(fabs(a - b) < 1e-15, "%s moved with the class mix", mi->name);
+        else
+            ck_assert_msg(fabs(a - b) > 1e-6, "%s did not move with the class mix",
+                          mi->name);
+    }
+    ck_assert(!mg_metric_get(MG_METRIC_AVERAGE_PRECISION)->class_conditional);
+    ck_assert(!mg_metric_get(MG_METRIC_LOG_LOSS)->class_conditional);
+    ck_assert(!mg_metric_get(MG_METRIC_BRIER)->class_conditional);
+}
+END_TEST
+
 /* successes / trials from the registry's cells is the kernel's value. */
 START_TEST(proportions_match_kernels)
 {
@@ -213,23 +245,24 @@ static char *registry_markdown(void)
     size_t size = 65536, used = 0;
     char *out = malloc(size);
     ck_assert_ptr_nonnull(out);
-    used +=
-        (size_t)snprintf(out + used, size - used,
-                         "| # | metric | task | better | range | family | analytic "
-                         "interval | p-value vs a baseline | undefined when | what it "
-                         "is |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    used += (size_t)snprintf(out + used, size - used,
+                             "| # | metric | task | better | range | family | analytic "
+                             "interval | p-value vs a baseline | `stratify: label` | "
+                             "undefined when | what it is "
+                             "|\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int m = 0; m < MG_METRIC_COUNT; m++) {
         const mg_metric_info *mi = mg_metric_get((mg_metric)m);
         char range[64];
         put_range(range, sizeof range, mi);
         used += (size_t)snprintf(
             out + used, size - used,
-            "| %d | `%s` | %s | %s | %s | %s | %s | %s | %s | %s%s |\n", m, mi->name,
-            tasks[mi->task],
+            "| %d | `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s%s |\n", m,
+            mi->name, tasks[mi->task],
             mi->direction > 0   ? "higher"
             : mi->direction < 0 ? "lower"
                                 : "(descriptive)",
             range, families[mi->family], analytic[mi->analytic], paired[mi->paired],
+            mi->class_conditional ? "yes" : "no (depends on the class mix)",
             mi->undefined, mi->summary,
             mi->needs_probability ? " (scores must be probabilities)" : "");
         ck_assert(used < size);
@@ -274,6 +307,7 @@ int main(void)
     tcase_add_test(core, rows_are_consistent);
     tcase_add_test(core, proportions_match_kernels);
     tcase_add_test(core, docs_show_the_registry);
+    tcase_add_test(core, class_conditional_is_mix_free);
     tcase_add_loop_test(edge, kernel_table, 0,
                         (int)(sizeof kernel_rows / sizeof kernel_rows[0]));
     suite_add_tcase(s, core);

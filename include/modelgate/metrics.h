@@ -63,53 +63,60 @@ enum {
  * the generated docs/metrics.md.
  *
  * X(ID, NUMBER, name, task, family, direction, low, high, analytic, successes,
- *   trials, paired test, needs probability, undefined when, summary)
+ *   trials, paired test, needs probability, class-conditional, undefined when,
+ *   summary)
  *
  * NUMBER is the metric's public value: it never changes, and a new metric takes the
  * next free number at the end of the table. direction: +1 higher is better, -1 lower
  * is better, 0 descriptive (never compared). [low, high] is the range of defined
  * values (HUGE_VAL: unbounded). successes / trials: for a Wilson-interval
  * proportion, the confusion cells counted above and below the line, else 0.
+ * class-conditional: 1 when the metric is a function of the positives' and the
+ * negatives' distributions alone, not of the class mix (recall, specificity,
+ * balanced accuracy, auc); only these may use `stratify: label`, which holds the
+ * class totals fixed and so drops the prevalence's sampling variance (see the
+ * essay of stats/engine.c).
  */
 #define MG_METRIC_TABLE(X)                                                             \
-    X(N, 0, "n", BINARY, CONFUSION, 0, 0, HUGE_VAL, NONE, 0, 0, NONE, 0, "never",      \
+    X(N, 0, "n", BINARY, CONFUSION, 0, 0, HUGE_VAL, NONE, 0, 0, NONE, 0, 0, "never",   \
       "rows in the slice (weighted in a replicate)")                                   \
     X(PREVALENCE, 1, "prevalence", BINARY, CONFUSION, 0, 0, 1, WILSON,                 \
-      MG_CELL_TP | MG_CELL_FN, MG_CELL_ALL, NONE, 0, "no rows",                        \
+      MG_CELL_TP | MG_CELL_FN, MG_CELL_ALL, NONE, 0, 0, "no rows",                     \
       "share of rows whose label is positive")                                         \
     X(POSITIVE_RATE, 2, "positive_rate", BINARY, CONFUSION, 0, 0, 1, WILSON,           \
-      MG_CELL_TP | MG_CELL_FP, MG_CELL_ALL, NONE, 0, "no rows",                        \
+      MG_CELL_TP | MG_CELL_FP, MG_CELL_ALL, NONE, 0, 0, "no rows",                     \
       "share of rows predicted positive (score >= threshold)")                         \
     X(ACCURACY, 3, "accuracy", BINARY, CONFUSION, 1, 0, 1, WILSON,                     \
-      MG_CELL_TP | MG_CELL_TN, MG_CELL_ALL, MCNEMAR, 0, "no rows",                     \
+      MG_CELL_TP | MG_CELL_TN, MG_CELL_ALL, MCNEMAR, 0, 0, "no rows",                  \
       "share of rows predicted correctly")                                             \
     X(PRECISION, 4, "precision", BINARY, CONFUSION, 1, 0, 1, WILSON, MG_CELL_TP,       \
-      MG_CELL_TP | MG_CELL_FP, BOOTSTRAP, 0, "no predicted positives",                 \
+      MG_CELL_TP | MG_CELL_FP, BOOTSTRAP, 0, 0, "no predicted positives",              \
       "tp / (tp + fp): share of predicted positives that are positive")                \
     X(RECALL, 5, "recall", BINARY, CONFUSION, 1, 0, 1, WILSON, MG_CELL_TP,             \
-      MG_CELL_TP | MG_CELL_FN, BOOTSTRAP, 0, "no positives",                           \
+      MG_CELL_TP | MG_CELL_FN, BOOTSTRAP, 0, 1, "no positives",                        \
       "tp / (tp + fn): sensitivity, true-positive rate")                               \
     X(SPECIFICITY, 6, "specificity", BINARY, CONFUSION, 1, 0, 1, WILSON, MG_CELL_TN,   \
-      MG_CELL_TN | MG_CELL_FP, BOOTSTRAP, 0, "no negatives",                           \
+      MG_CELL_TN | MG_CELL_FP, BOOTSTRAP, 0, 1, "no negatives",                        \
       "tn / (tn + fp): true-negative rate")                                            \
-    X(F1, 7, "f1", BINARY, CONFUSION, 1, 0, 1, NONE, 0, 0, BOOTSTRAP, 0,               \
+    X(F1, 7, "f1", BINARY, CONFUSION, 1, 0, 1, NONE, 0, 0, BOOTSTRAP, 0, 0,            \
       "no positives and no predicted positives",                                       \
       "2 tp / (2 tp + fp + fn): harmonic mean of precision and recall")                \
     X(BALANCED_ACCURACY, 8, "balanced_accuracy", BINARY, CONFUSION, 1, 0, 1, NONE, 0,  \
-      0, BOOTSTRAP, 0, "no positives or no negatives", "(recall + specificity) / 2")   \
-    X(MCC, 9, "mcc", BINARY, CONFUSION, 1, -1, 1, NONE, 0, 0, BOOTSTRAP, 0,            \
+      0, BOOTSTRAP, 0, 1, "no positives or no negatives",                              \
+      "(recall + specificity) / 2")                                                    \
+    X(MCC, 9, "mcc", BINARY, CONFUSION, 1, -1, 1, NONE, 0, 0, BOOTSTRAP, 0, 0,         \
       "a row or column of the confusion matrix is empty",                              \
       "Matthews correlation coefficient")                                              \
-    X(AUC, 10, "auc", BINARY, RANK, 1, 0, 1, DELONG, 0, 0, DELONG, 0,                  \
+    X(AUC, 10, "auc", BINARY, RANK, 1, 0, 1, DELONG, 0, 0, DELONG, 0, 1,               \
       "no positives or no negatives",                                                  \
       "area under the ROC curve (Mann-Whitney U / (P N), ties count 1/2)")             \
     X(AVERAGE_PRECISION, 11, "average_precision", BINARY, RANK, 1, 0, 1, NONE, 0, 0,   \
-      BOOTSTRAP, 0, "no positives",                                                    \
+      BOOTSTRAP, 0, 0, "no positives",                                                 \
       "area under the precision-recall step curve, without interpolation")             \
     X(LOG_LOSS, 12, "log_loss", BINARY, MEAN, -1, 0, HUGE_VAL, NONE, 0, 0, BOOTSTRAP,  \
-      1, "no rows", "mean negative log-likelihood, p clipped to [eps, 1 - eps]")       \
-    X(BRIER, 13, "brier", BINARY, MEAN, -1, 0, 1, NONE, 0, 0, BOOTSTRAP, 1, "no rows", \
-      "mean squared difference between score and label")
+      1, 0, "no rows", "mean negative log-likelihood, p clipped to [eps, 1 - eps]")    \
+    X(BRIER, 13, "brier", BINARY, MEAN, -1, 0, 1, NONE, 0, 0, BOOTSTRAP, 1, 0,         \
+      "no rows", "mean squared difference between score and label")
 
 /** A metric's public number (see MG_METRIC_TABLE: numbers never move). */
 typedef enum mg_metric {
@@ -134,6 +141,9 @@ typedef struct mg_metric_info {
     int needs_probability; /**< reads scores as probabilities in [0, 1] */
     const char *undefined; /**< when the metric has no value */
     const char *summary;   /**< one line for docs and help */
+    /** 1 when the metric depends on each class's distribution alone, not on the
+     * class mix, so `stratify: label` gives it a valid interval; 0 otherwise. */
+    int class_conditional;
 } mg_metric_info;
 
 /** The registry row of a metric, or NULL when m is not a metric. Static storage. */
@@ -186,6 +196,13 @@ MG_EXTERN int mg_metric_value(mg_metric m, const mg_binary_stats *s, double *out
  */
 MG_EXTERN int mg_metric_proportion(mg_metric m, const mg_binary_stats *s,
                                    double *successes, double *trials);
+
+/**
+ * How much data a metric's value rests on: the proportion's trials for a
+ * Wilson-interval metric (positives for recall), the rows for a mean, and the
+ * smaller class, min(positives, negatives), for every other metric.
+ */
+MG_EXTERN double mg_metric_effective_size(mg_metric m, const mg_binary_stats *s);
 
 /**
  * The per-row log loss and squared error of one prediction, as summed into
