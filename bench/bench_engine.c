@@ -62,6 +62,15 @@ int main(int argc, char **argv)
             pairs[npairs][1] = (size_t)mg_suite_model(suite, suite->tests[i].baseline);
             npairs++;
         }
+    /* Rows keyed by id, as the runner keys them. */
+    uint64_t *keys = NULL;
+    long idcol = suite->data.id ? mg_table_find(d->holdout, suite->data.id) : -1;
+    if (idcol >= 0 && (keys = malloc(d->n * sizeof *keys)) != NULL) {
+        const uint32_t *ids = mg_table_codes(d->holdout, (size_t)idcol);
+        for (size_t i = 0; i < d->n; i++)
+            keys[i] =
+                mg__engine_id_key(mg_table_level(d->holdout, (size_t)idcol, ids[i]));
+    }
     mg__dataset ds = {d->n,
                       d->label,
                       suite->nmodels,
@@ -71,7 +80,8 @@ int main(int argc, char **argv)
                       (const uint32_t *const *)codes,
                       nlevels,
                       d->cluster,
-                      d->nclusters};
+                      d->nclusters,
+                      keys};
     o.replicates = argc > 2 ? strtoul(argv[2], NULL, 10) : suite->bootstrap.replicates;
     o.threads = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 10) : (unsigned)cores;
     o.seed = suite->bootstrap.seed;
@@ -100,12 +110,13 @@ int main(int argc, char **argv)
     if (o.replicates > 0) {
         double per = 1e3 / (double)o.replicates;
         printf("per replicate, summed over threads:\n");
-        printf("  confusion (atoms)       %8.3f ms\n", t.atoms * per);
         printf("  unit counts (draws)     %8.3f ms\n", t.draws * per);
+        printf("  confusion (atoms)       %8.3f ms\n", t.atoms * per);
         printf("  rank + mean passes      %8.3f ms (%zu models)\n", t.passes * per,
                suite->nmodels);
     }
     mg__engine_free(e);
+    free(keys);
     mg__data_free(d);
     mg_suite_free(suite);
     return 0;

@@ -17,18 +17,77 @@
  *   summed like any slice and never reported;
  * - atoms: rows with equal label, prediction of every model, slice ids and cluster,
  *   found with an open-addressing hash table of representative rows; the confusion
- *   family draws a multinomial over them;
- * - cells: rows with equal slice ids in every slicing; sums that add over rows are
- *   gathered per cell and spread to the slices after a pass;
+ *   family sums a replicate's row counts per atom, then adds each atom into its
+ *   slices;
+ * - units: the canonical order of the rows and every row's unit slot (below);
+ * - cells: rows with equal slice ids in every slicing; confusion counts of the row
+ *   pass (tests only) are gathered per cell and spread to the slices after a pass;
  * - sorted rows: each model's rows in descending score order, ties in row order, by
  *   an LSD radix sort on 16-bit digits of an order-preserving key (Knuth, TAOCP
- *   vol. 3, §5.2.5), with tie groups flagged, the row's unit slot (rows, or
- *   clusters) and its per-row losses beside it.
+ *   vol. 3, §5.2.5), ties in canonical order, with tie groups flagged, the row's
+ *   unit slot (rows, or clusters) and its per-row losses beside it.
  *
  * Then the point estimates, and the replicates in batches of eight across threads
  * while the calling thread computes the jackknife and then joins them. Replicate
  * b's draws come from streams keyed by (seed, b) and every sum runs in a fixed
  * order, so results are bit-identical whatever the number of threads.
+ *
+ * What an interval depends on. A test's interval is a function of its slice's
+ * estimate, replicates and jackknife sums, and the engine makes each of those a
+ * function of the seed, the rows and the test alone:
+ *
+ * - resampling units are numbered in a canonical order: rows by key (a hash of the
+ *   row's id, mg__dataset.key; without an id column, the row's index, which is then
+ *   its identity), so a replicate's row counts do not depend on the rows' order in
+ *   the file, on the slicings or on the models;
+ * - both families read those counts: an atom's count is the sum of its rows'
+ *   counts, so how finely the atoms split (every slicing and every model's
+ *   prediction is part of an atom) changes nothing, and a suite that adds an AUC
+ *   test draws no differently for its accuracy test;
+ * - every floating-point sum runs in an order fixed by the rows a slice holds:
+ *   each model's rows are sorted by score with ties in canonical order; losses are
+ *   added per slice, never through cells (which split with every slicing); the
+ *   jackknife adds rows in canonical order and confusion deviations per confusion
+ *   cell, not per atom. Integer sums (counts) are exact in any order.
+ *
+ * So, with an id column: declaring another slicing, test or model, or reordering
+ * the rows, leaves every interval bit-identical (tests/test_invariance.c). The
+ * multinomial resampler draws N rows from the whole holdout set, so a slice's
+ * interval still depends on the other rows (that is the design being mimicked:
+ * slice sizes vary as between holdout sets). The Poisson resampler goes further: a
+ * row's weight is Poisson(1) derived from (seed, replicate, key), so a slice's
+ * replicates depend on its own rows only, and shards holding disjoint rows compute
+ * sums that merge by addition (issue 14). Not covered: with `cluster:` the units
+ * are clusters numbered by first appearance, so row order may matter there.
+ *
+ * The default stays the multinomial: it is the bootstrap (Efron's), which the
+ * reference comparisons (SciPy, R boot) check; Poisson weights approximate it
+ * (Hanley & MacGibbon 2006), with a total that varies (sd √N) and, in a small
+ * slice, a chance of zero weight that the multinomial lacks. Speed is close (see
+ * bench/: the draw is the smaller part of a replicate); Poisson is the choice for
+ * sharded runs.
+ *
+ * Stratification by label, and why it is valid only for some metrics. Write a
+ * metric as θ = g(π, F₁, F₀): the prevalence π and the distributions of whatever
+ * the metric reads among positives (F₁) and negatives (F₀). By the delta method,
+ * Var θ̂ ≈ g_π² π(1 − π)/N + Var_{F₁} + Var_{F₀}, the last two the contributions of
+ * each class's sampling. `stratify: label` resamples the positives and negatives
+ * separately, each to its own total, so every replicate has the holdout's
+ * prevalence exactly: it estimates the last two terms and drops the first. Where
+ * g_π = 0 (recall and specificity, functions of one class; balanced accuracy and
+ * AUC, of the two class-conditional distributions) nothing is lost, and a slice's
+ * value is still a functional of F₁ and F₀, whose slice mix varies within each
+ * class. Everywhere else (prevalence, positive rate, accuracy = π·recall +
+ * (1 − π)·specificity, precision, F1, MCC, average precision, log loss, Brier, n in
+ * a slice) the interval misses the prevalence's share of the variance at every N:
+ * the audit of issue 8 measured 95 % BCa coverage of 0.91–0.93 at N = 1,000, and a
+ * zero-width interval for the prevalence. Drawing the class totals from
+ * Binomial(N, π̂) first would restore the term, but that is exactly the
+ * unstratified bootstrap. So stratification is restricted: the registry's
+ * class_conditional column marks the metrics it is valid for, and the runner
+ * refuses it for the others (and for the Poisson resampler, whose weights cannot
+ * hold class totals fixed; for the class-conditional metrics, which are ratios
+ * within a class, rescaling a class's weights changes nothing anyway).
  *
  * Limits and caveats: fewer than 2^32 rows (row indices are uint32_t); at most
  * MG__ENGINE_MAX_SLICES slices; cells only while there are at most MAX_CELLS of
@@ -140,17 +199,21 @@ static int same_atom(const mg__plan *p, size_t i, size_t j)
     return d->cluster == NULL || d->cluster[i] == d->cluster[j];
 }
 
-/* Group rows into atoms with an open-addressing table of representative rows. */
-static int build_atoms(mg__plan *p, mg_error *err)
+/*
+ * Group rows into atoms with an open-addressing table of representative rows;
+ * row_atom (n) receives each row's atom.
+ */
+static int build_atoms(mg__plan *p, uint32_t *row_atom, mg_error *err)
 {
     size_t cap = 1024, used = 0, n = p->n;
-    uint32_t *table = NULL, *count = NULL, *rep = NULL;
+    uint32_t *table = NULL, *count = NULL, *rep = NULL, *renumber = NULL;
     int rc = MG_ENOMEM;
 
     table = malloc(cap * sizeof *table);
     count = mg__xcalloc(n, sizeof *count);
     rep = mg__xcalloc(n, sizeof *rep);
-    if (table == NULL || count == NULL || rep == NULL)
+    renumber = mg__xcalloc(n, sizeof *renumber);
+    if (table == NULL || count == NULL || rep == NULL || renumber == NULL)
         goto cleanup;
     memset(table, 0xff, cap * sizeof *table);
     for (size_t i = 0; i < n; i++) {
@@ -178,18 +241,19 @@ static int build_atoms(mg__plan *p, mg_error *err)
             rep[used++] = (uint32_t)i;
         }
         count[table[h]]++;
+        row_atom[i] = table[h];
     }
 
-    /* Order atoms: positives first (strata for stratify), otherwise first-seen. */
+    /* Order atoms: positives first, otherwise first-seen. Only integer counts are
+     * summed over atoms, so their order does not change any result. */
     p->natoms = used;
     p->atom_count = mg__xcalloc(used, sizeof *p->atom_count);
     p->atom_rep = mg__xcalloc(used, sizeof *p->atom_rep);
     p->atom_unit = mg__xcalloc(used, sizeof *p->atom_unit);
-    p->atom_p = mg__xcalloc(used, sizeof *p->atom_p);
-    if (!p->atom_count || !p->atom_rep || !p->atom_unit || !p->atom_p)
+    if (!p->atom_count || !p->atom_rep || !p->atom_unit)
         goto cleanup;
     {
-        size_t k = 0, pos_total = 0;
+        size_t k = 0;
         for (int pass = 1; pass >= 0; pass--)
             for (size_t a = 0; a < used; a++)
                 if (p->d->label[rep[a]] == pass) {
@@ -197,23 +261,212 @@ static int build_atoms(mg__plan *p, mg_error *err)
                     p->atom_rep[k] = rep[a];
                     p->atom_unit[k] = p->d->cluster ? p->d->cluster[rep[a]] : 0;
                     if (pass == 1)
-                        p->natoms_pos++, pos_total += count[a];
-                    k++;
+                        p->natoms_pos++;
+                    renumber[a] = (uint32_t)k++;
                 }
-        for (size_t a = 0; a < used; a++) {
-            double total = (double)n;
-            if (p->o->stratify == MG__ENGINE_STRATIFY_LABEL)
-                total = a < p->natoms_pos ? (double)pos_total : (double)(n - pos_total);
-            p->atom_p[a] = p->atom_count[a] / total;
-        }
+        for (size_t i = 0; i < n; i++)
+            row_atom[i] = renumber[row_atom[i]];
     }
     rc = 0;
 cleanup:
     free(table);
     free(count);
     free(rep);
+    free(renumber);
     if (rc)
         mg__engine_nomem(err);
+    return rc;
+}
+
+/* ---- Resampling units ----------------------------------------------------- */
+
+uint64_t mg__engine_id_key(const char *id)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *c = (const unsigned char *)id; *c; c++)
+        h = (h ^ *c) * 0x100000001b3ULL;
+    return mg__mix64(h);
+}
+
+typedef struct key_item {
+    uint64_t key;
+    uint32_t row;
+} key_item;
+
+/* Ascending by key, equal keys in row order: a stable LSD radix sort on 16-bit
+ * digits, as for the scores below. */
+static int radix_sort_keys(key_item *items, size_t n)
+{
+    key_item *tmp = malloc((n ? n : 1) * sizeof *tmp), *src = items, *dst = tmp;
+    size_t *count = malloc(65537 * sizeof *count);
+    if (tmp == NULL || count == NULL) {
+        free(tmp);
+        free(count);
+        return MG_ENOMEM;
+    }
+    for (int pass = 0; pass < 4; pass++) {
+        int shift = 16 * pass;
+        memset(count, 0, 65537 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[((src[i].key >> shift) & 0xffff) + 1]++;
+        for (size_t b = 0; b < 65536; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i].key >> shift) & 0xffff]++] = src[i];
+        key_item *t = src;
+        src = dst;
+        dst = t;
+    }
+    free(tmp);
+    free(count);
+    return 0;
+}
+
+/*
+ * A copy of the dataset with its rows in key order (p->canon, owned by the plan),
+ * so that every later loop over rows runs in canonical order and reads memory
+ * sequentially. Without keys the rows' own order is canonical and nothing is
+ * copied.
+ */
+static int canonical_rows(mg__plan *p, const mg__dataset *d)
+{
+    const size_t n = d->n, M = d->nmodels, K = d->nslicings;
+    key_item *items = NULL;
+    double **score = NULL;
+    uint32_t **code = NULL;
+    int rc = MG_ENOMEM;
+
+    p->d = d;
+    p->canonical = 1;
+    if (d->key == NULL)
+        return 0;
+    p->canon = *d;
+    p->d = &p->canon;
+    items = malloc((n ? n : 1) * sizeof *items);
+    p->canon.score = (const double *const *)(score = mg__xcalloc(M, sizeof *score));
+    p->canon.slice_code =
+        (const uint32_t *const *)(code = mg__xcalloc(K, sizeof *code));
+    if (items == NULL || score == NULL || code == NULL)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++)
+        items[i] = (key_item){d->key[i], (uint32_t)i};
+    if (radix_sort_keys(items, n) != 0)
+        goto cleanup;
+    {
+        unsigned char *label = malloc(n);
+        uint64_t *key = malloc(n * sizeof *key);
+        uint32_t *cluster = d->cluster ? malloc(n * sizeof *cluster) : NULL;
+        p->canon.label = label;
+        p->canon.key = key;
+        p->canon.cluster = cluster;
+        if (label == NULL || key == NULL || (d->cluster && cluster == NULL))
+            goto cleanup;
+        for (size_t t = 0; t < n; t++) {
+            label[t] = d->label[items[t].row];
+            key[t] = items[t].key;
+            if (cluster)
+                cluster[t] = d->cluster[items[t].row];
+        }
+    }
+    for (size_t m = 0; m < M; m++) {
+        if ((score[m] = malloc(n * sizeof **score)) == NULL)
+            goto cleanup;
+        for (size_t t = 0; t < n; t++)
+            score[m][t] = d->score[m][items[t].row];
+    }
+    for (size_t k = 0; k < K; k++) {
+        if ((code[k] = malloc(n * sizeof **code)) == NULL)
+            goto cleanup;
+        for (size_t t = 0; t < n; t++)
+            code[k][t] = d->slice_code[k][items[t].row];
+    }
+    rc = 0;
+cleanup:
+    free(items);
+    return rc;
+}
+
+static void canonical_free(mg__plan *p)
+{
+    if (p->d != &p->canon)
+        return;
+    for (size_t m = 0; p->canon.score && m < p->canon.nmodels; m++)
+        free((void *)p->canon.score[m]);
+    for (size_t k = 0; p->canon.slice_code && k < p->canon.nslicings; k++)
+        free((void *)p->canon.slice_code[k]);
+    free((void *)p->canon.score);
+    free((void *)p->canon.slice_code);
+    free((void *)p->canon.label);
+    free((void *)p->canon.key);
+    free((void *)p->canon.cluster);
+}
+
+/*
+ * The canonical order of the rows (by key, or by index without keys; the identity
+ * when p->d is canonical already), and every row's unit slot: clusters are their own
+ * units; otherwise slots follow the canonical order, positives first when stratified,
+ * so that each stratum is one contiguous range to draw over. unit_key is what a Poisson
+ * weight is derived from: the row's key (its index without keys).
+ */
+static int build_units(mg__plan *p, const uint32_t *row_atom)
+{
+    const mg__dataset *d = p->d;
+    const size_t n = p->n;
+    key_item *items = malloc((n ? n : 1) * sizeof *items);
+    int rc = MG_ENOMEM;
+
+    p->order = malloc((n ? n : 1) * sizeof *p->order);
+    p->row_slot = malloc((n ? n : 1) * sizeof *p->row_slot);
+    if (items == NULL || p->order == NULL || p->row_slot == NULL)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        items[i].key = d->key ? d->key[i] : (uint64_t)i;
+        items[i].row = (uint32_t)i;
+    }
+    if (d->key != NULL && !p->canonical && radix_sort_keys(items, n) != 0)
+        goto cleanup;
+    for (size_t t = 0; t < n; t++)
+        p->order[t] = items[t].row;
+    if (d->cluster != NULL) {
+        for (size_t i = 0; i < n; i++)
+            p->row_slot[i] = d->cluster[i];
+        p->units = d->nclusters;
+        p->ranges[0] = (mg__draw_range){0, d->nclusters, d->nclusters};
+        p->nranges = 1;
+    } else {
+        size_t npos = 0, kp = 0, kn;
+        int strat = p->o->stratify == MG__ENGINE_STRATIFY_LABEL;
+        for (size_t i = 0; i < n; i++)
+            npos += d->label[i];
+        kn = strat ? npos : 0;
+        for (size_t t = 0; t < n; t++) {
+            uint32_t r = p->order[t];
+            p->row_slot[r] = (uint32_t)(strat && d->label[r] ? kp++ : kn++);
+        }
+        p->units = n;
+        if (strat) {
+            p->ranges[0] = (mg__draw_range){0, npos, npos};
+            p->ranges[1] = (mg__draw_range){npos, n, n - npos};
+            p->nranges = 2;
+        } else {
+            p->ranges[0] = (mg__draw_range){0, n, n};
+            p->nranges = 1;
+        }
+    }
+    p->unit_key = malloc((p->units ? p->units : 1) * sizeof *p->unit_key);
+    p->unit_atom = malloc((p->units ? p->units : 1) * sizeof *p->unit_atom);
+    if (p->unit_key == NULL || p->unit_atom == NULL)
+        goto cleanup;
+    for (size_t u = 0; u < p->units; u++)
+        p->unit_key[u] = (uint64_t)u; /* clusters: their code */
+    if (d->cluster == NULL)
+        for (size_t i = 0; i < n; i++) {
+            p->unit_key[p->row_slot[i]] = d->key ? d->key[i] : (uint64_t)i;
+            p->unit_atom[p->row_slot[i]] = row_atom ? row_atom[i] : 0;
+        }
+    rc = 0;
+cleanup:
+    free(items);
     return rc;
 }
 
@@ -365,21 +618,19 @@ static void mark_alone(const mg__plan *p, mg__sorted_model *s)
 }
 
 /*
- * Sort each model once and assign every row its unit slot. Rows are units unless
- * clustered; for the multinomial resampler the slot numbering follows the first
- * model's order (so its pass reads counts sequentially), positives before negatives
- * when stratified, so each stratum is one contiguous range to draw over.
+ * Sort each model once, ties in the canonical order (the sort is stable and starts
+ * from that order), so that sums over a model's rows run in an order that depends
+ * on neither the file's row order nor the other models and slicings.
  */
 static int build_sorted(mg__plan *p, mg_error *err)
 {
     const mg__dataset *d = p->d;
     size_t n = p->n;
     sort_item *items = malloc(n * sizeof *items);
-    uint32_t *slot_of_row = malloc(n * sizeof *slot_of_row);
     int rc = MG_ENOMEM;
 
     p->sorted = mg__xcalloc(p->M, sizeof *p->sorted);
-    if (items == NULL || slot_of_row == NULL || p->sorted == NULL)
+    if (items == NULL || p->sorted == NULL)
         goto cleanup;
     for (size_t m = 0; m < p->M; m++) {
         mg__sorted_model *s = &p->sorted[m];
@@ -394,52 +645,18 @@ static int build_sorted(mg__plan *p, mg_error *err)
         if (!s->slot || !s->row || !s->flags || !s->sid || !s->ll || !s->br ||
             !s->cell || !s->alone)
             goto cleanup;
-        for (size_t i = 0; i < n; i++) {
-            items[i].score = d->score[m][i];
-            items[i].row = (uint32_t)i;
+        for (size_t t = 0; t < n; t++) {
+            items[t].score = d->score[m][p->order[t]];
+            items[t].row = p->order[t];
         }
         if (radix_sort_desc(items, n) != 0)
             goto cleanup;
-        if (m == 0) {
-            /* Unit slots. */
-            if (d->cluster != NULL) {
-                for (size_t i = 0; i < n; i++)
-                    slot_of_row[i] = d->cluster[i];
-                p->units = d->nclusters;
-                p->ranges[0] = (mg__draw_range){0, d->nclusters, d->nclusters};
-                p->nranges = 1;
-            } else if (p->o->resampler == MG__ENGINE_POISSON) {
-                for (size_t i = 0; i < n; i++)
-                    slot_of_row[i] = (uint32_t)i;
-                p->units = n;
-                p->nranges = 0;
-            } else if (p->o->stratify == MG__ENGINE_STRATIFY_LABEL) {
-                size_t npos = 0, kp = 0, kn;
-                for (size_t i = 0; i < n; i++)
-                    npos += d->label[i];
-                kn = npos;
-                for (size_t i = 0; i < n; i++) {
-                    uint32_t r = items[i].row;
-                    slot_of_row[r] = (uint32_t)(d->label[r] ? kp++ : kn++);
-                }
-                p->units = n;
-                p->ranges[0] = (mg__draw_range){0, npos, npos};
-                p->ranges[1] = (mg__draw_range){npos, n, n - npos};
-                p->nranges = 2;
-            } else {
-                for (size_t i = 0; i < n; i++)
-                    slot_of_row[items[i].row] = (uint32_t)i;
-                p->units = n;
-                p->ranges[0] = (mg__draw_range){0, n, n};
-                p->nranges = 1;
-            }
-        }
         for (size_t i = 0; i < n; i++) {
             uint32_t r = items[i].row;
             int y = d->label[r];
             double sc = d->score[m][r];
             s->row[i] = r;
-            s->slot[i] = slot_of_row[r];
+            s->slot[i] = p->row_slot[r];
             s->flags[i] =
                 (uint8_t)((y ? MG__FLAG_LABEL : 0) |
                           (i > 0 && items[i - 1].score == sc ? MG__FLAG_TIED : 0) |
@@ -455,7 +672,6 @@ static int build_sorted(mg__plan *p, mg_error *err)
     rc = 0;
 cleanup:
     free(items);
-    free(slot_of_row);
     if (rc)
         mg__engine_nomem(err);
     return rc;
@@ -581,12 +797,17 @@ double mg__engine_memory(const mg__dataset *d, const mg__engine_options *o)
     bytes = (double)o->replicates * M * S * sizeof(mg_binary_stats); /* replicates */
     bytes += (M + (double)o->npairs) * S * MG_METRIC_COUNT * sizeof(mg__jack);
     bytes += n * (nsid * sizeof(uint16_t) + 3 * sizeof(uint32_t)); /* slices, atoms */
-    if (o->need_rank || o->resampler == MG__ENGINE_POISSON) {
-        /* sorted rows per model, unit counts per thread, jackknife scratch */
+    /* canonical order, slots, unit keys and atoms; unit counts per thread */
+    bytes += n * (3 * sizeof(uint32_t) + sizeof(uint64_t) + sizeof(key_item));
+    if (d->key != NULL) /* the rows copied in key order */
+        bytes += n * (1 + M * sizeof(double) + (nsid - 1) * sizeof(uint32_t) +
+                      sizeof(uint64_t) + (d->cluster ? sizeof(uint32_t) : 0));
+    bytes += threads * units * MG__LANES;
+    if (o->need_rank) {
+        /* sorted rows per model, jackknife scratch */
         bytes += M * n *
                  (2 * sizeof(uint32_t) + 1 + nsid * sizeof(uint16_t) +
                   2 * sizeof(double) + sizeof(uint32_t));
-        bytes += threads * units * MG__LANES;
         bytes += n * (M * MG__JACK_ROW_ARRAYS * sizeof(double) + 4 * sizeof(double));
     }
     return bytes;
@@ -669,13 +890,17 @@ static int slice_ids(mg__plan *p)
 
 static void plan_free(mg__plan *p)
 {
+    canonical_free(p);
     free(p->row_sid);
     free(p->row_cell);
     free(p->cell_sid);
     free(p->atom_count);
     free(p->atom_rep);
     free(p->atom_unit);
-    free(p->atom_p);
+    free(p->unit_atom);
+    free(p->order);
+    free(p->row_slot);
+    free(p->unit_key);
     free_sorted(p);
 }
 
@@ -683,21 +908,29 @@ static void plan_free(mg__plan *p)
 static int plan_build(mg__plan *p, mg__engine *e, const mg__dataset *d,
                       const mg__engine_options *o, mg_error *err)
 {
+    uint32_t *row_atom;
     int rc;
 
-    p->d = d;
     p->o = o;
     p->e = e;
     p->n = d->n;
     p->M = d->nmodels;
     p->nsid = d->nslicings + 1;
     p->S = e->stride;
-    if (slice_ids(p) != 0)
+    if (canonical_rows(p, d) != 0 || slice_ids(p) != 0)
         return mg__engine_nomem(err);
+    d = p->d;
     mg__resample_init_poisson(p);
-    if ((rc = build_atoms(p, err)) != 0 || (rc = build_cells(p, err)) != 0)
+    row_atom = malloc((d->n ? d->n : 1) * sizeof *row_atom);
+    if (row_atom == NULL)
+        return mg__engine_nomem(err);
+    rc = build_atoms(p, row_atom, err);
+    if (rc == 0 && build_units(p, row_atom) != 0)
+        rc = mg__engine_nomem(err);
+    free(row_atom);
+    if (rc != 0 || (rc = build_cells(p, err)) != 0)
         return rc;
-    p->row_confusion = o->resampler == MG__ENGINE_POISSON || o->row_confusion;
+    p->row_confusion = o->row_confusion;
     if (o->need_rank || p->row_confusion)
         return build_sorted(p, err);
     return 0;
@@ -717,6 +950,11 @@ int mg__engine_run(mg__engine **out, const mg__dataset *d, const mg__engine_opti
     *out = NULL;
     if (d->n == 0 || d->nmodels == 0)
         return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no rows or no models");
+    if (o->stratify == MG__ENGINE_STRATIFY_LABEL &&
+        (o->resampler == MG__ENGINE_POISSON || d->cluster != NULL))
+        return mg_error_set(err, MG_EINVAL, NULL, 0, 0,
+                            "stratify: label cannot be combined with %s",
+                            d->cluster ? "clusters" : "the Poisson resampler");
     if (d->n > UINT32_MAX)
         return mg_error_set(err, MG_EDATA, NULL, 0, 0,
                             "%zu rows: more than the limit of %u", d->n, UINT32_MAX);
@@ -774,9 +1012,8 @@ int mg__engine_row_weights(const mg__dataset *d, const mg__engine_options *o, si
     p.M = d->nmodels;
     p.nsid = 1;
     mg__resample_init_poisson(&p);
-    p.row_sid = calloc(d->n, sizeof *p.row_sid);
     mg__rng_init(&gen);
-    if (p.row_sid == NULL || build_sorted(&p, err) != 0)
+    if (build_units(&p, NULL) != 0)
         goto cleanup;
     counts = calloc(p.units ? p.units : 1, MG__LANES);
     if (counts == NULL)
@@ -786,13 +1023,12 @@ int mg__engine_row_weights(const mg__dataset *d, const mg__engine_options *o, si
         goto cleanup;
     }
     for (size_t i = 0; i < p.n; i++)
-        w[p.sorted[0].row[i]] = counts[(size_t)p.sorted[0].slot[i] * MG__LANES];
+        w[i] = counts[(size_t)p.row_slot[i] * MG__LANES];
     rc = 0;
 cleanup:
     if (rc == MG_ENOMEM)
         mg__engine_nomem(err);
     free(counts);
-    free(p.row_sid);
-    free_sorted(&p);
+    plan_free(&p);
     return rc;
 }

@@ -28,7 +28,8 @@
  */
 #define MG__ENGINE_MAX_SLICES 65534
 
-/* How the resampling units are drawn: from the whole set, or per label. */
+/* How the resampling units are drawn: from the whole set, or per label (valid only
+ * for class-conditional metrics; see the essay of stats/engine.c). */
 typedef enum mg__engine_stratify {
     MG__ENGINE_STRATIFY_NONE,
     MG__ENGINE_STRATIFY_LABEL /* positives and negatives keep their totals */
@@ -52,6 +53,12 @@ typedef struct mg__dataset {
     const size_t *nlevels;             /* slices per slicing */
     const uint32_t *cluster;           /* n dense cluster codes, or NULL */
     size_t nclusters;
+    /* n row keys (a hash of each row's id), or NULL: rows are then keyed by their
+     * index. Resampling reads rows in key order and the Poisson resampler derives a
+     * row's weight from its key, so with keys an interval does not depend on the
+     * order of the rows. Keys should be distinct; equal keys fall back to row
+     * order among themselves. */
+    const uint64_t *key;
 } mg__dataset;
 
 typedef struct mg__engine_options {
@@ -83,6 +90,10 @@ int mg__engine_run(mg__engine **out, const mg__dataset *data,
                    const mg__engine_options *opts, mg_error *err);
 void mg__engine_free(mg__engine *e);
 
+/* A row's key (mg__dataset.key) from its id's text: a 64-bit hash (FNV-1a, then
+ * SplitMix64's finaliser). Distinct ids collide with probability about n²/2^65. */
+uint64_t mg__engine_id_key(const char *id);
+
 /* Slices the engine reports for a dataset: 1 + every slicing's levels. */
 size_t mg__engine_slice_count(const mg__dataset *data);
 
@@ -111,8 +122,9 @@ typedef struct mg__engine_timing {
     double setup;     /* slices, atoms, cells, sorting */
     double estimates; /* point estimates */
     double jackknife; /* closed-form jackknife */
-    double atoms;     /* confusion family: multinomial over atoms and its pass */
-    double draws;     /* unit counts for the score pass */
+    double atoms;     /* confusion family: unit counts summed into atoms, atoms into
+                         slices */
+    double draws;     /* unit counts, shared by every family, model and slice */
     double passes;    /* rank and mean families: the weighted passes */
     double wall;      /* the whole run */
 } mg__engine_timing;
@@ -120,8 +132,8 @@ typedef struct mg__engine_timing {
 void mg__engine_get_timing(const mg__engine *e, mg__engine_timing *out);
 
 /*
- * Tests: replicate b's weight of every row in the score pass, as the engine draws
- * it (w has d->n entries).
+ * Tests: replicate b's weight of every row, as the engine draws it (w has d->n
+ * entries).
  */
 int mg__engine_row_weights(const mg__dataset *d, const mg__engine_options *opts,
                            size_t b, double *w, mg_error *err);

@@ -64,7 +64,12 @@ struct mg__engine {
  * threads start and write e->est).
  */
 typedef struct mg__plan {
+    /* The rows in canonical order (by key; see stats/engine.c): every row index
+     * below is a position in this order. The caller's dataset when it has no keys
+     * (its row order is then canonical), else `canon`, whose arrays the plan owns. */
     const mg__dataset *d;
+    mg__dataset canon;
+    int canonical; /* d's rows are in canonical order already */
     const mg__engine_options *o;
     mg__engine *e;
     size_t n, M, S, nsid; /* rows, models, slices with the sink, ids per row */
@@ -78,14 +83,20 @@ typedef struct mg__plan {
     uint32_t *row_cell; /* n */
     int use_cells;
     /* Confusion atoms: rows that agree on label, every prediction, every slice id
-     * and the cluster. */
+     * and the cluster. A replicate's atom counts are its unit counts summed per
+     * atom, so they do not depend on how finely the atoms split. */
     size_t natoms, natoms_pos; /* positive atoms first */
     uint32_t *atom_count;
     uint32_t *atom_rep;  /* a representative row */
     uint32_t *atom_unit; /* cluster of the atom, when clustered */
-    double *atom_p;      /* multinomial probabilities (within stratum) */
-    /* The row pass. */
-    size_t units; /* rows or clusters */
+    uint32_t *unit_atom; /* units: the atom of the row in each slot, unclustered */
+    /* Resampling units: rows (or clusters), numbered in a canonical order (rows by
+     * key, positives first when stratified) so that the draw does not depend on the
+     * rows' order in the file, the slicings or the models. */
+    size_t units;       /* rows or clusters */
+    uint32_t *order;    /* n rows in key order */
+    uint32_t *row_slot; /* n: the unit slot whose count weights each row */
+    uint64_t *unit_key; /* units: the key a Poisson weight is derived from */
     mg__draw_range ranges[2];
     size_t nranges;
     mg__sorted_model *sorted; /* M, when the row pass is needed, else NULL */
@@ -130,9 +141,8 @@ typedef struct mg__pass_acc {
 /* One thread's scratch for computing replicates, and its time in each phase. */
 typedef struct mg__scratch {
     mg__rng gen;
-    uint8_t *counts;  /* units × MG__LANES interleaved counts, when rows are sorted */
-    unsigned *cnt;    /* natoms: multinomial counts over the atoms */
-    unsigned *ccount; /* nclusters: cluster counts */
+    uint8_t *counts; /* units × MG__LANES interleaved counts */
+    uint32_t *cnt;   /* natoms × MG__LANES: replicates' counts per atom */
     mg__pass_acc acc;
     double t_atoms, t_draws, t_passes;
 } mg__scratch;
@@ -154,8 +164,8 @@ int mg__resample_estimates(mg__plan *p, mg_error *err);
 void mg__resample_init_poisson(mg__plan *p);
 
 /*
- * Lane r of `counts` (units × LANES) += replicate b's unit counts, as the score
- * pass draws them. Returns 0 or MG_ENUMERIC.
+ * Lane r of `counts` (units × LANES) += replicate b's unit counts. Returns 0 or
+ * MG_ENUMERIC.
  */
 int mg__resample_counts(const mg__plan *p, gsl_rng *rng, size_t b, int r,
                         uint8_t *counts);

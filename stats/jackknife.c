@@ -10,8 +10,9 @@
  * never re-evaluates a statistic N times; each leave-one-out value has a closed
  * form:
  *
- * - confusion counts (accuracy, precision, …): leaving out a row of an atom lowers
- *   one count by one, so each atom is evaluated once and weighted by its size;
+ * - confusion counts (accuracy, precision, …): leaving out a row lowers one count
+ *   by one, so each of a slice's four confusion cells is evaluated once and
+ *   weighted by its count (a pair's eight joint cells by their counts);
  * - the AUC: for a positive row i with placement V_i (the negatives below it, ties
  *   counting ½; DeLong, DeLong & Clarke-Pearson 1988, "Comparing the areas under
  *   two or more correlated ROC curves", Biometrics 44:837–845),
@@ -38,7 +39,9 @@
  * average precision and every leave-one-cluster-out value are such differences:
  * their absolute error is about ε while deviations are about 1/n (1/clusters), a
  * relative error of order n·ε, harmless in an acceleration constant. Sums run in
- * a fixed order over atoms, slicings and rows, whatever the thread count.
+ * a fixed order over cells, slicings and rows (rows in the canonical order of
+ * stats/engine.c), whatever the thread count, the file's row order or the other
+ * slicings and models.
  */
 #include <math.h>
 #include <string.h>
@@ -131,49 +134,84 @@ static void free_rows(double **a, size_t narrays)
     free(a);
 }
 
-/* ---- Confusion family: leave out one row of an atom ----------------------- */
+/* ---- Confusion family: leave out one row of a confusion cell --------------- */
 
-/* Every model's confusion deviations on slice s without one row of atom a (the
- * metrics where confusion[metric] is set; NaN for the others). */
-static void leave_atom_row_out(const mg__plan *p, size_t a, size_t s,
-                               const unsigned char *confusion, double *dev)
+/* A row's confusion cell: 0 tp, 1 fp, 2 tn, 3 fn (the order of mg_binary_stats). */
+static inline int cell_of(int y, int pred)
 {
-    const mg__dataset *d = p->d;
-    mg__engine *e = p->e;
-    size_t i = p->atom_rep[a];
-    int y = d->label[i];
-    double mult = p->atom_count[a];
-    for (size_t m = 0; m < p->M; m++) {
-        const mg_binary_stats *st0 = &e->est[m * p->S + s];
-        mg_binary_stats st = *st0;
-        int pred = d->score[m][i] >= d->threshold[m];
-        mg__jack *j = &e->jack[mg__jack_index(e, m, s, 0)];
-        *(y ? (pred ? &st.tp : &st.fn) : (pred ? &st.fp : &st.tn)) -= 1;
-        for (int mt = 0; mt < MG_METRIC_COUNT; mt++)
-            dev[m * MG_METRIC_COUNT + mt] =
-                confusion[mt] ? leave_out(&j[mt], mt, st0, &st, mult) : NAN;
-    }
+    return y ? (pred ? 0 : 3) : (pred ? 1 : 2);
 }
 
+/*
+ * Leaving out one row changes a slice's confusion counts only through the row's
+ * cell, so a model's deviations on a slice take four values, weighted by the cell
+ * counts of the point estimate; a pair's take eight, weighted by the slice's joint
+ * counts of (label, the model's prediction, the baseline's), which are integer sums
+ * over atoms. Summing per cell rather than per atom makes the sums independent of
+ * how the atoms split (other slicings, other models) and of the rows' order.
+ */
 static int jack_confusion(mg__plan *p, mg_error *err)
 {
-    double *dev = mg__xcalloc(p->M * MG_METRIC_COUNT, sizeof *dev);
+    mg__engine *e = p->e;
+    const size_t M = p->M, S = p->S, npairs = p->o->npairs;
+    double *dev = mg__xcalloc(M * 4 * MG_METRIC_COUNT, sizeof *dev);
+    double *joint = mg__xcalloc(npairs * S * 8, sizeof *joint);
     unsigned char confusion[MG_METRIC_COUNT];
 
-    if (dev == NULL)
+    if (dev == NULL || joint == NULL) {
+        free(dev);
+        free(joint);
         return mg__engine_nomem(err);
+    }
     for (int mt = 0; mt < MG_METRIC_COUNT; mt++)
         confusion[mt] = mg_metric_family(mt) == MG_FAMILY_CONFUSION;
-    for (size_t a = 0; a < p->natoms; a++) {
-        const uint16_t *sid = &p->row_sid[(size_t)p->atom_rep[a] * p->nsid];
-        for (size_t k = 0; k < p->nsid; k++) {
-            if (sid[k] == p->e->nslices)
-                continue; /* the sink */
-            leave_atom_row_out(p, a, sid[k], confusion, dev);
-            jack_pairs(p, sid[k], dev, p->atom_count[a], confusion);
+    for (size_t a = 0; a < p->natoms && npairs > 0; a++) {
+        size_t i = p->atom_rep[a];
+        const uint16_t *sid = &p->row_sid[i * p->nsid];
+        int y = p->d->label[i];
+        for (size_t q = 0; q < npairs; q++) {
+            size_t m = p->o->pairs[q][0], b = p->o->pairs[q][1];
+            int code = 4 * y + 2 * (p->d->score[m][i] >= p->d->threshold[m]) +
+                       (p->d->score[b][i] >= p->d->threshold[b]);
+            for (size_t k = 0; k < p->nsid; k++)
+                joint[((q * S) + sid[k]) * 8 + (size_t)code] += p->atom_count[a];
+        }
+    }
+    for (size_t s = 0; s < e->nslices; s++) {
+        for (size_t m = 0; m < M; m++) {
+            const mg_binary_stats *st0 = &e->est[m * S + s];
+            const double count[4] = {st0->tp, st0->fp, st0->tn, st0->fn};
+            mg__jack *j = &e->jack[mg__jack_index(e, m, s, 0)];
+            for (int c = 0; c < 4; c++) {
+                mg_binary_stats st = *st0;
+                double *d = &dev[(m * 4 + (size_t)c) * MG_METRIC_COUNT];
+                (c == 0 ? &st.tp : c == 1 ? &st.fp : c == 2 ? &st.tn : &st.fn)[0] -= 1;
+                for (int mt = 0; mt < MG_METRIC_COUNT; mt++)
+                    d[mt] = confusion[mt] && count[c] > 0
+                                ? leave_out(&j[mt], mt, st0, &st, count[c])
+                                : NAN;
+            }
+        }
+        for (size_t q = 0; q < npairs; q++) {
+            size_t m = p->o->pairs[q][0], b = p->o->pairs[q][1];
+            mg__jack *j = &e->jack[mg__jack_index(e, M + q, s, 0)];
+            for (int code = 0; code < 8; code++) {
+                double mult = joint[(q * S + s) * 8 + (size_t)code];
+                int y = code >> 2;
+                const double *d1, *d2;
+                if (!(mult > 0))
+                    continue;
+                d1 =
+                    &dev[(m * 4 + (size_t)cell_of(y, code >> 1 & 1)) * MG_METRIC_COUNT];
+                d2 = &dev[(b * 4 + (size_t)cell_of(y, code & 1)) * MG_METRIC_COUNT];
+                for (int mt = 0; mt < MG_METRIC_COUNT; mt++)
+                    if (confusion[mt])
+                        jack_pair(&j[mt], d1[mt], d2[mt], mult);
+            }
         }
     }
     free(dev);
+    free(joint);
     return 0;
 }
 
@@ -454,7 +492,7 @@ static void add_row_deviations(const mg__plan *p, size_t k, double *const *dev,
     mg__engine *e = p->e;
     const size_t n = p->n, M = p->M, nsid = p->nsid, npairs = p->o->npairs;
     const size_t(*pairs)[2] = p->o->pairs;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) { /* rows in canonical order (stats/engine.c) */
         size_t s = p->row_sid[i * nsid + k];
         if (s == e->nslices)
             continue; /* the sink */

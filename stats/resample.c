@@ -6,44 +6,53 @@
  * a weighted sum over rows (Efron & Tibshirani 1993, "An introduction to the
  * bootstrap"). Two families of statistics are computed in two ways:
  *
- * Confusion counts depend on a row only through its atom (label, predictions,
- * slice ids, cluster), so replicate b is one multinomial draw of N over the atoms
- * with probabilities count/N, by GSL's conditional binomials (Davis 1993, "The
- * computer generation of multinomial random variates", CSDA 16:205–217), followed
- * by one pass over the atoms: O(atoms), whatever N.
+ * A replicate is one vector of unit counts, drawn once and read by everything: by
+ * default a multinomial draw of N over the N units in their canonical order (see
+ * stats/engine.c). The draw is blocked: a multinomial over blocks of 4096 units by
+ * conditional binomials (Davis 1993, "The computer generation of multinomial random
+ * variates", CSDA 16:205–217), then uniform picks inside each block (Lemire 2019,
+ * "Fast random integer generation in an interval", ACM TOMACS 29(1)), which keeps
+ * the increments in cache. Eight replicates are drawn per batch, their counts
+ * interleaved one byte each.
+ *
+ * Confusion counts depend on a row only through its atom (label, predictions, slice
+ * ids, cluster), so the batch's counts are summed per atom in one sequential pass
+ * over the units, and each atom then adds into its slices: O(N + atoms × slicings)
+ * per batch. Summing the rows' counts, rather than drawing a multinomial over the
+ * atoms directly (which has the same distribution), is what makes a replicate
+ * independent of how finely the atoms split: declaring a slicing or a model splits
+ * atoms but moves no count.
  *
  * Score-order and mean statistics (AUC as a weighted Mann–Whitney count, average
  * precision, log loss, Brier) need each row's score: the driver sorts each model's
- * rows once by descending score, and a replicate is a weighted pass over that order.
- * A replicate's unit counts are drawn once into a compact array shared by every
- * model and slice. The draw is blocked: a multinomial over blocks of 4096 units by
- * conditional binomials, then uniform picks inside each block (Lemire 2019, "Fast
- * random integer generation in an interval", ACM TOMACS 29(1)), which keeps the
- * increments in cache. Eight replicates are processed per pass, their counts
- * interleaved one byte each, so the sorted data is streamed once for all eight and
- * their sums are the lanes of one vector.
+ * rows once by descending score, and a replicate is a weighted pass over that
+ * order, the eight replicates' counts streamed once for all of them as the lanes
+ * of one vector.
  *
  * Variants. With `stratify: label`, positives and negatives are drawn separately,
- * each with its own total, as two ranges of units. With `cluster:`, the units are
- * clusters, drawn uniformly with replacement, and each of a cluster's rows takes its
- * count (resampling whole groups; Davison & Hinkley 1997, "Bootstrap methods and
- * their application", ch. 3). The Poisson resampler gives each unit an independent
+ * each with its own total, as two ranges of units (valid only for class-conditional
+ * metrics: stats/engine.c). With `cluster:`, the units are clusters, drawn
+ * uniformly with replacement, and each of a cluster's rows takes its count
+ * (resampling whole groups; Davison & Hinkley 1997, "Bootstrap methods and their
+ * application", ch. 3). The Poisson resampler gives each unit an independent
  * Poisson(1) count (Hanley & MacGibbon 2006, "Creating non-parametric bootstrap
  * samples using Poisson frequencies", Comput. Methods Programs Biomed. 83:57–62),
- * from a counter-based hash of (seed, replicate, unit) inverted through the CDF, so
- * shards can reproduce it and merge their sums by addition; it has no per-atom
- * shortcut, so confusion counts then come from the row pass too.
+ * from a counter-based hash of (seed, replicate, the unit's key: its id's hash, or
+ * its row index without ids) inverted through the CDF, so a row's weight does not
+ * depend on which other rows exist and shards can reproduce it and merge their
+ * sums by addition.
  *
- * The two families draw from separate streams keyed by (seed, b, family): adding an
- * AUC test to a suite must not move the interval of its accuracy test. Within a
- * family every model and slice shares replicate b's resample, which is what pairs
+ * Every model and slice shares replicate b's counts, which is what pairs
  * differences and slice comparisons.
  *
- * What keeps a pass fast: losses and confusion cells add over rows, so they are
- * gathered per cell (rows sharing every slice id) and spread to the slices
- * afterwards, one update per row instead of one per slicing; counts read through a
- * permutation are prefetched; a row whose tie group has no other row in its slice
- * is settled there as untied, since a tie across slices is no tie within one.
+ * What keeps a pass fast: counts read through a permutation are prefetched; a row
+ * whose tie group has no other row in its slice is settled there as untied, since a
+ * tie across slices is no tie within one (the same floating-point operations, so
+ * the result is identical either way). Losses are added to each of a row's slices
+ * directly, in sorted order: gathering them per cell (rows sharing every slice id)
+ * would save updates but make a slice's rounding depend on the other slicings.
+ * Confusion counts of the row pass (tests only) are integers and still go through
+ * the cells.
  *
  * Numerical notes: counts are small integers, so counts and pair counts are exact in
  * double up to 2^53; average precision and the means accumulate rounding of order
@@ -64,7 +73,7 @@
 
 /* A pass's fields per slice, and the subset gathered per cell. */
 enum { F_CP, F_CN, F_U, F_AP, F_LL, F_BR, F_TP, F_FP, F_TN, F_FN, NFIELDS };
-enum { C_LL, C_BR, C_TP, C_FP, C_TN, C_FN, NCELLFIELDS };
+enum { C_TP, C_FP, C_TN, C_FN, NCELLFIELDS };
 
 /* Field f of slice s in a pass's accumulators: MG__LANES doubles, one per replicate. */
 #define ACC(a, f, s) ((a)->acc + (((size_t)(s)*NFIELDS + (f)) * MG__LANES))
@@ -218,7 +227,12 @@ static inline int confusion_field(uint8_t f)
                                 : ((f & MG__FLAG_PRED) ? 1 : 2);
 }
 
-/* Add a row's log loss, squared error and confusion cell into a slice. */
+/*
+ * Add a row's log loss, squared error and (without cells) confusion cell into a
+ * slice. The losses go to each slice directly, never through cells: a slice's sum
+ * then adds its own rows in sorted order, so declaring another slicing (which
+ * splits the cells) cannot change its rounding.
+ */
 static inline void add_row_sums(mg__pass_acc *a, uint32_t s, uint8_t f, vlane w,
                                 double ll, double br, int confusion)
 {
@@ -228,23 +242,20 @@ static inline void add_row_sums(mg__pass_acc *a, uint32_t s, uint8_t f, vlane w,
         lane_count(ACC(a, F_TP + confusion_field(f), s), w);
 }
 
-/* The same sums into the row's cell. */
+/* A row's confusion cell into its cell (integer counts: exact in any grouping). */
 static inline void add_cell_sums(mg__pass_acc *a, size_t nc, uint32_t c, uint8_t f,
-                                 vlane w, double ll, double br, int confusion)
+                                 vlane w)
 {
-    lane_add(a->cells + ((size_t)C_LL * nc + c) * MG__LANES, w, ll);
-    lane_add(a->cells + ((size_t)C_BR * nc + c) * MG__LANES, w, br);
-    if (confusion)
-        lane_count(
-            a->cells + ((size_t)(C_TP + confusion_field(f)) * nc + c) * MG__LANES, w);
+    lane_count(a->cells + ((size_t)(C_TP + confusion_field(f)) * nc + c) * MG__LANES,
+               w);
 }
 
 /* Spread the cell sums over the slices each cell belongs to. */
 static void cells_to_slices(const mg__plan *p, mg__pass_acc *a)
 {
     const size_t nc = p->ncells;
-    static const int to_field[NCELLFIELDS] = {F_LL, F_BR, F_TP, F_FP, F_TN, F_FN};
-    int nfields = p->row_confusion ? NCELLFIELDS : 2;
+    static const int to_field[NCELLFIELDS] = {F_TP, F_FP, F_TN, F_FN};
+    const int nfields = NCELLFIELDS;
     for (size_t c = 0; c < nc; c++)
         for (size_t k = 0; k < p->nsid; k++) {
             uint32_t s = p->cell_sid[c * p->nsid + k];
@@ -272,7 +283,7 @@ row_pass(const mg__plan *p, const mg__sorted_model *sm, const uint8_t *counts,
          mg__pass_acc *a)
 {
     const size_t S = p->S, nsid = p->nsid, n = p->n, nc = p->ncells;
-    const int confusion = p->row_confusion, cells = p->use_cells;
+    const int confusion = p->row_confusion, cells = p->use_cells && confusion;
     vlane w;
 
     memset(a->acc, 0, NFIELDS * S * MG__LANES * sizeof(double));
@@ -289,8 +300,7 @@ row_pass(const mg__plan *p, const mg__sorted_model *sm, const uint8_t *counts,
             {
                 w = load_weights(counts + (size_t)sm->slot[i] * MG__LANES);
                 if (cells)
-                    add_cell_sums(a, nc, sm->cell[i], f, w, sm->ll[i], sm->br[i],
-                                  confusion);
+                    add_cell_sums(a, nc, sm->cell[i], f, w);
                 if (f & MG__FLAG_LABEL)
                     for (size_t k = 0; k < nsid; k++)
                         lane_positive(ACC(a, F_CP, sid[k]), ACC(a, F_AP, sid[k]),
@@ -299,9 +309,9 @@ row_pass(const mg__plan *p, const mg__sorted_model *sm, const uint8_t *counts,
                     for (size_t k = 0; k < nsid; k++)
                         lane_negative(ACC(a, F_U, sid[k]), ACC(a, F_CN, sid[k]),
                                       ACC(a, F_CP, sid[k]), w);
-                if (!cells)
-                    for (size_t k = 0; k < nsid; k++)
-                        add_row_sums(a, sid[k], f, w, sm->ll[i], sm->br[i], confusion);
+                for (size_t k = 0; k < nsid; k++)
+                    add_row_sums(a, sid[k], f, w, sm->ll[i], sm->br[i],
+                                 confusion && !cells);
             }
             i++;
             continue;
@@ -319,12 +329,10 @@ row_pass(const mg__plan *p, const mg__sorted_model *sm, const uint8_t *counts,
                                    (size_t)sm->slot[t + PREFETCH_AHEAD] * MG__LANES);
             w = load_weights(counts + (size_t)sm->slot[t] * MG__LANES);
             if (cells)
-                add_cell_sums(a, nc, sm->cell[t], f, w, sm->ll[t], sm->br[t],
-                              confusion);
+                add_cell_sums(a, nc, sm->cell[t], f, w);
             for (size_t k = 0; k < nsid; k++) {
                 uint32_t s = sid[k];
-                if (!cells)
-                    add_row_sums(a, s, f, w, sm->ll[t], sm->br[t], confusion);
+                add_row_sums(a, s, f, w, sm->ll[t], sm->br[t], confusion && !cells);
                 if (k < 32 && (alone >> k & 1)) {
                     if (f & MG__FLAG_LABEL)
                         lane_positive(ACC(a, F_CP, s), ACC(a, F_AP, s), ACC(a, F_CN, s),
@@ -456,7 +464,8 @@ int mg__resample_counts(const mg__plan *p, gsl_rng *rng, size_t b, int r,
     if (p->o->resampler == MG__ENGINE_POISSON) {
         uint64_t key = mg__mix64(mg__mix64(p->o->seed ^ 0x706f6973736f6eULL) ^ b);
         for (size_t u = 0; u < p->units; u++)
-            counts[u * MG__LANES + r] = poisson1(p, mg__mix64(key ^ mg__mix64(u)));
+            counts[u * MG__LANES + r] =
+                poisson1(p, mg__mix64(key ^ mg__mix64(p->unit_key[u])));
         return 0;
     }
     mg__rng_stream(rng, p->o->seed, b, MG__STREAM_ROWS);
@@ -478,36 +487,34 @@ int mg__resample_counts(const mg__plan *p, gsl_rng *rng, size_t b, int r,
     return 0;
 }
 
-/* Confusion counts of replicate b from a multinomial over atoms. */
-static int atom_replicate(const mg__plan *p, gsl_rng *rng, size_t b, unsigned *cnt,
-                          unsigned *ccount, mg_binary_stats *st)
+/*
+ * Confusion counts of `lanes` replicates from their unit counts: each atom's count is
+ * the sum of its rows' (a cluster's count times the atom's rows, when clustered),
+ * then each atom adds into its slices. Integer sums, so the result is the same
+ * however finely the atoms split.
+ */
+static void atom_replicates(const mg__plan *p, const uint8_t *counts, uint32_t *cnt,
+                            size_t lanes, mg_binary_stats *st)
 {
-    const mg__dataset *d = p->d;
-    mg__rng_stream(rng, p->o->seed, b, MG__STREAM_ATOMS);
-    if (d->cluster != NULL) {
-        memset(ccount, 0, d->nclusters * sizeof *ccount);
-        for (size_t t = 0; t < d->nclusters; t++)
-            ccount[mg__rng_below(rng, d->nclusters)]++;
+    const size_t L = MG__LANES;
+    if (p->d->cluster != NULL) {
         for (size_t a = 0; a < p->natoms; a++)
-            if (ccount[p->atom_unit[a]] > 0)
-                add_atom(p, a, (double)p->atom_count[a] * ccount[p->atom_unit[a]], st);
-        return 0;
-    } else if (p->o->stratify == MG__ENGINE_STRATIFY_LABEL) {
-        size_t npos = 0;
-        for (size_t a = 0; a < p->natoms_pos; a++)
-            npos += p->atom_count[a];
-        if (p->natoms_pos > 0)
-            gsl_ran_multinomial(rng, p->natoms_pos, (unsigned)npos, p->atom_p, cnt);
-        if (p->natoms > p->natoms_pos)
-            gsl_ran_multinomial(rng, p->natoms - p->natoms_pos, (unsigned)(p->n - npos),
-                                p->atom_p + p->natoms_pos, cnt + p->natoms_pos);
+            for (size_t r = 0; r < L; r++)
+                cnt[a * L + r] =
+                    p->atom_count[a] * counts[(size_t)p->atom_unit[a] * L + r];
     } else {
-        gsl_ran_multinomial(rng, p->natoms, (unsigned)p->n, p->atom_p, cnt);
+        memset(cnt, 0, p->natoms * L * sizeof *cnt);
+        for (size_t u = 0; u < p->units; u++) {
+            uint32_t *c = &cnt[(size_t)p->unit_atom[u] * L];
+            const uint8_t *w = &counts[u * L];
+            for (size_t r = 0; r < L; r++)
+                c[r] += w[r];
+        }
     }
-    for (size_t a = 0; a < p->natoms; a++)
-        if (cnt[a] > 0)
-            add_atom(p, a, cnt[a], st);
-    return 0;
+    for (size_t r = 0; r < lanes; r++)
+        for (size_t a = 0; a < p->natoms; a++)
+            if (cnt[a * L + r] > 0)
+                add_atom(p, a, cnt[a * L + r], st + r * p->M * p->S);
 }
 
 /* ---- Replicates and estimates -------------------------------------------- */
@@ -516,11 +523,9 @@ int mg__scratch_init(mg__scratch *w, const mg__plan *p)
 {
     memset(w, 0, sizeof *w);
     mg__rng_init(&w->gen);
-    w->cnt = mg__xcalloc(p->natoms, sizeof *w->cnt);
-    w->ccount = mg__xcalloc(p->d->cluster ? p->d->nclusters : 1, sizeof *w->ccount);
-    if (p->sorted != NULL && (w->counts = malloc(p->units * MG__LANES)) == NULL)
-        return MG_ENOMEM;
-    if (w->cnt == NULL || w->ccount == NULL || pass_acc_init(&w->acc, p) != 0)
+    w->cnt = mg__xcalloc(p->natoms * MG__LANES, sizeof *w->cnt);
+    w->counts = mg__xcalloc(p->units * MG__LANES, 1);
+    if (w->cnt == NULL || w->counts == NULL || pass_acc_init(&w->acc, p) != 0)
         return MG_ENOMEM;
     return 0;
 }
@@ -529,7 +534,6 @@ void mg__scratch_free(mg__scratch *w)
 {
     free(w->counts);
     free(w->cnt);
-    free(w->ccount);
     pass_acc_free(&w->acc);
 }
 
@@ -539,19 +543,19 @@ int mg__resample_batch(const mg__plan *p, mg__scratch *w, size_t b0, size_t lane
     gsl_rng *rng = &w->gen.gsl;
     double t0 = mg__seconds();
 
-    if (!p->row_confusion)
-        for (size_t r = 0; r < lanes; r++)
-            atom_replicate(p, rng, b0 + r, w->cnt, w->ccount,
-                           &rep[(b0 + r) * p->M * p->S]);
-    w->t_atoms += mg__seconds() - t0;
-    if (p->sorted == NULL)
-        return 0;
-    t0 = mg__seconds();
+    /* One draw of unit counts per replicate, shared by both families, every model
+     * and every slice. */
     memset(w->counts, 0, p->units * MG__LANES);
     for (size_t r = 0; r < lanes; r++)
         if (mg__resample_counts(p, rng, b0 + r, (int)r, w->counts) != 0)
             return MG_ENUMERIC;
     w->t_draws += mg__seconds() - t0;
+    t0 = mg__seconds();
+    if (!p->row_confusion)
+        atom_replicates(p, w->counts, w->cnt, lanes, &rep[b0 * p->M * p->S]);
+    w->t_atoms += mg__seconds() - t0;
+    if (p->sorted == NULL)
+        return 0;
     t0 = mg__seconds();
     for (size_t m = 0; m < p->M; m++) {
         row_pass(p, &p->sorted[m], w->counts, &w->acc);

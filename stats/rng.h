@@ -10,8 +10,8 @@
 #include <gsl/gsl_rng.h>
 
 enum mg__stream {
-    MG__STREAM_ATOMS = 1, /* multinomial over confusion atoms */
-    MG__STREAM_ROWS = 2   /* row (or cluster) counts for the score pass */
+    /* 1 was the multinomial over confusion atoms: atoms now sum the row counts */
+    MG__STREAM_ROWS = 2 /* row (or cluster) counts, shared by every family */
 };
 
 /*

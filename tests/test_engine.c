@@ -5,10 +5,11 @@
  *   data set against scikit-learn (tests/reference/make_sklearn_reference.py).
  * oracle: the engine's replicates against a naive computation from per-row weights
  *   (O(n²) pair counts for the AUC, a fresh sort for average precision) with the
- *   same draws; its closed-form jackknife against brute-force leave-one-out.
+ *   same draws (confusion counts both from the row pass and from the atoms); its
+ *   closed-form jackknife against brute-force leave-one-out.
  * properties: identical output for any thread count; a model paired with an
- *   identical copy of itself differs by exactly 0 in every replicate; the atom
- *   multinomial has the moments of row resampling.
+ *   identical copy of itself differs by exactly 0 in every replicate; atom counts
+ *   have the moments of row resampling. (Invariance: tests/test_invariance.c.)
  */
 #include <check.h>
 #include <math.h>
@@ -129,8 +130,9 @@ static void synth_make(synth *y, size_t n, uint64_t seed, int copy_model)
     }
     y->codes[0] = y->code[0];
     y->codes[1] = y->code[1];
-    y->d = (mg__dataset){n, y->label, copy_model ? 3 : 2, y->scores, y->threshold,
-                         2, y->codes, y->nlevels,         NULL,      0};
+    y->d = (mg__dataset){n,   y->label, copy_model ? 3 : 2, y->scores, y->threshold,
+                         2,   y->codes, y->nlevels,         NULL,      0,
+                         NULL};
 }
 
 static void synth_free(synth *y)
@@ -284,6 +286,21 @@ static void oracle(mg__engine_stratify stratify, mg__engine_resampler resampler,
             naive_stats(&y, m, s, w, &naive);
             assert_stats_close(mg__engine_estimate(e, m, s), &naive, 1, "estimate");
         }
+    /* The same draws with the confusion counts from the atoms instead. */
+    mg__engine_free(e);
+    o.row_confusion = 0;
+    ck_assert_msg(mg__engine_run(&e, &y.d, &o, &err) == 0, "%s", err.message);
+    for (size_t b = 0; b < o.replicates; b++) {
+        ck_assert(mg__engine_row_weights(&y.d, &o, b, w, &err) == 0);
+        for (size_t m = 0; m < 2; m++)
+            for (size_t s = 0; s < 6; s++) {
+                mg_binary_stats naive;
+                naive_stats(&y, m, s, w, &naive);
+                snprintf(where, sizeof where,
+                         "atoms: replicate %zu model %zu slice %zu", b, m, s);
+                assert_stats_close(mg__engine_replicate(e, b, m, s), &naive, 1, where);
+            }
+    }
     free(w);
     mg__engine_free(e);
     synth_free(&y);
@@ -483,8 +500,8 @@ START_TEST(copy_of_itself_differs_by_zero)
 }
 END_TEST
 
-/* The multinomial over atoms has the moments of resampling rows: tp in a slice is
- * Binomial(N, tp/N) in distribution, so its mean and variance must match. */
+/* Atom counts summed from the row draw have the moments of resampling rows: tp in a
+ * slice is Binomial(N, tp/N) in distribution, so its mean and variance must match. */
 START_TEST(atom_moments)
 {
     synth y;
