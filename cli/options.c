@@ -214,7 +214,10 @@ static int set_report(cli_args *a, const cli_command *cmd, size_t i, int argc,
     else if (optind < argc && argv[optind][0] != '-')
         path = argv[optind++];
     else
-        return cli_usage_error("--%s needs a file name", f->name);
+        return cli_usage_error(f->to_string != NULL
+                                   ? "--%s needs a file name, or - for stdout"
+                                   : "--%s needs a file name",
+                               f->name);
     a->report[i] = NULL;
     a->report_stdout[i] = 0;
     if (names_stdout(path) && f->to_string != NULL)

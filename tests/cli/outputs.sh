@@ -145,6 +145,13 @@ contains "$scratch/two.err" \
   "modelgate: --junit and --json both go to stdout; only one report can (write the other to a file)" \
   "run --json - --junit /dev/stdout"
 
+# `run --json` without a file says how to ask for stdout.
+run "$scratch/nofile.out" "$scratch/nofile.err" "$bin" run "$churn/suite.yaml" --json
+expect_status 2 "run --json (no file)"
+contains "$scratch/nofile.err" \
+  "modelgate: --json needs a file name, or - for stdout (modelgate help)" \
+  "run --json (no file)"
+
 # --- levels and lenient passes in the console -------------------------------------
 churn_suite "$scratch/family.yaml" \
   '  - {name: no region clearly bad, metric: recall, slices: region, at_least: 0.7,
