@@ -596,7 +596,9 @@ static const mg_test_spec *threshold_test(const mg_suite *s, size_t m)
         const mg_test_spec *t = &s->tests[i];
         int names = (t->model && strcmp(t->model, s->models[m].name) == 0) ||
                     (t->baseline && strcmp(t->baseline, s->models[m].name) == 0);
-        if (names && mg_metric_family((mg_metric)t->metric) == MG_FAMILY_CONFUSION)
+        /* n and prevalence count rows and labels: no threshold in them. */
+        if (names && mg_metric_family((mg_metric)t->metric) == MG_FAMILY_CONFUSION &&
+            t->metric != MG_METRIC_N && t->metric != MG_METRIC_PREVALENCE)
             return t;
     }
     return NULL;
