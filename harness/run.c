@@ -45,6 +45,13 @@
 _Static_assert(MG__SLICES_MAX <= MG__ENGINE_MAX_SLICES,
                "every slice the loader accepts has an id in the engine");
 
+/* Below this many successes or failures a proportion's interval is exact
+ * (Clopper–Pearson) rather than bootstrapped. */
+#define MG__MIN_COUNT 10
+/* Below this many units of the smaller class (or trials, or rows) a statistic has
+ * no interval: its bootstrap and normal intervals cover far less than they claim. */
+#define MG__MIN_EFFECTIVE_SIZE 10
+
 static const char *interval_names[] = {"bca", "percentile", "basic", "analytic"};
 static const char *rule_names[] = {"strict", "lenient", "estimate"};
 
@@ -188,6 +195,13 @@ static int statistic_ci(ctx *c, const plan *p, const mg_metric_info *mi, size_t 
                                       sign * j->s3);
     mg__ci_bootstrap(ci, c->kind, c->buf, k, c->replicates, estimate,
                      j->unavailable ? NULL : &a, level);
+    /* n counts rows: the whole holdout set has the same n in every multinomial
+     * replicate by design, so [n, n] is exact there, not a lack of spread. */
+    if (ci->degenerate && mi->id == MG_METRIC_N) {
+        ci->has_ci = 1;
+        ci->low = ci->high = c->buf[0];
+        ci->reason[0] = '\0';
+    }
     return 0;
 }
 
@@ -221,13 +235,26 @@ static int comparison_p(ctx *c, const plan *p, size_t index, const mg__ci *ci,
         *method = "mcnemar";
         return 0;
     }
-    case MG_PAIRED_BOOTSTRAP:
-        if (ci->replicates > ci->undefined) {
+    case MG_PAIRED_BOOTSTRAP: {
+        /* One p-value, one interval: p inverts the interval method the decision
+         * reads (c->buf holds the sorted replicates of Δ). */
+        size_t m = ci->replicates - ci->undefined;
+        double pv;
+        if (m == 0)
+            return 0;
+        if (c->kind == MG_INTERVAL_PERCENTILE)
+            pv = mg_bootstrap_p_value(c->buf, m);
+        else if (c->kind == MG_INTERVAL_BASIC)
+            pv = mg_bootstrap_p_value_basic(c->buf, m, k->delta);
+        else
+            pv = mg_bootstrap_p_value_bca(c->buf, m, k->delta, ci->acceleration);
+        if (isfinite(pv)) {
             k->has_p_value = 1;
-            k->p_value = mg_bootstrap_p_value(c->buf, ci->replicates - ci->undefined);
+            k->p_value = pv;
             *method = "bootstrap";
         }
         return 0;
+    }
     case MG_PAIRED_NONE:
         break;
     }
@@ -248,8 +275,94 @@ static void set_interval(mg_case *k, const mg__ci *ci, extras *x)
     k->replicates = ci->replicates;
     k->replicates_undefined = ci->undefined;
     k->degenerate = ci->degenerate;
-    if (!ci->has_ci)
+    /* why there is no interval, or why the one there is was chosen */
+    if (ci->reason[0] != '\0')
         snprintf(x->reason, sizeof x->reason, "%s", ci->reason);
+}
+
+/* Whether the two models score every row of the slice alike, so that Δ is 0 in
+ * every resample by construction rather than for lack of data. */
+static int same_scores(ctx *c, const plan *p, size_t index, int *same)
+{
+    size_t n;
+    int rc = gather(c, p->slicing, index, p->model, p->base, &n);
+    *same = rc == 0;
+    for (size_t i = 0; rc == 0 && i < n && *same; i++)
+        *same = c->sx[i] == c->sy[i];
+    return rc;
+}
+
+/*
+ * What the data can support, before a rule reads the interval. A proportion with
+ * few successes or failures on its own denominator (recall on a slice with 13
+ * positives, all found) gets the exact Clopper–Pearson interval instead of the
+ * bootstrap's, which there is narrow or [θ̂, θ̂]. Any other statistic resting on
+ * fewer than MG__MIN_EFFECTIVE_SIZE units of its smaller class loses its interval:
+ * the bootstrap's coverage with one or two positives is 0.3 to 0.7. A Δ that is 0
+ * in every replicate because the models agree on every row keeps [0, 0].
+ */
+static int weigh_evidence(ctx *c, const plan *p, size_t index, mg_case *k, mg__ci *ci)
+{
+    const mg_binary_stats *st = mg__engine_estimate(c->e, p->model, p->first + index);
+    double eff = mg_metric_effective_size(p->metric->id, st), x, n;
+    int rc, same;
+
+    if (p->base >= 0) {
+        double e2 = mg_metric_effective_size(
+            p->metric->id,
+            mg__engine_estimate(c->e, (size_t)p->base, p->first + index));
+        eff = eff < e2 ? eff : e2;
+    }
+    k->effective_size = (size_t)eff;
+    if (p->base < 0 && c->kind != MG_INTERVAL_ANALYTIC &&
+        mg_metric_proportion(p->metric->id, st, &x, &n) == 0 &&
+        (ci->degenerate || ci->needed || x < MG__MIN_COUNT || n - x < MG__MIN_COUNT)) {
+        char why[MG_ERROR_MESSAGE_MAX];
+        if (ci->degenerate)
+            snprintf(why, sizeof why,
+                     "%.0f of %.0f, and every bootstrap replicate equal: the exact "
+                     "interval is used",
+                     x, n);
+        else if (ci->needed)
+            snprintf(why, sizeof why,
+                     "%.0f of %.0f; a bootstrap interval at this level needs about %zu "
+                     "replicates: the exact interval is used",
+                     x, n, ci->needed);
+        else
+            snprintf(why, sizeof why,
+                     "%.0f of %.0f: too few %s for a bootstrap interval, so the exact "
+                     "interval is used",
+                     x, n, x < n - x ? "successes" : "failures");
+        mg__ci_clopper_pearson(ci, x, n, k->confidence);
+        snprintf(ci->reason, sizeof ci->reason, "%s", why);
+        k->effective_size = (size_t)n;
+        return 0;
+    }
+    if (!ci->has_ci && ci->degenerate && p->base >= 0) {
+        if ((rc = same_scores(c, p, index, &same)) != 0)
+            return rc;
+        if (same) {
+            ci->has_ci = 1;
+            ci->degenerate = 0;
+            ci->low = ci->high = 0;
+            ci->method = c->kind == MG_INTERVAL_PERCENTILE ? MG_CI_PERCENTILE
+                         : c->kind == MG_INTERVAL_BASIC    ? MG_CI_BASIC
+                                                           : MG_CI_BCA;
+            return 0;
+        }
+    }
+    if (ci->has_ci && eff < MG__MIN_EFFECTIVE_SIZE && ci->method != MG_CI_WILSON) {
+        ci->has_ci = 0;
+        ci->method = MG_CI_NONE;
+        snprintf(ci->reason, sizeof ci->reason,
+                 "%s rests on %.0f %s here, fewer than the %d an interval needs",
+                 p->metric->name, eff,
+                 p->metric->analytic == MG_ANALYTIC_WILSON ? "trials"
+                 : p->metric->family == MG_FAMILY_MEAN     ? "rows"
+                                                       : "rows of the smaller class",
+                 MG__MIN_EFFECTIVE_SIZE);
+    }
+    return 0;
 }
 
 /*
@@ -268,7 +381,10 @@ static int decide_case(ctx *c, const plan *p, size_t index, double level, int wa
     int rc;
 
     k->kind = p->base >= 0 ? MG_TEST_COMPARISON : MG_TEST_THRESHOLD;
-    k->confidence = level;
+    /* Every check is one-sided at `level`: it reads one end of the two-sided
+     * interval at 2·level − 1 (TOST for equivalence and for a range). */
+    k->bound_level = level;
+    k->confidence = 2 * level - 1;
     k->n = mg__engine_slice_rows(c->e, slice);
     k->min_size = p->min_size;
     if ((long)k->n < p->min_size) {
@@ -306,12 +422,23 @@ static int decide_case(ctx *c, const plan *p, size_t index, double level, int wa
         k->threshold = p->t->has_at_least ? p->t->at_least : p->t->at_most;
     }
     if ((rc = statistic_ci(c, p, p->metric, p->model, p->slicing, index, ev.estimate,
-                           level, &ci)) != 0)
+                           k->confidence, &ci)) != 0)
         return rc;
-    set_interval(k, &ci, x);
     if (want_p && p->base >= 0 &&
         (rc = comparison_p(c, p, index, &ci, k, &x->p_method)))
         return rc;
+    if ((rc = weigh_evidence(c, p, index, k, &ci)) != 0)
+        return rc;
+    set_interval(k, &ci, x);
+    if (!ci.has_ci && p->t->rule != MG_RULE_ESTIMATE &&
+        (ci.degenerate || ci.needed || k->effective_size < MG__MIN_EFFECTIVE_SIZE)) {
+        /* No evidence either way: a strict test cannot pass on it, a lenient one
+         * cannot fail on it. */
+        k->status = MG_STATUS_NO_EVIDENCE;
+        k->replicates_needed = ci.needed;
+        k->outcome = p->t->rule == MG_RULE_LENIENT ? MG_OUTCOME_PASS : MG_OUTCOME_FAIL;
+        return 0;
+    }
     if (ci.has_ci) {
         ev.has_ci = 1;
         ev.low = ci.low;

@@ -141,6 +141,8 @@ static const char *status_name(mg_case_status s)
         return "no_tests";
     case MG_STATUS_ALL_SKIPPED:
         return "all_skipped";
+    case MG_STATUS_NO_EVIDENCE:
+        return "no_evidence";
     default:
         return NULL;
     }
@@ -161,6 +163,8 @@ static const char *method_name(mg_ci_method m)
         return "wilson";
     case MG_CI_DELONG:
         return "delong";
+    case MG_CI_CLOPPER_PEARSON:
+        return "clopper_pearson";
     default:
         return NULL;
     }
@@ -287,6 +291,12 @@ static int case_schema_json(json_t *o, const mg_case *c)
     CHECK(set(o, "replicates_undefined", u64(c->replicates_undefined)));
     CHECK(set(o, "degenerate", json_boolean(c->degenerate)));
     CHECK(set(o, "reason", str(c->reason)));
+    CHECK(set(o, "bound_level", num(!suite && c->bound_level > 0, c->bound_level)));
+    CHECK(set(o, "effective_size",
+              suite || c->status == MG_STATUS_TOO_SMALL ? json_null()
+                                                        : u64(c->effective_size)));
+    CHECK(set(o, "replicates_needed",
+              c->replicates_needed ? u64(c->replicates_needed) : json_null()));
     if ((checks = json_array()) == NULL)
         return MG_ENOMEM;
     for (i = 0; c->status == MG_STATUS_DECIDED && i < c->nchecks && i < 2; i++)
@@ -418,6 +428,15 @@ static int report_json(const mg_report *r, json_t **out)
     for (i = 0; r->inputs != NULL && i < r->ninputs; i++)
         CHECK(append(a, input_json(&r->inputs[i])));
     error = set(o, "inputs", a);
+    a = NULL;
+    CHECK(error);
+    if ((a = json_array()) == NULL) {
+        error = MG_ENOMEM;
+        goto cleanup;
+    }
+    for (i = 0; r->warnings != NULL && i < r->nwarnings; i++)
+        CHECK(append(a, str(r->warnings[i])));
+    error = set(o, "warnings", a);
     a = NULL;
     CHECK(error);
 

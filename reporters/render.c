@@ -23,7 +23,15 @@
 
 static const char *rule_names[] = {"strict", "lenient", "estimate"};
 static const char *method_titles[] = {
-    "", "BCa", "BC (no acceleration)", "percentile", "basic", "Wilson", "DeLong"};
+    [MG_CI_NONE] = "",
+    [MG_CI_BCA] = "BCa",
+    [MG_CI_BC] = "BC (no acceleration)",
+    [MG_CI_PERCENTILE] = "percentile",
+    [MG_CI_BASIC] = "basic",
+    [MG_CI_WILSON] = "Wilson",
+    [MG_CI_DELONG] = "DeLong",
+    [MG_CI_CLOPPER_PEARSON] = "Clopper-Pearson",
+};
 
 /* Format x with the fewest digits (at least 3 significant) that tell it apart from
  * `other` when the two differ. */
@@ -82,8 +90,8 @@ void mg__case_method(char *buf, size_t size, const mg_case *k)
         snprintf(buf, size, "%g%% %s", 100 * k->confidence, method_titles[k->method]);
 }
 
-/* "lower bound 0.838 >= 0.8 (…)" or "point estimate 0.85 >= 0.8". */
-static void put_check(line *l, const mg_check *c)
+/* "95% lower bound 0.838 >= 0.8 (…)" or "point estimate 0.85 >= 0.8". */
+static void put_check(line *l, const mg_case *k, const mg_check *c)
 {
     char vb[64], tb[64];
     /* The value sits above the threshold when it passes an above-check or fails a
@@ -98,8 +106,10 @@ static void put_check(line *l, const mg_check *c)
         put(l, "point estimate %s %s %s", vb, op, tb);
         return;
     }
-    put(l, "%s bound %s %s %s", c->bound == MG_BOUND_LOWER ? "lower" : "upper", vb, op,
-        tb);
+    /* each bound is one-sided at bound_level (the interval is two-sided at
+     * 2·bound_level − 1) */
+    put(l, "%g%% %s bound %s %s %s", 100 * k->bound_level,
+        c->bound == MG_BOUND_LOWER ? "lower" : "upper", vb, op, tb);
     if (c->finding == MG_FINDING_CLEAR_FAIL)
         put(l, " (clear failure: the whole interval is %s the threshold)",
             c->above ? "below" : "above");
@@ -139,7 +149,7 @@ static void render_verdict(line *l, const mg_case *k)
     for (size_t i = 0; i < k->nchecks; i++) {
         if (i > 0)
             put(l, "; ");
-        put_check(l, &k->checks[i]);
+        put_check(l, k, &k->checks[i]);
     }
     snprintf(margin, sizeof margin, "%.6g", k->margin);
     if (k->comparison == MG_COMPARE_NON_INFERIOR)
@@ -162,7 +172,10 @@ static void put_interval(line *l, const mg_case *k, const char *what)
     mg__case_method(method, sizeof method, k);
     put(l, "%s interval: [%.17g, %.17g] %s", what, delta ? k->delta_ci_low : k->ci_low,
         delta ? k->delta_ci_high : k->ci_high, method);
-    if (k->replicates == 0 || k->method == MG_CI_WILSON || k->method == MG_CI_DELONG)
+    if (k->reason != NULL)
+        put(l, " (%s)", k->reason);
+    if (k->replicates == 0 || k->method == MG_CI_WILSON || k->method == MG_CI_DELONG ||
+        k->method == MG_CI_CLOPPER_PEARSON)
         return;
     put(l, ", %zu replicates%s%s", k->replicates - k->replicates_undefined,
         k->degenerate ? ", all equal" : "",
@@ -213,6 +226,13 @@ int mg__case_render(mg_case *k)
         else
             put(&l, "no interval for %s: %s", k->metric, k->reason);
         break;
+    case MG_STATUS_NO_EVIDENCE:
+        put_estimate(&l, k);
+        put(&l, ": inconclusive: %s; %s", k->reason,
+            k->rule_kind == MG_RULE_LENIENT
+                ? "a lenient test fails only on clear evidence, so it passes"
+                : "a strict test needs a bound on the passing side, so it fails");
+        break;
     case MG_STATUS_NO_TESTS:
         put(&l, "the suite has no tests, so it tests nothing (--allow-empty lets it "
                 "pass)");
@@ -227,7 +247,7 @@ int mg__case_render(mg_case *k)
     k->detail = NULL;
     if ((k->message = mg__strdup(l.text)) == NULL)
         return MG_ENOMEM;
-    if (k->status != MG_STATUS_DECIDED)
+    if (k->status != MG_STATUS_DECIDED && k->status != MG_STATUS_NO_EVIDENCE)
         return 0;
     l.used = 0;
     l.text[0] = '\0';

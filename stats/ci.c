@@ -9,12 +9,22 @@
  * (a resampled slice without positives) is left out and counted; when every
  * replicate is undefined there is no interval, and the reason says why.
  *
+ * No interval is better than a false one: when every replicate is equal (a slice
+ * whose recall is 1 in every resample) the bootstrap has no spread and the
+ * percentile, basic and BCa intervals would all be [θ̂, θ̂]; and when fewer than
+ * MG__CI_MIN_TAIL replicates lie beyond a quantile the interval reads (a 99.9 %
+ * interval from 100 replicates, a Holm-adjusted level, BCa's adjusted levels near 0
+ * or 1) its end is an extreme replicate, not a bound at the level. Both cases get
+ * no interval and a reason; the runner decides what that means for a test (a
+ * Clopper–Pearson interval for a proportion, inconclusive otherwise).
+ *
  * Closed forms (interval: analytic) use the holdout rows: Wilson for a proportion
  * whose successes and trials the metric registry names, DeLong for an AUC and for a
  * paired AUC difference.
  */
 #include "stats/ci.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +67,21 @@ void mg__ci_none(mg__ci *out, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The replicate levels the interval reads its ends at. */
+static int tail_levels(mg_interval_kind kind, const double *sorted, size_t k,
+                       double estimate, const double *acceleration, double level,
+                       double *lo, double *hi)
+{
+    mg_error err = MG_ERROR_INIT;
+    if (kind == MG_INTERVAL_PERCENTILE || kind == MG_INTERVAL_BASIC) {
+        *lo = (1 - level) / 2;
+        *hi = 1 - *lo;
+        return 0;
+    }
+    return mg_interval_bca_levels(sorted, k, estimate, acceleration ? *acceleration : 0,
+                                  level, lo, hi, &err);
+}
+
 void mg__ci_bootstrap(mg__ci *out, mg_interval_kind kind, double *values, size_t k,
                       size_t replicates, double estimate, const double *acceleration,
                       double level)
@@ -64,8 +89,12 @@ void mg__ci_bootstrap(mg__ci *out, mg_interval_kind kind, double *values, size_t
     static const mg_ci_method methods[] = {[MG_INTERVAL_BCA] = MG_CI_BCA,
                                            [MG_INTERVAL_PERCENTILE] = MG_CI_PERCENTILE,
                                            [MG_INTERVAL_BASIC] = MG_CI_BASIC};
+    static const char *titles[] = {[MG_INTERVAL_BCA] = "BCa",
+                                   [MG_INTERVAL_PERCENTILE] = "percentile",
+                                   [MG_INTERVAL_BASIC] = "basic"};
     mg_error err = MG_ERROR_INIT;
     mg_interval iv;
+    double lo, hi, tail;
     int rc;
 
     start(out, methods[kind], replicates);
@@ -77,7 +106,28 @@ void mg__ci_bootstrap(mg__ci *out, mg_interval_kind kind, double *values, size_t
         return;
     }
     qsort(values, k, sizeof *values, cmp_double);
-    out->degenerate = values[0] == values[k - 1];
+    if (kind == MG_INTERVAL_BCA) {
+        out->has_acceleration = acceleration != NULL;
+        out->acceleration = acceleration ? *acceleration : 0;
+    }
+    if (values[0] == values[k - 1]) {
+        out->degenerate = 1;
+        snprintf(out->reason, sizeof out->reason,
+                 "every one of the %zu bootstrap replicates equals %.6g, so the data "
+                 "give no spread to build an interval from",
+                 k, values[0]);
+        return;
+    }
+    if (tail_levels(kind, values, k, estimate, acceleration, level, &lo, &hi) == 0 &&
+        (tail = fmin(lo, 1 - hi)) * (double)k < MG__CI_MIN_TAIL) {
+        out->needed = (size_t)ceil(MG__CI_MIN_TAIL / fmax(tail, 1e-12));
+        snprintf(out->reason, sizeof out->reason,
+                 "the %g%% %s interval reads its ends at replicate levels %.2g and "
+                 "%.4g, which %zu replicates cannot resolve (fewer than %d beyond an "
+                 "end); it needs about %zu replicates",
+                 100 * level, titles[kind], lo, hi, k, MG__CI_MIN_TAIL, out->needed);
+        return;
+    }
     switch (kind) {
     case MG_INTERVAL_PERCENTILE:
         rc = mg_interval_percentile(values, k, level, &iv, &err);
@@ -93,6 +143,15 @@ void mg__ci_bootstrap(mg__ci *out, mg_interval_kind kind, double *values, size_t
         break;
     }
     finish(out, rc, &iv, &err);
+}
+
+void mg__ci_clopper_pearson(mg__ci *out, double successes, double trials, double level)
+{
+    mg_error err = MG_ERROR_INIT;
+    mg_interval iv;
+    start(out, MG_CI_CLOPPER_PEARSON, 0);
+    finish(out, mg_interval_clopper_pearson(successes, trials, level, &iv, &err), &iv,
+           &err);
 }
 
 void mg__ci_wilson(mg__ci *out, double successes, double trials, double level)
@@ -116,6 +175,14 @@ int mg__ci_delong(mg__ci *out, const double *scores, const unsigned char *labels
         rc = mg_delong_interval(&dr, level, &iv, &err);
     if (rc == MG_ENOMEM)
         return rc;
+    if (rc == 0 && !(dr.variance > 0)) {
+        mg__ci_none(out,
+                    "the DeLong variance is 0 (auc %.6g), so the data give no "
+                    "spread to build an interval from",
+                    dr.auc);
+        out->degenerate = 1;
+        return 0;
+    }
     finish(out, rc, &iv, &err);
     return 0;
 }

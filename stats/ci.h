@@ -18,21 +18,36 @@
 typedef struct mg__ci {
     int has_ci;
     double low, high;
-    mg_ci_method method; /* the interval computed, MG_CI_NONE without one */
+    mg_ci_method method; /* the interval computed or attempted (has_ci says whether
+                            there is one), MG_CI_NONE when none was attempted */
     size_t replicates;   /* drawn (0 for a closed form) */
     size_t undefined;    /* replicates where the statistic was undefined */
-    int degenerate;      /* every defined replicate equal */
+    int degenerate;      /* every defined replicate equal, or a closed form of zero
+                            width: no spread, so no interval */
+    size_t needed;       /* replicates the level needs, when too few resolve it */
+    int has_acceleration;
+    double acceleration; /* BCa's a, for the p-value that inverts the interval */
     char reason[MG_ERROR_MESSAGE_MAX]; /* why there is no interval */
 } mg__ci;
+
+/* The fewest replicates that must lie beyond each quantile an interval reads; with
+ * fewer, its end is an extreme replicate and says nothing about the level. */
+#define MG__CI_MIN_TAIL 5
 
 /*
  * A bootstrap interval (kind percentile, basic or bca) from the k defined values of
  * B replicates, sorted here in place. `acceleration` is BCa's a, or NULL when no
- * closed form exists: BC then (a = 0), and the method says so.
+ * closed form exists: BC then (a = 0), and the method says so. No interval, with
+ * the reason, when every replicate is equal (degenerate) or when fewer than
+ * MG__CI_MIN_TAIL replicates lie beyond either quantile the interval reads (needed
+ * says how many replicates would do).
  */
 void mg__ci_bootstrap(mg__ci *out, mg_interval_kind kind, double *values, size_t k,
                       size_t replicates, double estimate, const double *acceleration,
                       double level);
+
+/* Clopper–Pearson interval of `successes` out of `trials`. */
+void mg__ci_clopper_pearson(mg__ci *out, double successes, double trials, double level);
 
 /* Wilson interval of `successes` out of `trials`. */
 void mg__ci_wilson(mg__ci *out, double successes, double trials, double level);

@@ -230,7 +230,8 @@ static mg_case decided(mg_rule rule, double est, double lo, double hi,
     k.status = MG_STATUS_DECIDED;
     k.rule_kind = rule;
     k.method = MG_CI_BCA;
-    k.confidence = 0.95;
+    k.confidence = 0.90;
+    k.bound_level = 0.95;
     k.estimate = est;
     k.has_ci = 1;
     k.ci_low = lo;
@@ -261,11 +262,11 @@ START_TEST(render_threshold)
     mg__decide(&rule, &ev, &v);
     k = decided(MG_RULE_STRICT, 0.8, 0.79999, 0.82, &v);
     /* the bound gets the digits that tell it from the threshold */
-    render_ok(&k, "auc 0.800 [0.800, 0.820] 95% BCa: lower bound 0.79999 < 0.8 "
+    render_ok(&k, "auc 0.800 [0.800, 0.820] 90% BCa: 95% lower bound 0.79999 < 0.8 "
                   "(inconclusive: the interval straddles the threshold)");
     ck_assert_str_eq(k.detail, "estimate: 0.80000000000000004\n"
                                "confidence interval: [0.79998999999999998, "
-                               "0.81999999999999995] 95% BCa, 2000 replicates\n"
+                               "0.81999999999999995] 90% BCa, 2000 replicates\n"
                                "rule: strict");
     free(k.message);
     free(k.detail);
@@ -292,10 +293,11 @@ START_TEST(render_comparison)
     k.delta_ci_high = 0.0507;
     k.correction = MG_CORRECTION_HOLM;
     k.family_size = 4;
-    k.confidence = 1 - 0.05 / 4;
-    render_ok(&k, "auc \xce\x94 = +0.037 [0.025, 0.051] 98.75% BCa (Holm, 4 slices) vs "
-                  "champion: lower bound 0.0246 >= -0.01 (non-inferiority margin "
-                  "0.01)");
+    k.bound_level = 1 - 0.05 / 4;
+    k.confidence = 1 - 0.1 / 4;
+    render_ok(&k, "auc \xce\x94 = +0.037 [0.025, 0.051] 97.5% BCa (Holm, 4 slices) vs "
+                  "champion: 98.75% lower bound 0.0246 >= -0.01 (non-inferiority "
+                  "margin 0.01)");
     free(k.message);
     free(k.detail);
 }

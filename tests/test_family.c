@@ -1,12 +1,14 @@
 /*
- * Slice families under multiple-testing corrections (harness/run.c).
+ * Slice families under multiple-testing corrections (harness/run.c,
+ * assertions/family.c).
  *
- * On the churn example, recall per region with `rule: lenient` at 0.79: central
- * and north fail at any of these levels; west's 95% interval ends just below 0.79
- * but its wider corrected intervals do not. So without a correction the family
- * fails on west too. Holm tests all five at 1 − α/5 = 99%, fails central and
- * north, then tests the three others at 1 − α/3 and stops; Bonferroni puts all
- * five at 99%.
+ * On the churn example, recall per region with `rule: lenient` at 0.79, at
+ * confidence 0.975: each check is one-sided at α = 0.025 and reads an end of the
+ * two-sided 95% interval. Central and north fail at any of these levels; west's
+ * upper bound is just below 0.79 but its corrected bounds are not. So without a
+ * correction the family fails on west too. Holm tests all five at one-sided
+ * 1 − α/5 = 99.5% (two-sided 99%), fails central and north, then tests the three
+ * others at 1 − α/3 and stops; Bonferroni puts all five at 99.5%.
  */
 #include <check.h>
 #include <stdio.h>
@@ -40,7 +42,7 @@ START_TEST(holm_and_bonferroni_levels)
              "suite: family\ntask: binary\n"
              "data: {holdout: %s, id: customer_id, label: churned, positive: \"1\"}\n"
              "models: {candidate: {file: %s, score: p_churn}}\n"
-             "bootstrap: {replicates: 2000, seed: 1}\n"
+             "bootstrap: {replicates: 2000, seed: 1, confidence: 0.975}\n"
              "slices: {region: region}\n"
              "tests:\n"
              "  - {name: none, metric: recall, slices: region, at_least: 0.79,"
@@ -59,14 +61,19 @@ START_TEST(holm_and_bonferroni_levels)
     k = find(r, "none", "region=west");
     ck_assert_ptr_nonnull(k);
     ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
-    ck_assert_double_eq(k->confidence, 0.95);
+    ck_assert_double_eq_tol(k->confidence, 0.95, 1e-15);
+    ck_assert_double_eq(k->bound_level, 0.975);
     ck_assert(k->ci_high < 0.79);
+    ck_assert_ptr_nonnull(strstr(k->message, "95% BCa: 97.5% upper bound"));
 
     /* Holm: central and north fail at 99 %, the rest stand at 1 − α/3 and pass. */
     k = find(r, "holm", "region=central");
     ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
     ck_assert_double_eq_tol(k->confidence, 0.99, 1e-15);
-    ck_assert_ptr_nonnull(strstr(k->message, "99% BCa (Holm, 5 slices)"));
+    ck_assert_double_eq_tol(k->bound_level, 0.995, 1e-15);
+    ck_assert_msg(
+        strstr(k->message, "99% Clopper-Pearson (Holm, 5 slices): 99.5% upper"), "%s",
+        k->message);
     k = find(r, "holm", "region=north");
     ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
     ck_assert_double_eq_tol(k->confidence, 0.99, 1e-15);
@@ -76,12 +83,13 @@ START_TEST(holm_and_bonferroni_levels)
         k = find(r, "holm", slice);
         ck_assert_int_eq(k->outcome, MG_OUTCOME_PASS);
         ck_assert_double_eq_tol(k->confidence, 1 - 0.05 / 3, 1e-15);
+        ck_assert_double_eq_tol(k->bound_level, 1 - 0.025 / 3, 1e-15);
         ck_assert_ptr_nonnull(strstr(k->message, "98.3333% BCa (Holm, 5 slices)"));
     }
     k = find(r, "holm", "region=west");
     ck_assert(k->ci_high >= 0.79);
 
-    /* Bonferroni: everyone at 99 %; west passes, central fails. */
+    /* Bonferroni: everyone at 99.5 % one-sided; west passes, central fails. */
     k = find(r, "bonferroni", "region=west");
     ck_assert_int_eq(k->outcome, MG_OUTCOME_PASS);
     ck_assert_double_eq_tol(k->confidence, 0.99, 1e-15);

@@ -665,7 +665,7 @@ START_TEST(json_fields)
         "kind", "status", "direction", "at_least", "at_most", "comparison", "margin",
         "relative", "sign_adjusted", "baseline_estimate", "method", "correction",
         "family_size", "min_size", "replicates", "replicates_undefined", "degenerate",
-        "reason", "checks"};
+        "reason", "bound_level", "effective_size", "replicates_needed", "checks"};
     static const char *const top_keys[] = {
         "schema",   "suite",      "suite_path", "tool_version", "timestamp",
         "seed",     "replicates", "confidence", "interval",     "resampler",

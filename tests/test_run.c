@@ -256,7 +256,9 @@ START_TEST(reference_asah_delong)
             {"s100b vs wfns", ASAH_WFNS_AUC, ASAH_S100B_WFNS_Z, ASAH_S100B_WFNS_P},
             {"s100b vs ndka", ASAH_NDKA_AUC, ASAH_S100B_NDKA_Z, ASAH_S100B_NDKA_P},
         };
-        double z975 = gsl_cdf_ugaussian_Pinv(0.975);
+        /* the decision reads one-sided 95 % bounds: Δ ± z₀.₉₅·se, the 90 %
+         * two-sided interval */
+        double z95 = gsl_cdf_ugaussian_Pinv(0.95);
         for (size_t i = 0; i < 2; i++) {
             const mg_case *c = find_case(t95, cmp[i].test, "overall");
             double delta = ASAH_S100B_AUC - cmp[i].base_auc;
@@ -268,8 +270,10 @@ START_TEST(reference_asah_delong)
             ck_close(c->estimate, ASAH_S100B_AUC, 1e-6);
             ck_close(c->delta, delta, 1e-6);
             ck_close(c->p_value, cmp[i].p, 1e-6);
-            ck_close(c->delta_ci_low, delta - z975 * se, 1e-6);
-            ck_close(c->delta_ci_high, delta + z975 * se, 1e-6);
+            ck_close(c->delta_ci_low, delta - z95 * se, 1e-6);
+            ck_close(c->delta_ci_high, delta + z95 * se, 1e-6);
+            ck_assert_double_eq_tol(c->confidence, 0.90, 1e-15);
+            ck_assert_double_eq(c->bound_level, 0.95);
             ck_assert_ptr_nonnull(strstr(c->message, "DeLong"));
             ck_assert_ptr_nonnull(c->detail);
             /* The detail (the JUnit failure text) carries the p-value itself. */
@@ -982,21 +986,28 @@ END_TEST
 START_TEST(threshold_interval_is_the_metric_interval)
 {
     static const char *metrics[] = {"brier", "log_loss", "auc", "recall"};
+    static const char *tests = "  - {name: brier, metric: brier, at_most: 0.2}\n"
+                               "  - {name: log_loss, metric: log_loss, at_most: 0.6}\n"
+                               "  - {name: auc, metric: auc, at_least: 0.7}\n"
+                               "  - {name: recall, metric: recall, at_least: 0.5}\n";
     const char *dir = tu_scratch_dir("direction");
-    char path[4096];
+    char tpath[4096], mpath[4096];
     mg_report *r, *m;
 
-    churn_suite(path, dir, "direction.yaml", BOOT_LINE,
-                "  - {name: brier, metric: brier, at_most: 0.2}\n"
-                "  - {name: log_loss, metric: log_loss, at_most: 0.6}\n"
-                "  - {name: auc, metric: auc, at_least: 0.7}\n"
-                "  - {name: recall, metric: recall, at_least: 0.5}\n");
-    r = run_path(path, MG_RUN_TESTS, 0, 0);
-    m = run_path(path, MG_RUN_METRICS, 0, 0);
+    /* A test at confidence 0.95 reads the one-sided 95% bounds, the ends of the
+     * two-sided 90% interval that `metrics` shows at confidence 0.90. */
+    churn_suite(tpath, dir, "tests.yaml",
+                "{replicates: 1000, confidence: 0.95, seed: 5}", tests);
+    churn_suite(mpath, dir, "metrics.yaml",
+                "{replicates: 1000, confidence: 0.90, seed: 5}", tests);
+    r = run_path(tpath, MG_RUN_TESTS, 0, 0);
+    m = run_path(mpath, MG_RUN_METRICS, 0, 0);
     for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++) {
         const mg_case *c = find_case(r, metrics[i], "overall");
         const mg_metric_entry *e = find_ci(m, "candidate", metrics[i]);
-        ck_assert_msg(c->has_ci && c->ci_low == e->ci_low && c->ci_high == e->ci_high,
+        /* 2 · 0.95 − 1 is 0.8999999999999999: the same interval to rounding */
+        ck_assert_msg(c->has_ci && tu_close(c->ci_low, e->ci_low, 1e-12) &&
+                          tu_close(c->ci_high, e->ci_high, 1e-12),
                       "%s: test [%.17g, %.17g], metrics [%.17g, %.17g]", metrics[i],
                       c->ci_low, c->ci_high, e->ci_low, e->ci_high);
     }

@@ -45,7 +45,11 @@ typedef enum mg_case_status {
     MG_STATUS_BASELINE_UNDEFINED, /**< error: the baseline's metric is undefined */
     MG_STATUS_NO_INTERVAL,        /**< error: the rule needs an interval, none exists */
     MG_STATUS_NO_TESTS,           /**< error: the suite has no tests */
-    MG_STATUS_ALL_SKIPPED         /**< error: every case was skipped */
+    MG_STATUS_ALL_SKIPPED,        /**< error: every case was skipped */
+    MG_STATUS_NO_EVIDENCE         /**< the data give no usable interval (every replicate
+                                       equal, too few positives or negatives, too few
+                                       replicates for the level): inconclusive, a failure
+                                       under strict, a pass under lenient (reason says why) */
 } mg_case_status;
 
 /** Which number of a case a check compares with its threshold. */
@@ -123,6 +127,17 @@ typedef struct mg_case {
     char *reason;                /**< why undefined or no interval, or NULL */
     mg_check checks[2];          /**< MG_STATUS_DECIDED: the rule's one or two sides */
     size_t nchecks;
+    /** The one-sided level of each bound a check reads: the suite's confidence, or
+     * its multiple-testing-adjusted form. `confidence` is the two-sided level of
+     * [ci_low, ci_high] (or of the Δ interval), 2·bound_level − 1: each end of the
+     * interval is one of the one-sided bounds. */
+    double bound_level;
+    /** The data behind the statistic: the metric's own denominator for a
+     * proportion (positives for recall), min(positives, negatives) for rank and
+     * other class-dependent metrics, rows for means. */
+    size_t effective_size;
+    /** MG_STATUS_NO_EVIDENCE for too few replicates: how many the level needs. */
+    size_t replicates_needed;
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */
@@ -173,6 +188,10 @@ typedef struct mg_report {
     size_t nmetrics;
     size_t passed, failed, skipped, errors;
     double seconds; /**< wall time of the run */
+    /** Warnings about the data that do not stop the run (a model whose scores take
+     * two values: rank metrics degenerate), one line each, owned. */
+    char **warnings;
+    size_t nwarnings;
 } mg_report;
 
 /** Free everything the report owns and the report itself; NULL is allowed. */

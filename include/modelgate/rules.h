@@ -27,7 +27,9 @@ typedef enum mg_ci_method {
     MG_CI_PERCENTILE, /**< bootstrap percentile */
     MG_CI_BASIC,      /**< bootstrap basic (reverse percentile) */
     MG_CI_WILSON,     /**< Wilson score interval of a proportion */
-    MG_CI_DELONG      /**< DeLong normal interval of an AUC or paired AUC difference */
+    MG_CI_DELONG,     /**< DeLong normal interval of an AUC or paired AUC difference */
+    MG_CI_CLOPPER_PEARSON /**< exact binomial interval of a proportion, used where
+                               the bootstrap has too few successes or failures */
 } mg_ci_method;
 
 typedef enum mg_rule { MG_RULE_STRICT, MG_RULE_LENIENT, MG_RULE_ESTIMATE } mg_rule;
