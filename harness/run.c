@@ -81,7 +81,8 @@ typedef struct plan {
     size_t first;    /* the engine's id of the slicing's first slice */
     size_t span;     /* slices */
     double sign;     /* -1 for a lower-is-better metric: Δ positive is better */
-    long min_size;
+    long min_size, min_positives, min_negatives;
+    mg_on_undefined on_undefined;
     mg__rule rule;
 } plan;
 
@@ -387,7 +388,15 @@ static int decide_case(ctx *c, const plan *p, size_t index, double level, int wa
     k->confidence = 2 * level - 1;
     k->n = mg__engine_slice_rows(c->e, slice);
     k->min_size = p->min_size;
-    if ((long)k->n < p->min_size) {
+    k->min_positives = p->min_positives;
+    k->min_negatives = p->min_negatives;
+    {
+        const mg_binary_stats *st = mg__engine_estimate(c->e, p->model, slice);
+        k->positives = (size_t)(st->tp + st->fn);
+        k->negatives = (size_t)(st->tn + st->fp);
+    }
+    if ((long)k->n < p->min_size || (long)k->positives < p->min_positives ||
+        (long)k->negatives < p->min_negatives) {
         k->status = MG_STATUS_TOO_SMALL;
         k->outcome = MG_OUTCOME_SKIP;
         return 0;
@@ -395,7 +404,8 @@ static int decide_case(ctx *c, const plan *p, size_t index, double level, int wa
     if (mg_metric_value(p->metric->id, mg__engine_estimate(c->e, p->model, slice),
                         &k->estimate, &reason) != 0) {
         k->status = MG_STATUS_UNDEFINED;
-        k->outcome = MG_OUTCOME_ERROR;
+        k->outcome = p->on_undefined == MG_ON_UNDEFINED_SKIP ? MG_OUTCOME_SKIP
+                                                             : MG_OUTCOME_ERROR;
         snprintf(x->reason, sizeof x->reason, "%s", reason);
         return 0;
     }
@@ -406,7 +416,8 @@ static int decide_case(ctx *c, const plan *p, size_t index, double level, int wa
                             mg__engine_estimate(c->e, (size_t)p->base, slice),
                             &k->baseline_estimate, &reason) != 0) {
             k->status = MG_STATUS_BASELINE_UNDEFINED;
-            k->outcome = MG_OUTCOME_ERROR;
+            k->outcome = p->on_undefined == MG_ON_UNDEFINED_SKIP ? MG_OUTCOME_SKIP
+                                                                 : MG_OUTCOME_ERROR;
             snprintf(x->reason, sizeof x->reason, "%s", reason);
             return 0;
         }
@@ -591,6 +602,12 @@ static int plan_test(const ctx *c, const mg_test_spec *t, plan *p)
     p->span = p->slicing < 0 ? 1 : c->d->slicings[p->slicing].nlevels;
     p->sign = p->metric->direction < 0 ? -1 : 1;
     p->min_size = t->min_size >= 0 ? t->min_size : (long)s->min_size;
+    p->min_positives =
+        t->min_positives >= 0 ? t->min_positives : (long)s->min_positives;
+    p->min_negatives =
+        t->min_negatives >= 0 ? t->min_negatives : (long)s->min_negatives;
+    p->on_undefined =
+        t->on_undefined != MG_ON_UNDEFINED_DEFAULT ? t->on_undefined : s->on_undefined;
     p->rule = (mg__rule){t->rule,        t->has_at_least,
                          t->has_at_most, t->at_least,
                          t->at_most,     t->baseline ? t->comparison : MG_COMPARE_NONE,

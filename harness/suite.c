@@ -668,6 +668,18 @@ static int read_min_size(mg__suite_ctx *c, const mg__field *f, const mg__yaml_no
     return rc;
 }
 
+/* A count floor (min_positives, min_negatives) into the size_t at f->value. */
+static int read_floor(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                      void *obj)
+{
+    uint64_t n = 0;
+    int rc = mg__yaml_uint(&c->r, v, 0, SIZE_MAX, &n);
+
+    if (rc == 0)
+        *MG__FIELD_AT(size_t, obj, f->value) = (size_t)n;
+    return rc;
+}
+
 #define SUITE(m) MG__FIELD(mg_suite, m)
 static const mg__field suite_fields[] = {
     {"suite", .read = mg__field_string, .absent = mg__field_required,
@@ -680,6 +692,9 @@ static const mg__field suite_fields[] = {
      .loc = SUITE(bootstrap.loc)},
     {"slices", .read = read_slices},
     {"min_size", .read = read_min_size},
+    {"min_positives", .read = read_floor, .value = SUITE(min_positives)},
+    {"min_negatives", .read = read_floor, .value = SUITE(min_negatives)},
+    {"on_undefined", .read = mg__suite_read_on_undefined, .value = SUITE(on_undefined)},
     {"tests", .read = mg__suite_tests},
     {.name = NULL},
 };
@@ -708,6 +723,7 @@ static mg_suite *suite_new(const char *path)
     s->bootstrap.stratify = MG_STRATIFY_NONE;
     s->bootstrap.resampler = MG_RESAMPLER_MULTINOMIAL;
     s->min_size = 1;
+    s->on_undefined = MG_ON_UNDEFINED_ERROR;
     return s;
 }
 

@@ -83,6 +83,9 @@ int mg__field_string(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *
 /* read: a number into the double at value; the int at has (if any) set to 1. */
 int mg__field_number(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                      void *obj);
+/* read: on_undefined (error | skip) into the mg_on_undefined at value. */
+int mg__suite_read_on_undefined(mg__suite_ctx *c, const mg__field *f,
+                                const mg__yaml_node *v, void *obj);
 /* read: true or false into the int at value. */
 int mg__field_bool(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                    void *obj);

@@ -219,6 +219,32 @@ static int read_test_min_size(mg__suite_ctx *c, const mg__field *f,
     return rc;
 }
 
+/* A count floor (min_positives, min_negatives) into the long at f->value. */
+static int read_test_floor(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                           void *obj)
+{
+    uint64_t n = 0;
+    int rc = mg__yaml_uint(&c->r, v, 0, LONG_MAX, &n);
+
+    if (rc == 0)
+        *MG__FIELD_AT(long, obj, f->value) = (long)n;
+    return rc;
+}
+
+static const char *const on_undefined_names[] = {"error", "skip", NULL};
+
+/* on_undefined: error or skip, shared with the suite level (suite_fields.h). */
+int mg__suite_read_on_undefined(mg__suite_ctx *c, const mg__field *f,
+                                const mg__yaml_node *v, void *obj)
+{
+    int k = 0, rc = mg__yaml_enum(&c->r, v, f->name, on_undefined_names, &k);
+
+    if (rc == 0)
+        *MG__FIELD_AT(mg_on_undefined, obj, f->value) =
+            k == 0 ? MG_ON_UNDEFINED_ERROR : MG_ON_UNDEFINED_SKIP;
+    return rc;
+}
+
 static int read_correction(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                            void *obj)
 {
@@ -263,6 +289,9 @@ static const mg__field test_fields[] = {
     {"equivalent", .read = read_comparison, .arg = MG_COMPARE_EQUIVALENT},
     {"relative", .read = mg__field_bool, .value = TEST(relative)},
     {"min_size", .read = read_test_min_size},
+    {"min_positives", .read = read_test_floor, .value = TEST(min_positives)},
+    {"min_negatives", .read = read_test_floor, .value = TEST(min_negatives)},
+    {"on_undefined", .read = mg__suite_read_on_undefined, .value = TEST(on_undefined)},
     {"correction", .read = read_correction, .loc = TEST(correction_loc)},
     {.name = NULL},
 };
@@ -368,6 +397,8 @@ static int read_test(mg__suite_ctx *c, const mg__yaml_node *v, mg_test_spec *t)
 
     mg__suite_loc(v, v, NULL, &t->loc);
     t->min_size = -1;
+    t->min_positives = -1;
+    t->min_negatives = -1;
     rc = mg__suite_section(c, v, test_fields, test_reserved, "key", t);
     for (i = 0; rc == 0 && i < sizeof test_checks / sizeof test_checks[0]; i++)
         rc = test_checks[i](c, v, t);

@@ -210,15 +210,26 @@ int mg__case_render(mg_case *k)
         render_verdict(&l, k);
         break;
     case MG_STATUS_TOO_SMALL:
-        put(&l, "slice has %zu rows, fewer than min_size %ld", k->n, k->min_size);
+        if ((long)k->n < k->min_size)
+            put(&l, "slice has %zu rows, fewer than min_size %ld", k->n, k->min_size);
+        else if ((long)k->positives < k->min_positives)
+            put(&l, "slice has %zu positives, fewer than min_positives %ld",
+                k->positives, k->min_positives);
+        else
+            put(&l, "slice has %zu negatives, fewer than min_negatives %ld",
+                k->negatives, k->min_negatives);
         break;
     case MG_STATUS_UNDEFINED:
         put(&l, "%s of %s is undefined on this slice: %s", k->metric, k->model,
             k->reason);
+        if (k->outcome == MG_OUTCOME_SKIP)
+            put(&l, " (skipped: on_undefined: skip)");
         break;
     case MG_STATUS_BASELINE_UNDEFINED:
         put(&l, "%s of baseline %s is undefined on this slice: %s", k->metric,
             k->baseline, k->reason);
+        if (k->outcome == MG_OUTCOME_SKIP)
+            put(&l, " (skipped: on_undefined: skip)");
         break;
     case MG_STATUS_NO_INTERVAL:
         if (k->kind == MG_TEST_COMPARISON)

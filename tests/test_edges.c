@@ -209,6 +209,41 @@ START_TEST(self_comparison_keeps_zero)
 }
 END_TEST
 
+/* min_positives skips a slice too thin for its metric, on purpose and with the
+ * reason; on_undefined: skip turns an undefined metric into a skipped case. */
+START_TEST(floors_and_undefined_skip)
+{
+    const char *dir = tu_scratch_dir("edges-floors");
+    mg_report *r;
+    const mg_case *k;
+
+    tu_write(dir, "h.csv",
+             "id,y,s,g\n1,1,0.9,a\n2,0,0.8,a\n3,0,0.7,a\n4,0,0.3,b\n"
+             "5,0,0.2,b\n6,1,0.6,a\n");
+    r = run_text(dir, "suite: floors\ntask: binary\n"
+                      "data: {holdout: h.csv, id: id, label: y, positive: \"1\"}\n"
+                      "models: {candidate: {score: s}}\n"
+                      "slices: {g: g}\n"
+                      "min_positives: 3\n"
+                      "tests:\n"
+                      "  - {name: auc, metric: auc, slices: g, at_least: 0.5}\n"
+                      "  - {name: recall, metric: recall, slices: g, at_least: 0.5,"
+                      " min_positives: 0, on_undefined: skip}\n"
+                      "  - {name: strict undefined, metric: recall, slices: g,"
+                      " at_least: 0.5, min_positives: 0}\n");
+    k = find(r, "auc", "g=a"); /* 2 positives < 3 */
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_SKIP);
+    ck_assert_str_eq(k->message, "slice has 2 positives, fewer than min_positives 3");
+    k = find(r, "recall", "g=b"); /* no positives: undefined, skipped as asked */
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_SKIP);
+    ck_assert_int_eq(k->status, MG_STATUS_UNDEFINED);
+    ck_has(k->message, "(skipped: on_undefined: skip)");
+    k = find(r, "strict undefined", "g=b"); /* the default stays an error */
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_ERROR);
+    mg_report_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("edges");
@@ -216,6 +251,7 @@ int main(void)
     tcase_add_test(core, perfect_six_rows_do_not_pass);
     tcase_add_test(core, small_counts_use_exact_bounds);
     tcase_add_test(core, self_comparison_keeps_zero);
+    tcase_add_test(core, floors_and_undefined_skip);
     tcase_add_test(edge, too_few_replicates_for_the_level);
     tcase_set_timeout(core, 120);
     tcase_set_timeout(edge, 120);

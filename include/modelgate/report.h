@@ -138,6 +138,8 @@ typedef struct mg_case {
     size_t effective_size;
     /** MG_STATUS_NO_EVIDENCE for too few replicates: how many the level needs. */
     size_t replicates_needed;
+    size_t positives, negatives;       /**< holdout rows of each class in the slice */
+    long min_positives, min_negatives; /**< the test's floors (0: none) */
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */

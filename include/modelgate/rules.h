@@ -49,6 +49,13 @@ typedef enum mg_correction {
     MG_CORRECTION_BONFERRONI /**< each slice at level 1 − α/k */
 } mg_correction;
 
+/** What a test case does when its metric is undefined on a slice. */
+typedef enum mg_on_undefined {
+    MG_ON_UNDEFINED_DEFAULT, /**< the suite's setting (error unless it says skip) */
+    MG_ON_UNDEFINED_ERROR,   /**< an error case: the gate fails */
+    MG_ON_UNDEFINED_SKIP     /**< a skipped case, with the reason */
+} mg_on_undefined;
+
 #ifdef __cplusplus
 }
 #endif

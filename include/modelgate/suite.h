@@ -78,6 +78,9 @@ typedef struct mg_test_spec {
     long min_size;            /**< -1: use the suite's min_size */
     mg_correction correction; /**< lenient families only (see mg_correction) */
     mg_loc loc, metric_loc, model_loc, slices_loc, baseline_loc, correction_loc;
+    long min_positives;           /**< -1: use the suite's (0: no floor) */
+    long min_negatives;           /**< -1: use the suite's (0: no floor) */
+    mg_on_undefined on_undefined; /**< DEFAULT: use the suite's */
 } mg_test_spec;
 
 typedef struct mg_bootstrap_spec {
@@ -120,7 +123,10 @@ typedef struct mg_suite {
     size_t nslicings;
     mg_test_spec *tests;
     size_t ntests;
-    size_t min_size; /**< suite-level default for tests, 1 */
+    size_t min_size;              /**< suite-level default for tests, 1 */
+    size_t min_positives;         /**< suite-level default for tests, 0 */
+    size_t min_negatives;         /**< suite-level default for tests, 0 */
+    mg_on_undefined on_undefined; /**< suite-level default: ERROR */
 } mg_suite;
 
 /**
