@@ -105,6 +105,9 @@ void mg__data_free(mg__data *d)
         free(d->inputs[i].path);
     }
     free(d->inputs);
+    for (size_t i = 0; i < d->nwarnings; i++)
+        free(d->warnings[i]);
+    free(d->warnings);
     free(d);
 }
 
@@ -589,6 +592,45 @@ cleanup:
     return rc;
 }
 
+/*
+ * A model whose scores take at most two values (predicted labels given as scores)
+ * makes rank metrics degenerate: AUC is then balanced accuracy, and its ties say
+ * nothing about ranking. Not an error: a warning in every report.
+ */
+static int two_values_warning(mg__data *d, const mg_suite *s, size_t m)
+{
+    const double *x = d->score[m];
+    double a = x[0], b = x[0];
+    char line[512], **grown;
+
+    for (size_t i = 0; i < d->n; i++) {
+        if (x[i] == a || x[i] == b)
+            continue;
+        if (a != b)
+            return 0;
+        b = x[i];
+    }
+    if (a == b)
+        snprintf(line, sizeof line,
+                 "model '%s': its scores take one value only (%.6g), so rank metrics "
+                 "(auc, average_precision) are degenerate",
+                 s->models[m].name, a);
+    else
+        snprintf(line, sizeof line,
+                 "model '%s': its scores take only two values (%.6g and %.6g), so rank "
+                 "metrics (auc, average_precision) are degenerate: are these predicted "
+                 "labels rather than scores?",
+                 s->models[m].name, a < b ? a : b, a < b ? b : a);
+    grown = realloc(d->warnings, (d->nwarnings + 1) * sizeof *grown);
+    if (grown == NULL)
+        return MG_ENOMEM;
+    d->warnings = grown;
+    if ((d->warnings[d->nwarnings] = mg__strdup(line)) == NULL)
+        return MG_ENOMEM;
+    d->nwarnings++;
+    return 0;
+}
+
 /* The first test that evaluates model m with a threshold metric, or NULL. */
 static const mg_test_spec *threshold_test(const mg_suite *s, size_t m)
 {
@@ -679,6 +721,10 @@ int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
             }
         if ((rc = check_scale(d, s, m, err)) != 0)
             goto cleanup;
+        if (two_values_warning(d, s, m) != 0) {
+            rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+            goto cleanup;
+        }
     }
     if ((rc = mg__slicings_new(&d->slicings, s, d->holdout, err)) != 0)
         goto cleanup;

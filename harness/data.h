@@ -34,6 +34,8 @@ typedef struct mg__data {
     size_t nclusters;
     mg_input_file *inputs; /* holdout, then each distinct prediction file */
     size_t ninputs;
+    char **warnings; /* lines for the report (harness/run.c moves them there) */
+    size_t nwarnings;
 } mg__data;
 
 /* Load and check everything the suite names. Errors name file, line and key. When

@@ -846,6 +846,10 @@ static int fill_provenance(ctx *c)
         r->ninputs = c->d->ninputs;
         c->d->inputs = NULL;
         c->d->ninputs = 0;
+        r->warnings = c->d->warnings;
+        r->nwarnings = c->d->nwarnings;
+        c->d->warnings = NULL;
+        c->d->nwarnings = 0;
     }
     return 0;
 }

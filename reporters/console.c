@@ -343,6 +343,8 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
     }
     if (shown > 0 && (error = table_print(&t, out, opts->color)) < 0)
         goto cleanup;
+    for (i = 0; r->warnings != NULL && i < r->nwarnings; i++)
+        fprintf(out, "warning: %s\n", r->warnings[i]);
     fprintf(out,
             "%zu test%s: %zu passed, %zu failed, %zu skipped, %zu error%s (%.2f s)\n",
             tally.tests, tally.tests == 1 ? "" : "s", tally.passed, tally.failed,

@@ -250,6 +250,8 @@ static int write_properties(xmlTextWriterPtr w, const mg_report *r)
             CHECK(property_size(w, pname, in->extra_ignored));
         }
     }
+    for (i = 0; r->warnings != NULL && i < r->nwarnings; i++)
+        CHECK(property(w, "warning", r->warnings[i]));
     CHECK(xw(xmlTextWriterEndElement(w)));
 
 cleanup:

@@ -150,6 +150,29 @@ static int render(const mg_report *r, FILE *f)
     if ((error = put_escaped(f, r->interval ? r->interval : "")) < 0)
         return error;
     fputs(" intervals\n", f);
+    /* Rows left out of the data, never silently (data.drop_missing, extra_ids). */
+    for (i = 0; r->inputs != NULL && i < r->ninputs; i++) {
+        const mg_input_file *in = &r->inputs[i];
+        if (in->missing_dropped == 0 && in->extra_ignored == 0)
+            continue;
+        fputs("\xc2\xb7 ", f);
+        if ((error = put_escaped(f, in->path)) < 0)
+            return error;
+        if (in->missing_dropped > 0)
+            fprintf(f, ": %zu row%s left out for a missing label, id or score",
+                    in->missing_dropped, in->missing_dropped == 1 ? "" : "s");
+        if (in->extra_ignored > 0)
+            fprintf(f, "%s %zu row%s with ids not in the holdout set ignored",
+                    in->missing_dropped > 0 ? ";" : ":", in->extra_ignored,
+                    in->extra_ignored == 1 ? "" : "s");
+        fputs("\n", f);
+    }
+    for (i = 0; r->warnings != NULL && i < r->nwarnings; i++) {
+        fputs("\n> **Warning:** ", f);
+        if ((error = put_escaped(f, r->warnings[i])) < 0)
+            return error;
+        fputs("\n", f);
+    }
     if (t.tests == 0)
         return 0;
     fputs("\n| | Test | Model | Slice | Estimate [CI] | Verdict |\n"

@@ -87,6 +87,9 @@ void mg_report_free(mg_report *r)
         free(r->inputs[i].path);
     }
     free(r->inputs);
+    for (i = 0; r->warnings != NULL && i < r->nwarnings; i++)
+        free(r->warnings[i]);
+    free(r->warnings);
     for (i = 0; r->cases != NULL && i < r->ncases; i++)
         free_case(&r->cases[i]);
     free(r->cases);

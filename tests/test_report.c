@@ -669,8 +669,8 @@ START_TEST(json_fields)
     static const char *const top_keys[] = {
         "schema",   "suite",      "suite_path", "tool_version", "timestamp",
         "seed",     "replicates", "confidence", "interval",     "resampler",
-        "stratify", "cluster",    "inputs",     "summary",      "seconds",
-        "cases",    "metrics"};
+        "stratify", "cluster",    "inputs",     "warnings",     "summary",
+        "seconds",  "cases",      "metrics"};
     mg_report *r = make_report();
     json_t *root, *c, *s, *in, *m;
     const char *key;
