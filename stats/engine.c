@@ -457,11 +457,12 @@ static int build_units(mg__plan *p, const uint32_t *row_atom)
     p->unit_atom = malloc((p->units ? p->units : 1) * sizeof *p->unit_atom);
     if (p->unit_key == NULL || p->unit_atom == NULL)
         goto cleanup;
+    /* Mixed once here rather than once per replicate. */
     for (size_t u = 0; u < p->units; u++)
-        p->unit_key[u] = (uint64_t)u; /* clusters: their code */
+        p->unit_key[u] = mg__mix64((uint64_t)u); /* clusters: their code */
     if (d->cluster == NULL)
         for (size_t i = 0; i < n; i++) {
-            p->unit_key[p->row_slot[i]] = d->key ? d->key[i] : (uint64_t)i;
+            p->unit_key[p->row_slot[i]] = mg__mix64(d->key ? d->key[i] : (uint64_t)i);
             p->unit_atom[p->row_slot[i]] = row_atom ? row_atom[i] : 0;
         }
     rc = 0;

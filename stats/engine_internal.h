@@ -96,7 +96,7 @@ typedef struct mg__plan {
     size_t units;       /* rows or clusters */
     uint32_t *order;    /* n rows in key order */
     uint32_t *row_slot; /* n: the unit slot whose count weights each row */
-    uint64_t *unit_key; /* units: the key a Poisson weight is derived from */
+    uint64_t *unit_key; /* units: mix64 of the key a Poisson weight derives from */
     mg__draw_range ranges[2];
     size_t nranges;
     mg__sorted_model *sorted; /* M, when the row pass is needed, else NULL */
