@@ -867,13 +867,14 @@ static void section_d(sim *S)
            "|---|---|---|---|---|---|\n");
     for (int m = 0; m < 4; m++)
         for (size_t j = 0; j < NM; j++) {
-            if (cov[m][0][j].total == 0 && cov[m][NN - 1][j].total == 0)
-                continue; /* no interval of this kind for the metric */
+            if (m == MG_INTERVAL_ANALYTIC && cov[m][0][j].total == 0 &&
+                cov[m][NN - 1][j].total == 0)
+                continue; /* no closed form for the metric */
             printf("| %s | %s", method_names[m], metrics[j]);
             for (size_t i = 0; i < NN; i++) {
                 const coverage *c = &cov[m][i][j];
                 if (c->total == 0) {
-                    printf(" | —");
+                    printf(" | — (none of %zu has an interval)", c->none);
                     continue;
                 }
                 printf(" | %s (%.3f / %.3f)", fmt_cov(buf, sizeof buf, c),
@@ -890,7 +891,8 @@ static void section_d(sim *S)
         for (size_t j = 0; j < NM; j++)
             for (size_t i = 0; i < NN; i++) {
                 const coverage *c = &cov[m][i][j];
-                if (c->total == 0 || (c->none == 0 && c->outside == 0 && c->zero == 0))
+                if ((m == MG_INTERVAL_ANALYTIC && c->total == 0) ||
+                    (c->none == 0 && c->outside == 0 && c->zero == 0))
                     continue;
                 printf("| %s | %s | %zu | %zu | %zu | %zu | %s |\n", method_names[m],
                        metrics[j], sizes[i], c->none, c->outside, c->zero,
@@ -922,7 +924,8 @@ static void write_exchangeable(const char *path, rng *g, size_t n, double rho)
 typedef struct null_count {
     size_t total, covered, below, above, none;
     size_t p_total, p_reject, disagree;
-    double level; /* the two-sided level the report states for the Δ interval */
+    double level;     /* the two-sided level the report states for the Δ interval */
+    char reason[200]; /* the first reason a case had no Δ interval */
 } null_count;
 
 static void section_e(sim *S)
@@ -971,7 +974,11 @@ static void section_e(sim *S)
                     int excludes;
                     if (x == NULL || !x->has_delta || x->status != MG_STATUS_DECIDED ||
                         !(x->delta_ci_low <= x->delta_ci_high)) {
-                        c->none++;
+                        if (c->none++ == 0)
+                            snprintf(c->reason, sizeof c->reason, "%.190s",
+                                     x == NULL   ? why
+                                     : x->reason ? x->reason
+                                                 : "no interval");
                         continue;
                     }
                     c->total++;
@@ -1018,8 +1025,8 @@ static void section_e(sim *S)
                 double cov = c->total ? (double)c->covered / c->total : 0;
                 int bold = c->total && cov < c->level - 0.02;
                 if (c->total == 0) {
-                    printf("| %s | %s | %zu | — | — | — | — | — | %zu |\n", metrics[j],
-                           methods[m], sizes[i], c->none);
+                    printf("| %s | %s | %zu | — | — | — | — | — | %zu (\"%s\") |\n",
+                           metrics[j], methods[m], sizes[i], c->none, c->reason);
                     continue;
                 }
                 printf("| %s | %s | %zu | %.3g | %s%.3f%s | %.3f / %.3f | ", metrics[j],
@@ -1027,10 +1034,11 @@ static void section_e(sim *S)
                        bold ? "**" : "", (double)c->below / c->total,
                        (double)c->above / c->total);
                 if (c->p_total)
-                    printf("%.3f | %.3f | %zu |\n", (double)c->p_reject / c->p_total,
+                    printf("%.3f | %.3f | %zu", (double)c->p_reject / c->p_total,
                            (double)c->disagree / c->p_total, c->none);
                 else
-                    printf("— | — | %zu |\n", c->none);
+                    printf("— | — | %zu", c->none);
+                printf(c->none ? " (\"%s\") |\n" : " |\n", c->reason);
             }
     fflush(stdout);
 }
@@ -1085,7 +1093,7 @@ int main(int argc, char **argv)
             usage();
     }
     S.K = K ? K : S.quick ? 40 : 1000;
-    S.B = B ? B : S.quick ? 200 : 1000;
+    S.B = B ? B : S.quick ? 500 : 1000;
     snprintf(tmpl, sizeof tmpl, "%s/modelgate-sim-XXXXXX",
              scratch ? scratch : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp"));
     if (mkdtemp(tmpl) == NULL)
