@@ -225,6 +225,33 @@ START_TEST(edge_score_scale)
 }
 END_TEST
 
+/* Scores that take two values: a warning, not an error. */
+START_TEST(edge_two_values_warning)
+{
+    const char *dir = tu_scratch_dir("data-two-values");
+    mg_suite *s;
+    mg__data *d;
+
+    tu_write(dir, "holdout.csv", small_holdout);
+    tu_write(dir, "preds.csv", "id,p\n1,1\n2,0\n3,0\n4,0\n5,1\n");
+    s = suite_at(small_suite(dir, ", positive: \"Yes\"", "", "auc"));
+    d = data_ok(s);
+    ck_assert_uint_eq(d->nwarnings, 1);
+    ck_assert_str_eq(d->warnings[0],
+                     "model 'candidate': its scores take only two values (0 and 1), so "
+                     "rank metrics (auc, average_precision) are degenerate: are these "
+                     "predicted labels rather than scores?");
+    mg__data_free(d);
+    mg_suite_free(s);
+    tu_write(dir, "preds.csv", "id,p\n1,0.9\n2,0\n3,0\n4,0\n5,1\n");
+    s = suite_at(small_suite(dir, ", positive: \"Yes\"", "", "auc"));
+    d = data_ok(s);
+    ck_assert_uint_eq(d->nwarnings, 0);
+    mg__data_free(d);
+    mg_suite_free(s);
+}
+END_TEST
+
 /* gzip and zstd files read as the plain file does; the hash is of the stored bytes. */
 START_TEST(edge_compressed)
 {
@@ -310,6 +337,7 @@ int main(void)
     tcase_add_test(edge, edge_label_values_listed);
     tcase_add_test(edge, edge_score_scale);
     tcase_add_test(edge, edge_compressed);
+    tcase_add_test(edge, edge_two_values_warning);
     tcase_add_test(edge, edge_numeric_ids);
     suite_add_tcase(s, core);
     suite_add_tcase(s, edge);
