@@ -2,7 +2,7 @@
  * simulate: Monte Carlo checks of modelgate's error rates and interval coverage
  * (issue 8, "Tests"), through the public API only.
  *
- *   simulate [--quick] [--sections abcde] [--k K] [--b B] [--seed S]
+ *   simulate [--quick] [--sections abcdef] [--k K] [--b B] [--seed S]
  *            [--scratch DIR] [--truths]
  *
  * For each setting the program draws K data sets from a known truth, writes each as
@@ -30,7 +30,11 @@
  *   e. Paired differences at an exact null: two exchangeable models, so every
  *      metric's true Δ is 0; coverage of 0 by the Δ interval at the level the case
  *      states, and how often the p-value beside it and the interval disagree
- *      (n = 50, 100, 200; average precision, Brier, AUC; BCa and percentile).
+  *      (n = 50, 100, 200; average precision, Brier, AUC; BCa and percentile).
+ *   f. Section d's table again, through test cases (MG_RUN_TESTS: one lenient
+ *      threshold test per metric), so the interval is the one a decision reads,
+ *      with the runner's own rules for small counts.
+
  *
  * Truths. Recall settings: each positive is predicted positive with probability r
  * (score 0.9, else 0.1), so the true recall is r; negatives are predicted positive
@@ -674,6 +678,8 @@ typedef struct coverage {
     size_t above;     /* lo > truth: misses high */
     size_t outside;   /* the interval leaves [0, 1] */
     size_t zero;      /* zero width */
+    size_t other;     /* a case whose interval came from another method (exact) */
+    double level;     /* the two-sided level of the interval (0: 0.95) */
     char reason[200]; /* the first reason given for a missing interval */
 } coverage;
 
@@ -731,35 +737,100 @@ static const double BN_PI = 0.3, BN_MU = 1.6;
 
 /* Run K data sets of size n through one suite in metrics mode and count coverage of
  * each metric in `metrics`. Data set k of size n is the same for every method. */
-static int coverage_run(sim *S, const char *method, const char *stratify, size_t n,
+/* The suite confidence at which a case's two-sided interval is 95 %: 0.95 when a
+ * case reports its interval at the suite's confidence, 0.975 when it reports the
+ * (2c − 1) interval whose ends are one-sided bounds at c. */
+static double two_sided_95(const mg_case *x, double asked)
+{
+    if (x != NULL && fabs(x->confidence - (2 * asked - 1)) < 1e-9 &&
+        fabs(asked - 0.95) < 1e-9)
+        return 0.975;
+    return asked;
+}
+
+/* Is `method` what interval `kind` computes (BCa may be BC)? */
+static int expected_method(int kind, mg_ci_method method)
+{
+    switch (kind) {
+    case MG_INTERVAL_BCA:
+        return method == MG_CI_BCA || method == MG_CI_BC;
+    case MG_INTERVAL_PERCENTILE:
+        return method == MG_CI_PERCENTILE;
+    case MG_INTERVAL_BASIC:
+        return method == MG_CI_BASIC;
+    default:
+        return method == MG_CI_WILSON || method == MG_CI_DELONG;
+    }
+}
+
+/* Run K data sets of size n through one suite and count coverage of each metric
+ * in `metrics`: from `modelgate metrics` entries (MG_RUN_METRICS, the two-sided
+ * interval at the suite's confidence) or from one lenient threshold test per metric
+ * (MG_RUN_TESTS, the interval a decision reads, at confidence 0.95 as a suite
+ * would say it).
+ * Data set k of size n is the same for every method and mode. */
+static int coverage_run(sim *S, mg_run_mode mode, int kind, size_t n,
                         const char *const *metrics, size_t nm, coverage *cov,
                         const char *what)
 {
     truths t = binormal_truths(BN_PI, BN_MU);
-    char why[1024] = "";
-    mg_suite *suite = load_suite(S, method, stratify, 0.95,
-                                 "models:\n  candidate: {score: score}\n"
-                                 "tests:\n  - {name: t, metric: auc, at_least: 0.5}\n");
-    size_t refused = 0;
-    if (suite == NULL)
+    char why[1024] = "", body[2048];
+    size_t refused = 0, len;
+    mg_suite *suite;
+    len = (size_t)snprintf(body, sizeof body,
+                           "models:\n  candidate: {score: score}\ntests:\n");
+    for (size_t j = 0; j < nm; j++) {
+        const mg_metric_info *mi = NULL;
+        for (int id = 0; (mi = mg_metric_get((mg_metric)id)) != NULL; id++)
+            if (strcmp(mi->name, metrics[j]) == 0)
+                break;
+        if (mode == MG_RUN_METRICS && j > 0)
+            break; /* one test, so that the suite loads; entries cover the rest */
+        if (mode == MG_RUN_TESTS && kind == MG_INTERVAL_ANALYTIC &&
+            (mi == NULL || mi->analytic == MG_ANALYTIC_NONE))
+            continue;
+        len += (size_t)snprintf(body + len, sizeof body - len,
+                                "  - {name: %s, metric: %s, %s: 0.5, rule: lenient}\n",
+                                metrics[j], metrics[j],
+                                mi && mi->direction < 0 ? "at_most" : "at_least");
+    }
+    if ((suite = load_suite(S, method_names[kind], "none", 0.95, body)) == NULL)
         return -1;
     for (size_t k = 0; k < S->K; k++) {
         rng g = stream(S->seed, 4, (unsigned)n, (unsigned)k);
         mg_report *r;
         write_binormal(S->holdout, &g, n, BN_PI, BN_MU);
-        r = run(S, suite, MG_RUN_METRICS, k, why, sizeof why);
+        r = run(S, suite, mode, k, why, sizeof why);
+
         if (r == NULL)
             refused++;
-        for (size_t j = 0; j < nm; j++)
-            count_coverage(&cov[j], r ? find_entry(r, metrics[j]) : NULL,
-                           truth_of(&t, metrics[j]),
-                           strcmp(metrics[j], "log_loss") != 0);
+        for (size_t j = 0; j < nm; j++) {
+            double truth = truth_of(&t, metrics[j]);
+            int bounded = strcmp(metrics[j], "log_loss") != 0;
+            const mg_case *x;
+            if (mode == MG_RUN_METRICS) {
+                count_coverage(&cov[j], r ? find_entry(r, metrics[j]) : NULL, truth,
+                               bounded);
+                continue;
+            }
+            if ((x = r ? find_case(r, metrics[j], NULL) : NULL) == NULL) {
+                if (r == NULL || kind != MG_INTERVAL_ANALYTIC) /* else: not asked */
+                    count_interval(&cov[j], 0, 0, 0, r ? "no case" : why, truth,
+                                   bounded);
+                continue;
+            }
+            count_interval(&cov[j], x->has_ci, x->ci_low, x->ci_high,
+                           x->reason ? x->reason : "no interval", truth, bounded);
+            cov[j].level = x->confidence;
+            if (x->has_ci && !expected_method(kind, x->method))
+                cov[j].other++;
+        }
         mg_report_free(r);
         progress(what, k, S->K);
     }
     mg_suite_free(suite);
     if (refused)
-        printf("\n(%s, %s, n = %zu: %zu runs refused: %s)\n", method, stratify, n,
+        printf("\n(%s, n = %zu: %zu runs refused: %s)\n", method_names[kind], n,
                refused, why);
     return 0;
 }
@@ -770,19 +841,16 @@ static const char *fmt_cov(char *buf, size_t len, const coverage *c)
     if (c->total == 0)
         return "—";
     p = (double)c->covered / (double)c->total;
+    if (c->level > 0 && c->level != 0.95) {
+        /* another level: flag a one-sided miss rate 0.015 above its nominal */
+        double tail = (1 - c->level) / 2 + 0.015;
+        int bad =
+            (double)c->below / c->total > tail || (double)c->above / c->total > tail;
+        snprintf(buf, len, "%s%.3f%s", bad ? "**" : "", p, bad ? "**" : "");
+        return buf;
+    }
     snprintf(buf, len, "%s%.3f%s", p < 0.93 ? "**" : "", p, p < 0.93 ? "**" : "");
     return buf;
-}
-
-/* The suite confidence at which a case's two-sided interval is 95 %: 0.95 when a
- * case reports its interval at the suite's confidence, 0.975 when it reports the
- * (2c − 1) interval whose ends are one-sided bounds at c. */
-static double two_sided_95(const mg_case *x, double asked)
-{
-    if (x != NULL && fabs(x->confidence - (2 * asked - 1)) < 1e-9 &&
-        fabs(asked - 0.95) < 1e-9)
-        return 0.975;
-    return asked;
 }
 
 /* Coverage of one metric's interval from a threshold test's case (MG_RUN_TESTS),
@@ -876,7 +944,7 @@ static void section_c(sim *S)
     fflush(stdout);
 }
 
-static void section_d(sim *S)
+static void coverage_table(sim *S, mg_run_mode mode)
 {
     static const char *const metrics[] = {"auc",    "average_precision", "precision",
                                           "recall", "accuracy",          "brier"};
@@ -887,22 +955,39 @@ static void section_d(sim *S)
     truths t = binormal_truths(BN_PI, BN_MU);
     char buf[64];
     memset(cov, 0, sizeof cov);
+    const char *sec = mode == MG_RUN_METRICS ? "d" : "f";
     for (size_t i = 0; i < NN; i++)
         for (int m = 0; m < 4; m++) {
             char what[128];
-            snprintf(what, sizeof what, "d %s n = %zu", method_names[m], sizes[i]);
-            coverage_run(S, method_names[m], "none", sizes[i], metrics, NM, cov[m][i],
-                         what);
+            snprintf(what, sizeof what, "%s %s n = %zu", sec, method_names[m],
+                     sizes[i]);
+            coverage_run(S, mode, m, sizes[i], metrics, NM, cov[m][i], what);
         }
-    printf("\n### d. Small-sample coverage of the two-sided 95 %% interval\n\n"
-           "Calibrated binormal model, π = %.1f, μ = %.1f (truths: auc %.6f, "
+    if (mode == MG_RUN_METRICS)
+        printf("\n### d. Small-sample coverage of the two-sided 95 %% interval "
+               "(`modelgate metrics` entries)\n\n");
+    else
+        printf("\n### f. Small-sample coverage of the interval a test case reads\n\n"
+               "The same data sets as d, through one lenient threshold test per "
+               "metric (MG_RUN_TESTS) at `confidence: 0.95`, so the case's own rules "
+               "apply (where the library has them: an exact Clopper–Pearson interval "
+               "for a proportion with few successes or failures, none for a "
+               "statistic resting on too few of a class). The interval is the one "
+               "the case shows, at the two-sided level it states (%.3g): its ends "
+               "are the bounds decisions read, so each miss rate is the error rate "
+               "of a one-sided decision at the boundary. Bold: a miss rate more than "
+               "0.015 above (1 − level)/2 (or, at level 0.95, coverage below "
+               "0.93).\n\n",
+               cov[0][0][0].level);
+    printf("Calibrated binormal model, π = %.1f, μ = %.1f (truths: auc %.6f, "
            "average_precision %.6f, precision %.6f, recall %.6f, accuracy %.6f, "
            "brier %.6f); `stratify: none`; K = %zu data sets per n (the same data "
            "for every method), B = %zu replicates. Each cell: coverage, then the "
-           "share missing low / high (each should be near 0.025). MC error of a "
-           "coverage near 0.95: %.3f. Bold: below 0.93.\n\n",
+           "share missing low / high (each near (1 − level)/2). MC error of a "
+           "coverage near 0.95: %.3f.%s\n\n",
            BN_PI, BN_MU, t.auc, t.average_precision, t.precision, t.recall, t.accuracy,
-           t.brier, S->K, S->B, se(0.95, S->K));
+           t.brier, S->K, S->B, se(0.95, S->K),
+           mode == MG_RUN_METRICS ? " Bold: below 0.93." : "");
     printf("| method | metric | n = 50 | n = 100 | n = 200 | n = 1000 |\n"
            "|---|---|---|---|---|---|\n");
     for (int m = 0; m < 4; m++)
@@ -926,17 +1011,18 @@ static void section_d(sim *S)
            "width (counts of %zu):\n\n",
            S->K);
     printf("| method | metric | n | no interval | outside [0, 1] | zero width | "
-           "first reason for no interval |\n|---|---|---|---|---|---|---|\n");
+           "exact instead | first reason for no interval |\n"
+           "|---|---|---|---|---|---|---|---|\n");
     for (int m = 0; m < 4; m++)
         for (size_t j = 0; j < NM; j++)
             for (size_t i = 0; i < NN; i++) {
                 const coverage *c = &cov[m][i][j];
                 if ((m == MG_INTERVAL_ANALYTIC && c->total == 0) ||
-                    (c->none == 0 && c->outside == 0 && c->zero == 0))
+                    (c->none == 0 && c->outside == 0 && c->zero == 0 && c->other == 0))
                     continue;
-                printf("| %s | %s | %zu | %zu | %zu | %zu | %s |\n", method_names[m],
-                       metrics[j], sizes[i], c->none, c->outside, c->zero,
-                       c->none ? c->reason : "");
+                printf("| %s | %s | %zu | %zu | %zu | %zu | %zu | %s |\n",
+                       method_names[m], metrics[j], sizes[i], c->none, c->outside,
+                       c->zero, c->other, c->none ? c->reason : "");
             }
     fflush(stdout);
 }
@@ -1098,7 +1184,7 @@ static void print_truths(void)
 
 static void usage(void)
 {
-    fputs("usage: simulate [--quick] [--sections abcde] [--k K] [--b B] [--seed S]\n"
+    fputs("usage: simulate [--quick] [--sections abcdef] [--k K] [--b B] [--seed S]\n"
           "                [--scratch DIR] [--truths]\n",
           stderr);
     exit(2);
@@ -1107,7 +1193,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     sim S;
-    const char *sections = "abcde", *scratch = NULL;
+    const char *sections = "abcdef", *scratch = NULL;
     char tmpl[4096];
     size_t K = 0, B = 0;
     memset(&S, 0, sizeof S);
@@ -1152,9 +1238,11 @@ int main(int argc, char **argv)
     if (strchr(sections, 'c'))
         section_c(&S);
     if (strchr(sections, 'd'))
-        section_d(&S);
+        coverage_table(&S, MG_RUN_METRICS);
     if (strchr(sections, 'e'))
         section_e(&S);
+    if (strchr(sections, 'f'))
+        coverage_table(&S, MG_RUN_TESTS);
     printf("\n(%.0f s in mg_run_suite)\n", S.seconds);
     remove(S.holdout);
     remove(S.suite);
