@@ -212,11 +212,14 @@ static void append_level(char *buf, size_t size, double confidence)
         snprintf(buf + used, size - used, " %g%%", 100 * confidence);
 }
 
-/* A pass under the lenient rule whose interval straddles the threshold. */
+/* A pass under the lenient rule whose interval straddles the threshold, or that had
+ * no interval the data could support: inconclusive, as its verdict says. */
 static int lenient_pass(const mg_case *c)
 {
     size_t i;
 
+    if (c->status == MG_STATUS_NO_EVIDENCE && c->outcome == MG_OUTCOME_PASS)
+        return 1;
     for (i = 0; c->status == MG_STATUS_DECIDED && i < c->nchecks && i < 2; i++)
         if (c->checks[i].finding == MG_FINDING_LENIENT_PASS)
             return 1;
@@ -267,8 +270,8 @@ static int known_version(const mg_console_options *opts)
 
 int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_options *opts)
 {
-    static const char *const header[] = {"RESULT", "TEST",          "MODEL",
-                                         "SLICE",  "ESTIMATE [CI]", "VERDICT"};
+    const char *header[] = {"RESULT", "TEST", "MODEL", "SLICE", NULL, "VERDICT"};
+    char estimate_header[64];
     mg_console_options defaults = MG_CONSOLE_OPTIONS_INIT;
     mg__c_numeric scope = {0};
     table t = {6, 0, NULL, 0, 0};
@@ -286,6 +289,9 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
     /* a version-1 struct ends before only_failures */
     only_failures = opts->version >= 2 && opts->only_failures;
     level = mg__usual_level(r);
+    /* The header states the usual level; an interval at another carries its own. */
+    mg__interval_header(estimate_header, sizeof estimate_header, "ESTIMATE", r, level);
+    header[4] = estimate_header;
     if ((error = mg__c_numeric_begin(&scope)) < 0)
         goto cleanup;
     mg__report_tally(r, &tally);

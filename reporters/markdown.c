@@ -6,7 +6,7 @@
  *   12 tests: 10 passed, 1 failed, 1 skipped, 0 errors (2.31 s)
  *   · seed 1, 2000 replicates, 95% bca intervals
  *
- *   | | Test | Model | Slice | Estimate [CI] | Verdict |
+ *   | | Test | Model | Slice | Estimate [90% CI] | Verdict |
  *   |---|---|---|---|---|---|
  *   | ✅ | auc floor | candidate | overall | 0.7810 [0.7520, 0.8090] | … |
  *
@@ -127,7 +127,7 @@ static int put_case(FILE *f, const mg_case *c, double confidence)
 static int render(const mg_report *r, FILE *f)
 {
     double level;
-    char conf[32];
+    char conf[32], header[64];
     mg__tally t;
     size_t i;
     int ok, error;
@@ -175,9 +175,11 @@ static int render(const mg_report *r, FILE *f)
     }
     if (t.tests == 0)
         return 0;
-    fputs("\n| | Test | Model | Slice | Estimate [CI] | Verdict |\n"
-          "|---|---|---|---|---|---|\n",
-          f);
+    mg__interval_header(header, sizeof header, "Estimate", r, level);
+    fprintf(f,
+            "\n| | Test | Model | Slice | %s | Verdict |\n"
+            "|---|---|---|---|---|---|\n",
+            header);
     for (i = 0; r->cases != NULL && i < r->ncases; i++)
         if ((error = put_case(f, &r->cases[i], level)) < 0)
             return error;

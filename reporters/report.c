@@ -387,6 +387,20 @@ double mg__usual_level(const mg_report *r)
     return r->confidence;
 }
 
+void mg__interval_header(char *buf, size_t size, const char *word, const mg_report *r,
+                         double level)
+{
+    size_t i;
+    int any = 0;
+
+    for (i = 0; r->cases != NULL && i < r->ncases && !any; i++)
+        any = r->cases[i].has_ci || mg__case_has_delta_ci(&r->cases[i]);
+    if (any && isfinite(level) && level > 0 && level < 1)
+        snprintf(buf, size, "%s [%g%% CI]", word, 100 * level);
+    else
+        snprintf(buf, size, "%s [CI]", word);
+}
+
 int mg__case_has_delta_ci(const mg_case *c)
 {
     return c->has_delta && c->method != MG_CI_NONE;

@@ -42,6 +42,11 @@ int mg__case_has_delta_ci(const mg_case *c);
  */
 double mg__usual_level(const mg_report *r);
 
+/* "ESTIMATE [90% CI]": the column header `word` with the usual level, or
+ * "ESTIMATE [CI]" when no case has an interval. Call inside a C numeric scope. */
+void mg__interval_header(char *buf, size_t size, const char *word, const mg_report *r,
+                         double level);
+
 /* Lower-case outcome name: "pass", "fail", "skipped", "error". */
 const char *mg__outcome_name(mg_outcome o);
 

@@ -1227,6 +1227,8 @@ static void documented_fields(field_set *fs)
         if (strncmp(line, "| `", 3) != 0 || (end = strchr(line + 3, '`')) == NULL)
             continue;
         *end = '\0';
+        ck_assert_msg(!field_has(fs, line + 3), "docs/json.md lists '%s' twice",
+                      line + 3);
         field_add(fs, line + 3);
     }
     free(text);
@@ -1368,6 +1370,7 @@ START_TEST(console_cases_aligned)
     ck_assert_ptr_null(strchr(out, '\x1b'));
     assert_no_trailing_blanks(out);
     ck_assert_int_eq(test_col, 8); /* "RESULT" / "ERROR" are 6 wide, then 2 blanks */
+    ck_assert_int_eq(column_of(header, "ESTIMATE [95% CI]"), est_col);
 
     /* line 1: pass; 2: fail + 3 detail lines; 6: skip; 7: error + 1; 9: Δ; 10: weird +
      * 1 */
@@ -1727,7 +1730,7 @@ START_TEST(markdown_table)
     ck_assert_str_eq(line, "\xc2\xb7 seed 42, 2000 replicates, 95% bca intervals");
     free(line);
     line = line_at(md, 5);
-    ck_assert_str_eq(line, "| | Test | Model | Slice | Estimate [CI] | Verdict |");
+    ck_assert_str_eq(line, "| | Test | Model | Slice | Estimate [95% CI] | Verdict |");
     free(line);
     line = line_at(md, 6);
     ck_assert_str_eq(line, "|---|---|---|---|---|---|");

@@ -19,7 +19,7 @@ lines() {
 run "$scratch/quiet.out" "$scratch/quiet.err" "$bin" run "$churn/suite.yaml" --quiet
 expect_status 1 "run --quiet (failing)"
 empty "$scratch/quiet.err" "run --quiet (failing): stderr"
-grep -q '^RESULT  *TEST  *MODEL  *SLICE  *ESTIMATE \[CI\]  *VERDICT$' "$scratch/quiet.out" ||
+grep -q '^RESULT  *TEST  *MODEL  *SLICE  *ESTIMATE \[[0-9.]*% CI\]  *VERDICT$' "$scratch/quiet.out" ||
   fail "run --quiet (failing): no header: $(head -n 1 "$scratch/quiet.out")"
 grep -q '^FAIL  *recall per region  *candidate  *region=central .*clear failure' \
   "$scratch/quiet.out" || fail "run --quiet (failing): no FAIL line with its verdict"
