@@ -439,15 +439,6 @@ static int report_json(const mg_report *r, json_t **out)
     error = set(o, "warnings", a);
     a = NULL;
     CHECK(error);
-    if ((a = json_array()) == NULL) {
-        error = MG_ENOMEM;
-        goto cleanup;
-    }
-    for (i = 0; r->warnings != NULL && i < r->nwarnings; i++)
-        CHECK(append(a, str(r->warnings[i])));
-    error = set(o, "warnings", a);
-    a = NULL;
-    CHECK(error);
 
     if ((summary = json_object()) == NULL) {
         error = MG_ENOMEM;
