@@ -400,12 +400,15 @@ static int missing_values(mg__data *d, const mg_suite *s, mg_error *err)
     const uint32_t *codes = mg_table_codes(h, lc);
     size_t nl = mg_table_levels(h, lc);
     unsigned char *gone = calloc(nl ? nl : 1, 1), *keep = malloc(n ? n : 1);
+    size_t *scol = calloc(s->nmodels ? s->nmodels : 1, sizeof *scol);
     int rc = 0;
 
-    if (gone == NULL || keep == NULL) {
+    if (gone == NULL || keep == NULL || scol == NULL) {
         rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
+    for (size_t m = 0; m < s->nmodels; m++)
+        scol[m] = (size_t)mg_table_find(d->score_table[m], s->models[m].score);
     for (size_t c = 0; c < nl; c++)
         gone[c] = (unsigned char)is_marker(s, mg_table_level(h, lc, (uint32_t)c));
     for (size_t i = 0; i < n; i++) {
@@ -414,7 +417,7 @@ static int missing_values(mg__data *d, const mg_suite *s, mg_error *err)
         int missing = gone[codes[i]];
         for (size_t m = 0; !missing && m < s->nmodels; m++) {
             t = d->score_table[m];
-            col = (size_t)mg_table_find(t, s->models[m].score);
+            col = scol[m];
             missing = isnan(mg_table_numbers(t, col)[i]);
         }
         keep[i] = !missing;
@@ -457,6 +460,7 @@ static int missing_values(mg__data *d, const mg_suite *s, mg_error *err)
         d->inputs[f].rows = kept;
     d->n = kept;
 cleanup:
+    free(scol);
     free(gone);
     free(keep);
     return rc;
