@@ -12,9 +12,11 @@
  *                   15 below 50
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -298,6 +300,28 @@ START_TEST(edge_compressed)
 }
 END_TEST
 
+/* "-" reads standard input, named <stdin> in the table and in messages. */
+START_TEST(edge_stdin)
+{
+    const char *dir = tu_scratch_dir("data-stdin");
+    mg_column_request req = {"p", MG_COLUMN_NUMBER};
+    mg_error err = MG_ERROR_INIT;
+    mg_table *t = NULL;
+    int fd = open(tu_write(dir, "p.csv", "id,p\n1,0.9\n2,0.1\n3,0.8\n"), O_RDONLY);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+    close(fd);
+    ck_assert_int_eq(mg_table_load_csv(&t, "-", NULL, &req, 1, &err), 0);
+    ck_assert_uint_eq(mg_table_rows(t), 3);
+    ck_assert_str_eq(mg_table_path(t), "<stdin>");
+    ck_assert_double_eq(mg_table_numbers(t, 0)[2], 0.8);
+    mg_table_free(t);
+    /* standard input is still open for the caller */
+    ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
+}
+END_TEST
+
 /* Ids compared as numbers when both sides are numbers; not when one is not. */
 START_TEST(edge_numeric_ids)
 {
@@ -337,6 +361,7 @@ int main(void)
     tcase_add_test(edge, edge_label_values_listed);
     tcase_add_test(edge, edge_score_scale);
     tcase_add_test(edge, edge_compressed);
+    tcase_add_test(edge, edge_stdin);
     tcase_add_test(edge, edge_two_values_warning);
     tcase_add_test(edge, edge_numeric_ids);
     suite_add_tcase(s, core);
