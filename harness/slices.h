@@ -14,7 +14,9 @@
 #include "modelgate/suite.h"
 #include "modelgate/table.h"
 
-/* A row that belongs to no slice of a slicing (a binned value outside the bins). */
+/* A row that belongs to no slice of a slicing. The builders here never make one
+ * (a binned value below the first edge has its bin, a missing value its slice); the
+ * engine still accepts it. */
 #define MG__NO_SLICE UINT32_MAX
 
 /*
@@ -30,8 +32,9 @@
 
 typedef struct mg__slicing {
     size_t nlevels;
-    uint32_t *code; /* n codes < nlevels, or MG__NO_SLICE (binned, out of range) */
-    char **labels;  /* nlevels labels: "region=north", "a=1 × b=x" */
+    uint32_t *code; /* n codes < nlevels */
+    char **labels;  /* nlevels labels: "region=north", "a=1 × b=x", "t=(-inf, 0)",
+                       "region=(missing)" */
     /* Membership, built by the first mg__slicing_members call, NULL until then:
      * the rows of slice k are rows[start[k]] … rows[start[k + 1] - 1], in
      * increasing row order; rows in no slice are in none. */
