@@ -58,6 +58,7 @@ static void free_case(mg_case *c)
     free(c->interval);
     free(c->message);
     free(c->detail);
+    free(c->reason);
 }
 
 static void free_metric(mg_metric_entry *m)
