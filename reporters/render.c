@@ -239,7 +239,8 @@ int mg__case_render(mg_case *k)
         break;
     case MG_STATUS_NO_EVIDENCE:
         put_estimate(&l, k);
-        put(&l, ": inconclusive: %s; %s", k->reason,
+        put(&l, ": inconclusive: %s (%zu rows: %zu positives, %zu negatives); %s",
+            k->reason, k->n, k->positives, k->negatives,
             k->rule_kind == MG_RULE_LENIENT
                 ? "a lenient test fails only on clear evidence, so it passes"
                 : "a strict test needs a bound on the passing side, so it fails");
