@@ -385,7 +385,7 @@ double mg__usual_level(const mg_report *r)
         if ((c->has_ci || mg__case_has_delta_ci(c)) && c->family_size == 0)
             return c->confidence;
     }
-    return r->confidence;
+    return NAN;
 }
 
 void mg__interval_header(char *buf, size_t size, const char *word, const mg_report *r,

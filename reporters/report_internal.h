@@ -37,8 +37,9 @@ int mg__case_has_delta_ci(const mg_case *c);
 
 /*
  * The level of the intervals a table shows without one: that of the cases whose
- * level no correction adjusted, which all share it, or else the suite's. An interval
- * at another level (a corrected family's) is shown with its level.
+ * level no correction adjusted, which all share it; NaN when there is none, and then
+ * every interval is shown with its level. An interval at another level (a corrected
+ * family's) is shown with its level.
  */
 double mg__usual_level(const mg_report *r);
 

@@ -1486,6 +1486,22 @@ START_TEST(console_only_failures_and_levels)
     free(buf);
     buf = NULL;
 
+    /* only corrected families: no usual level, each interval carries its own */
+    {
+        mg_report *only = make_full_report();
+        for (i = 0; i < only->ncases; i++)
+            only->cases[i].family_size = 3;
+        buf = print_cases(only, 0, 0);
+        row = line_at(buf, 0);
+        ck_assert_int_ge(column_of(row, "ESTIMATE [CI]"), 0);
+        free(row);
+        ck_assert_ptr_nonnull(strstr(buf, "0.3333 [0.3000, 0.4000] 95%"));
+        ck_assert_ptr_nonnull(strstr(buf, "0.7100 [0.6400, 0.7800] 98.75%"));
+        free(buf);
+        buf = NULL;
+        mg_report_free(only);
+    }
+
     /* only the failed and errored cases, with their details, and the summary */
     f = open_memstream(&buf, &size);
     ck_assert_ptr_nonnull(f);
