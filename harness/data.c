@@ -305,10 +305,14 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     opts.missing = (const char *const *)s->data.missing;
     opts.drop_missing = s->data.drop_missing;
     for (size_t m = 0; m < s->nmodels; m++)
-        if (s->models[m].id != NULL && s->data.id == NULL) {
-            rc = mg_suite_error(s, &s->models[m].id_loc, err, MG_EDATA,
-                                "a model's id needs data.id, the holdout set's id "
-                                "column, to join on");
+        if (s->models[m].id != NULL &&
+            (s->data.id == NULL || s->models[m].file == NULL)) {
+            rc = mg_suite_error(s, &s->models[m].id_loc, err, MG_EDATA, "%s",
+                                s->models[m].file == NULL
+                                    ? "a model without a file reads its scores from "
+                                      "the holdout set, which has no other id"
+                                    : "a model's id needs data.id, the holdout set's "
+                                      "id column, to join on");
             goto cleanup;
         }
     rc = holdout_wants(s, &w);
