@@ -18,6 +18,7 @@
  * an object with static storage has its padding set to zero bits (C11 6.7.9 §10),
  * and memcpy carries it. tests/test_api.c checks both byte for byte.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "modelgate/error.h"
@@ -25,23 +26,38 @@
 #include "modelgate/run.h"
 #include "modelgate/table.h"
 
+/*
+ * Copy the first `size` bytes of the template (the struct as `version` knew it) and
+ * stamp the version asked for: a caller built against older headers has a shorter
+ * struct, and the library reads only the fields its version carries.
+ */
+#define MG__INIT_VERSIONED(opts, version, tmpl, size)                                  \
+    do {                                                                               \
+        memcpy((opts), &(tmpl), (size));                                               \
+        (opts)->version = (version);                                                   \
+    } while (0)
+
 int mg_run_options_init(mg_run_options *opts, unsigned int version)
 {
     static const mg_run_options tmpl = MG_RUN_OPTIONS_INIT;
+    static const size_t size[] = {0, offsetof(mg_run_options, with_metrics),
+                                  sizeof(mg_run_options)};
 
     if (opts == NULL || version < 1 || version > MG_RUN_OPTIONS_VERSION)
         return MG_EINVAL;
-    memcpy(opts, &tmpl, sizeof tmpl);
+    MG__INIT_VERSIONED(opts, version, tmpl, size[version]);
     return 0;
 }
 
 int mg_console_options_init(mg_console_options *opts, unsigned int version)
 {
     static const mg_console_options tmpl = MG_CONSOLE_OPTIONS_INIT;
+    static const size_t size[] = {0, offsetof(mg_console_options, only_failures),
+                                  sizeof(mg_console_options)};
 
     if (opts == NULL || version < 1 || version > MG_CONSOLE_OPTIONS_VERSION)
         return MG_EINVAL;
-    memcpy(opts, &tmpl, sizeof tmpl);
+    MG__INIT_VERSIONED(opts, version, tmpl, size[version]);
     return 0;
 }
 
@@ -51,6 +67,6 @@ int mg_csv_options_init(mg_csv_options *opts, unsigned int version)
 
     if (opts == NULL || version < 1 || version > MG_CSV_OPTIONS_VERSION)
         return MG_EINVAL;
-    memcpy(opts, &tmpl, sizeof tmpl);
+    MG__INIT_VERSIONED(opts, version, tmpl, sizeof tmpl);
     return 0;
 }

@@ -281,6 +281,14 @@ static void set_interval(mg_case *k, const mg__ci *ci, extras *x)
         snprintf(x->reason, sizeof x->reason, "%s", ci->reason);
 }
 
+/* The two-sided level whose ends are one-sided bounds at `level`: 2·level − 1, to
+ * 12 decimals, so that 0.95 gives 0.9 and not 0.8999999999999999 (the interval is
+ * then the one `modelgate metrics` shows at 0.9, bit for bit). */
+static double two_sided(double level)
+{
+    return nearbyint((2 * level - 1) * 1e12) / 1e12;
+}
+
 /* Whether the two models score every row of the slice alike, so that Δ is 0 in
  * every resample by construction rather than for lack of data. */
 static int same_scores(ctx *c, const plan *p, size_t index, int *same)
@@ -385,7 +393,7 @@ static int decide_case(ctx *c, const plan *p, size_t index, double level, int wa
     /* Every check is one-sided at `level`: it reads one end of the two-sided
      * interval at 2·level − 1 (TOST for equivalence and for a range). */
     k->bound_level = level;
-    k->confidence = 2 * level - 1;
+    k->confidence = two_sided(level);
     k->n = mg__engine_slice_rows(c->e, slice);
     k->min_size = p->min_size;
     k->min_positives = p->min_positives;
@@ -854,9 +862,17 @@ static int fill_provenance(ctx *c)
     return 0;
 }
 
+/* The report's metric entries are wanted: `metrics`, or `run` with with_metrics
+ * (a field of version 2 of the options: an older caller's struct ends before it). */
+static int wants_metrics(const ctx *c)
+{
+    return c->o->mode == MG_RUN_METRICS ||
+           (c->o->mode == MG_RUN_TESTS && c->o->version >= 2 && c->o->with_metrics);
+}
+
 static int needs_rank(const ctx *c)
 {
-    if (c->o->mode == MG_RUN_METRICS)
+    if (wants_metrics(c))
         return 1;
     for (size_t i = 0; i < c->s->ntests; i++)
         if (mg_metric_family(c->s->tests[i].metric) != MG_FAMILY_CONFUSION)
@@ -994,8 +1010,8 @@ static int run(ctx *c, mg_error *err)
     }
     if ((rc = mg__engine_run(&c->e, &in.ds, &in.eo, err)) != 0)
         goto cleanup;
-    if (fill_provenance(c) != 0 ||
-        (c->o->mode == MG_RUN_METRICS ? metric_entries(c) : run_tests(c)) != 0)
+    if (fill_provenance(c) != 0 || (c->o->mode == MG_RUN_TESTS && run_tests(c) != 0) ||
+        (wants_metrics(c) && metric_entries(c) != 0))
         goto nomem;
     rc = 0;
     goto cleanup;

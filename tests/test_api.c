@@ -10,6 +10,7 @@
  * CMakeLists.txt, and against mg_version().
  */
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,28 @@ START_TEST(edge_csv_refuses_newer_versions)
 }
 END_TEST
 
+/* An older version's struct is shorter: _init for it writes nothing past its last
+ * field and stamps the version asked for, which is what the library then reads. */
+START_TEST(edge_init_older_versions_stay_in_bounds)
+{
+    mg_run_options r;
+    mg_console_options k;
+    size_t run_v1 = offsetof(mg_run_options, with_metrics);
+    size_t console_v1 = offsetof(mg_console_options, only_failures);
+
+    memset(&r, JUNK, sizeof r);
+    ck_assert_int_eq(mg_run_options_init(&r, 1), 0);
+    ck_assert_uint_eq(r.version, 1);
+    for (size_t i = run_v1; i < sizeof r; i++)
+        ck_assert_uint_eq(((unsigned char *)&r)[i], JUNK);
+    memset(&k, JUNK, sizeof k);
+    ck_assert_int_eq(mg_console_options_init(&k, 1), 0);
+    ck_assert_uint_eq(k.version, 1);
+    for (size_t i = console_v1; i < sizeof k; i++)
+        ck_assert_uint_eq(((unsigned char *)&k)[i], JUNK);
+}
+END_TEST
+
 /* The console printers refuse options from a header they do not know. */
 START_TEST(edge_console_refuses_unknown_versions)
 {
@@ -250,6 +273,7 @@ int main(void)
     tcase_add_test(tc, edge_run_refuses_unknown_versions);
     tcase_add_test(tc, edge_csv_refuses_newer_versions);
     tcase_add_test(tc, edge_console_refuses_unknown_versions);
+    tcase_add_test(tc, edge_init_older_versions_stay_in_bounds);
     suite_add_tcase(s, tc);
     tc = tcase_create("reference");
     tcase_add_test(tc, reference_version_macros);

@@ -26,7 +26,7 @@ typedef enum mg_run_mode {
 } mg_run_mode;
 
 /** The version of mg_run_options this header describes. */
-#define MG_RUN_OPTIONS_VERSION 1
+#define MG_RUN_OPTIONS_VERSION 2
 
 /**
  * How to run a suite. Initialise it with MG_RUN_OPTIONS_INIT or mg_run_options_init,
