@@ -64,9 +64,12 @@ int mg_console_options_init(mg_console_options *opts, unsigned int version)
 int mg_csv_options_init(mg_csv_options *opts, unsigned int version)
 {
     static const mg_csv_options tmpl = MG_CSV_OPTIONS_INIT;
+    static const size_t size[] = {0, offsetof(mg_csv_options, missing),
+                                  offsetof(mg_csv_options, absent),
+                                  sizeof(mg_csv_options)};
 
     if (opts == NULL || version < 1 || version > MG_CSV_OPTIONS_VERSION)
         return MG_EINVAL;
-    MG__INIT_VERSIONED(opts, version, tmpl, sizeof tmpl);
+    MG__INIT_VERSIONED(opts, version, tmpl, size[version]);
     return 0;
 }

@@ -111,13 +111,20 @@ void mg__data_free(mg__data *d)
     free(d);
 }
 
-/* Map a loader error about a missing column onto the suite key that named it. */
-static int blame_column(const mg_suite *suite, const want_list *w, const char *path,
-                        const char *id, const mg_loc *id_loc, const mg_loc *file_loc,
-                        mg_error *err)
+/*
+ * Put a loader error where the user can act on it: a file that cannot be opened at
+ * the suite key that names it, a column the header lacks (`absent`, as the loader
+ * reported it: an index into the want list, w->n for the id) at the key that asked
+ * for the column.
+ */
+static int blame_column(const mg_suite *suite, const want_list *w, size_t absent,
+                        const char *path, const char *id, const mg_loc *id_loc,
+                        const mg_loc *file_loc, mg_error *err)
 {
-    char quoted[300], hint[MG_ERROR_MESSAGE_MAX];
-    const char *at;
+    char prefix[300], hint[MG_ERROR_MESSAGE_MAX];
+    const char *name;
+    const mg_loc *loc;
+    size_t len;
     if (err == NULL || err->line > 1)
         return err ? err->code : MG_EDATA;
     /* A file that cannot be opened: the suite key that names it. */
@@ -125,19 +132,19 @@ static int blame_column(const mg_suite *suite, const want_list *w, const char *p
         snprintf(hint, sizeof hint, "%s", err->message);
         return mg_suite_error(suite, file_loc, err, MG_EIO, "%s: %s", path, hint);
     }
-    for (size_t i = 0; i <= w->n; i++) {
-        const char *name = i < w->n ? w->items[i].name : id;
-        const mg_loc *loc = i < w->n ? w->items[i].loc : id_loc;
-        if (name == NULL || loc == NULL)
-            continue;
-        snprintf(quoted, sizeof quoted, "no column '%s' in the header", name);
-        if ((at = strstr(err->message, quoted)) != NULL) {
-            snprintf(hint, sizeof hint, "%s", at + strlen(quoted));
-            return mg_suite_error(suite, loc, err, MG_EDATA, "no column '%s' in %s%s",
-                                  name, path, hint);
-        }
-    }
-    return err->code;
+    if (absent > w->n)
+        return err->code;
+    name = absent < w->n ? w->items[absent].name : id;
+    loc = absent < w->n ? w->items[absent].loc : id_loc;
+    if (name == NULL || loc == NULL)
+        return err->code;
+    /* The loader's sentence names the header; ours names the file, and keeps the
+     * loader's suggestion that follows it ("(did you mean 'p_churn'?)"). */
+    len = (size_t)snprintf(prefix, sizeof prefix, "no column '%s' in the header", name);
+    snprintf(hint, sizeof hint, "%s",
+             strncmp(err->message, prefix, len) == 0 ? err->message + len : "");
+    return mg_suite_error(suite, loc, err, MG_EDATA, "no column '%s' in %s%s", name,
+                          path, hint);
 }
 
 static int add_input(mg__data *d, const char *role, const mg_table *t)
@@ -184,6 +191,7 @@ typedef struct load_job {
     mg_table *table;
     mg_error err;
     int rc;
+    size_t absent; /* the requested column the file's header lacks, if that failed */
 } load_job;
 
 static void free_jobs(load_job *jobs, size_t n)
@@ -295,6 +303,7 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     want_list w = {0};
     mg_column_request *req = NULL;
     mg_csv_options opts = MG_CSV_OPTIONS_INIT;
+    size_t absent = SIZE_MAX;
     load_job *jobs = NULL;
     size_t njobs = 0;
     int rc;
@@ -329,9 +338,11 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     }
     for (size_t i = 0; i < w.n; i++)
         req[i] = (mg_column_request){w.items[i].name, w.items[i].type};
+    opts.absent = &absent;
     rc = mg_table_load_csv(&d->holdout, s->data.holdout, &opts, req, w.n, err);
+    opts.absent = NULL;
     if (rc != 0) {
-        rc = blame_column(s, &w, s->data.holdout, s->data.id, &s->data.id_loc,
+        rc = blame_column(s, &w, absent, s->data.holdout, s->data.id, &s->data.id_loc,
                           &s->data.holdout_loc, err);
         goto cleanup;
     }
@@ -345,15 +356,19 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     opts.join_name = "holdout set";
     if ((rc = plan_prediction_files(s, &opts, &jobs, &njobs, err)) != 0)
         goto cleanup;
+    for (size_t j = 0; j < njobs; j++) {
+        jobs[j].absent = SIZE_MAX;
+        jobs[j].opts.absent = &jobs[j].absent;
+    }
     run_jobs(jobs, njobs);
     for (size_t j = 0; j < njobs; j++) {
         if (jobs[j].rc != 0) {
             const mg_model_spec *m = &s->models[jobs[j].first_model];
             if (err)
                 *err = jobs[j].err;
-            rc = blame_column(s, &jobs[j].wants, jobs[j].path, jobs[j].opts.id,
-                              m->id != NULL ? &m->id_loc : &s->data.id_loc,
-                              &m->file_loc, err);
+            rc = blame_column(
+                s, &jobs[j].wants, jobs[j].absent, jobs[j].path, jobs[j].opts.id,
+                m->id != NULL ? &m->id_loc : &s->data.id_loc, &m->file_loc, err);
             goto cleanup;
         }
         d->tables[d->ntables++] = jobs[j].table;

@@ -181,6 +181,14 @@ START_TEST(edge_init_older_versions_stay_in_bounds)
     ck_assert_uint_eq(r.version, 1);
     for (size_t i = run_v1; i < sizeof r; i++)
         ck_assert_uint_eq(((unsigned char *)&r)[i], JUNK);
+    {
+        mg_csv_options o;
+        memset(&o, JUNK, sizeof o);
+        ck_assert_int_eq(mg_csv_options_init(&o, 2), 0);
+        ck_assert_uint_eq(o.version, 2);
+        for (size_t i = offsetof(mg_csv_options, absent); i < sizeof o; i++)
+            ck_assert_uint_eq(((unsigned char *)&o)[i], JUNK);
+    }
     memset(&k, JUNK, sizeof k);
     ck_assert_int_eq(mg_console_options_init(&k, 1), 0);
     ck_assert_uint_eq(k.version, 1);

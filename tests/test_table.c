@@ -586,6 +586,36 @@ START_TEST(errors_structure)
 }
 END_TEST
 
+/* The loader says which requested column the header lacks, as an index into the
+ * request (the id column, when not requested, is one past it), so that a caller
+ * can point at whatever asked for it without reading the message. */
+START_TEST(errors_absent_column)
+{
+    const char *dir = tu_scratch_dir("table-absent");
+    mg_column_request req[2] = {{"score", MG_COLUMN_NUMBER},
+                                {"label", MG_COLUMN_CATEGORY}};
+    mg_csv_options o = MG_CSV_OPTIONS_INIT;
+    mg_error err = MG_ERROR_INIT;
+    mg_table *t = NULL;
+    size_t absent = 99;
+    const char *f = tu_write(dir, "a.csv", "id,score,lbl\n1,0.5,x\n");
+
+    o.absent = &absent;
+    ck_assert_int_eq(mg_table_load_csv(&t, f, &o, req, 2, &err), MG_EDATA);
+    ck_assert_uint_eq(absent, 1);
+    o.id = "key";
+    absent = 99;
+    mg_error_clear(&err);
+    ck_assert_int_eq(mg_table_load_csv(&t, f, &o, req, 1, &err), MG_EDATA);
+    ck_assert_uint_eq(absent, 1); /* the id, one past the one request */
+    o.id = "id";
+    absent = 99;
+    ck_assert_int_eq(mg_table_load_csv(&t, f, &o, req, 1, &err), 0);
+    ck_assert_uint_eq(absent, 99); /* left alone when nothing is absent */
+    mg_table_free(t);
+}
+END_TEST
+
 START_TEST(errors_syntax)
 {
     char dir[4096];
@@ -940,6 +970,7 @@ static Suite *table_suite(void)
 
     tc = tcase_create("errors");
     tcase_add_test(tc, errors_structure);
+    tcase_add_test(tc, errors_absent_column);
     tcase_add_test(tc, errors_syntax);
     tcase_add_test(tc, errors_numbers);
     tcase_add_test(tc, errors_ids);

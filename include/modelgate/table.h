@@ -47,7 +47,7 @@ typedef struct mg_column_request {
 } mg_column_request;
 
 /** The version of mg_csv_options this header describes. */
-#define MG_CSV_OPTIONS_VERSION 2
+#define MG_CSV_OPTIONS_VERSION 3
 
 /** What to do with a joined file's rows whose id the join_to table does not have. */
 typedef enum mg_extra_ids {
@@ -78,12 +78,17 @@ typedef struct mg_csv_options {
     const char *join_id;    /**< join_to's id column when its name differs from id;
                                  NULL: the same name */
     mg_extra_ids extra_ids; /**< ids absent from join_to: error (default) or skip */
+    /* Version 3. */
+    /** When the header lacks a requested column, the loader stores which: its index
+     * in `cols`, or ncols for the id column when `cols` does not name it. Left alone
+     * otherwise; NULL: not wanted. (The error message says the same in words.) */
+    size_t *absent;
 } mg_csv_options;
 
 #define MG_CSV_OPTIONS_INIT                                                            \
     {                                                                                  \
         MG_CSV_OPTIONS_VERSION, ',', NULL, NULL, NULL, NULL, NULL, 0, NULL,            \
-            MG_EXTRA_IDS_ERROR                                                         \
+            MG_EXTRA_IDS_ERROR, NULL                                                   \
     }
 
 /**
