@@ -1,0 +1,78 @@
+/*
+ * What the runner's two files share (not installed): the run's context, a test
+ * resolved to indices, and the deciding of one test case (harness/cases.c), which
+ * harness/run.c orchestrates.
+ */
+#ifndef MG_HARNESS_RUN_INTERNAL_H
+#define MG_HARNESS_RUN_INTERNAL_H
+
+#include <stddef.h>
+
+#include "assertions/decide.h"
+#include "harness/data.h"
+#include "modelgate/metrics.h"
+#include "modelgate/report.h"
+#include "modelgate/run.h"
+#include "stats/ci.h"
+#include "stats/engine.h"
+
+typedef struct ctx {
+    const mg_suite *s;
+    const mg_run_options *o;
+    mg__data *d;
+    mg__engine *e;
+    mg_report *r;
+    mg_interval_kind kind;
+    double confidence; /* the suite's level */
+    size_t replicates;
+    size_t (*pairs)[2];
+    size_t npairs;
+    double *buf;       /* replicates scratch */
+    double *sx, *sy;   /* a slice's scores, for DeLong and McNemar */
+    unsigned char *sl; /* a slice's labels */
+} ctx;
+
+/* One test, its names resolved to indices. */
+typedef struct plan {
+    const mg_test_spec *t;
+    const mg_metric_info *metric;
+    size_t model;
+    long base, pair; /* baseline model and model pair, or -1 */
+    long slicing;    /* -1: the whole holdout set */
+    size_t first;    /* the engine's id of the slicing's first slice */
+    size_t span;     /* slices */
+    double sign;     /* -1 for a lower-is-better metric: Δ positive is better */
+    long min_size, min_positives, min_negatives;
+    mg_on_undefined on_undefined;
+    mg__rule rule;
+} plan;
+
+/* What a decision leaves beside the case's numbers, before it is kept. */
+typedef struct extras {
+    const char *p_method;
+    char reason[MG_ERROR_MESSAGE_MAX];
+} extras;
+
+/* "overall", or the slice's label. */
+const char *mg__slice_label(const ctx *c, long slicing, size_t index);
+
+/*
+ * The interval of a metric of `model` on one slice (p == NULL: a lone metric, as
+ * `modelgate metrics` lists them), or of the test's paired difference, at the
+ * two-sided level `level`. A bootstrap interval leaves the replicates sorted in
+ * c->buf. Returns 0 or MG_ENOMEM.
+ */
+int mg__statistic_ci(ctx *c, const plan *p, const mg_metric_info *mi, size_t model,
+                     long slicing, size_t index, double estimate, double level,
+                     mg__ci *ci);
+
+/*
+ * Decide test p on slice `index` with each bound one-sided at `level`: the numbers,
+ * kinds and checks of the case, no strings (the caller adds them when it keeps the
+ * case). With `want_p` the comparison's p-value is computed too (a family's probes
+ * skip it). Returns 0 or MG_ENOMEM.
+ */
+int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_p,
+                    mg_case *k, extras *x);
+
+#endif
