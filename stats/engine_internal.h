@@ -1,10 +1,11 @@
 /*
- * What the bootstrap engine's three files share (not installed, not for the
- * runner): the plan the driver builds once and the workers then read, and the
- * entry points of the resampling and the jackknife.
+ * What the bootstrap engine's four files share (not installed, not for the
+ * runner): the plan the driver has built once and the workers then read, and the
+ * entry points of the setup, the resampling and the jackknife.
  *
- *   stats/engine.c     the driver: options, slices, atoms, cells, sorted rows,
- *                      threads, accessors;
+ *   stats/engine.c     the driver: options, slices, threads, accessors;
+ *   stats/setup.c      the plan: canonical rows, slice ids, atoms, units, cells,
+ *                      sorted rows;
  *   stats/resample.c   the draws (multinomial, stratified, cluster, Poisson) and
  *                      the weighted passes they feed, replicates and estimates;
  *   stats/jackknife.c  BCa's acceleration: closed-form leave-one-out power sums.
@@ -126,6 +127,33 @@ static inline double mg__seconds(void)
 
 /* Set MG_ENOMEM in err and return it. */
 int mg__engine_nomem(mg_error *err);
+
+/* ---- stats/setup.c ------------------------------------------------------ */
+
+/* A row and its key, as the canonical order sorts them (the driver's memory
+ * estimate counts one per row). */
+typedef struct mg__key_item {
+    uint64_t key;
+    uint32_t row;
+} mg__key_item;
+
+/*
+ * Everything the replicates and the jackknife read, for dataset d under options o
+ * (both borrowed for the plan's life); fills e->slice_rows. Returns 0, or an error
+ * code with err set; free the plan with mg__plan_free either way.
+ */
+int mg__plan_build(mg__plan *p, mg__engine *e, const mg__dataset *d,
+                   const mg__engine_options *o, mg_error *err);
+
+/*
+ * The canonical order, every row's unit slot, the units' keys and the draw ranges,
+ * from p->d, p->o and p->n, and unit_atom from each row's atom in row_atom (zeros
+ * when row_atom is NULL). Returns 0 or MG_ENOMEM, with nothing written to an error.
+ */
+int mg__plan_units(mg__plan *p, const uint32_t *row_atom);
+
+/* Free what the plan owns; p may be partly built or zeroed. */
+void mg__plan_free(mg__plan *p);
 
 /* ---- stats/resample.c --------------------------------------------------- */
 
