@@ -5,7 +5,7 @@
 #
 # Usage: bench/simulate.sh [BUILD_DIR] [simulate options...]
 #   bench/simulate.sh build-sim            the full run (K = 1000, B = 1000;
-#                                           about 6 minutes on one core)
+#                                           about 5 minutes on one core)
 #   bench/simulate.sh build-sim --quick    a smoke check (K = 40, B = 500; seconds)
 #   bench/simulate.sh build-sim --sections ab --k 400
 #   cmake --build build-sim --target simulation   (the full run into
