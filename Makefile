@@ -4,7 +4,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test demo install bench clean fuzz
+.PHONY: all deps build test demo install bench simulate clean fuzz
 
 all: build
 
@@ -29,6 +29,11 @@ install: build
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target bench_engine gen_data
 	./bench/run.sh $(BUILD)
+
+# `make simulate`: the coverage and false-pass simulations of docs/statistics.md
+# (about 5 minutes; writes $(BUILD)/simulation.md).
+simulate: build
+	cmake --build $(BUILD) --target simulation
 
 # `make fuzz`: build the libFuzzer targets with clang (in build-fuzz) and run each for
 # FUZZ_SECONDS (default 60) on its seed corpus; see tests/fuzz/README.md.
