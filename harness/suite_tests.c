@@ -100,27 +100,46 @@ static int read_metric(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
                          mg__yaml_hint(&best, extra, sizeof extra));
 }
 
-/* A model declared under models:, copied into the field's string. */
-static int read_model(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
-                      void *obj)
+static const char *model_name(const mg_suite *s, size_t i)
 {
-    const mg_suite *s = c->suite;
+    return s->models[i].name;
+}
+
+static const char *slicing_name(const mg_suite *s, size_t i)
+{
+    return s->slicings[i].name;
+}
+
+/* A name the suite declared under `section` (found by `index`, listed by `name_at`
+ * for the suggestion), copied into the field's string. */
+static int read_declared(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                         void *obj, const char *what, const char *section,
+                         long (*index)(const mg_suite *, const char *),
+                         const char *(*name_at)(const mg_suite *, size_t), size_t n)
+{
     mg__yaml_nearest best = MG__YAML_NEAREST_INIT;
     char shown[MG__YAML_CLIP_SIZE], extra[128];
     const char *name;
-    size_t i;
     int rc;
 
     if ((rc = mg__yaml_string(&c->r, v, &name)) < 0)
         return rc;
-    if (mg_suite_model(s, name) < 0) {
-        for (i = 0; i < s->nmodels; i++)
-            mg__yaml_nearest_consider(&best, name, s->models[i].name);
-        return mg__yaml_fail(&c->r, v, "model '%s' is not declared under models%s",
-                             mg__yaml_clip(name, strlen(name), shown),
+    if (index(c->suite, name) < 0) {
+        for (size_t i = 0; i < n; i++)
+            mg__yaml_nearest_consider(&best, name, name_at(c->suite, i));
+        return mg__yaml_fail(&c->r, v, "%s '%s' is not declared under %s%s", what,
+                             mg__yaml_clip(name, strlen(name), shown), section,
                              mg__yaml_hint(&best, extra, sizeof extra));
     }
     return mg__suite_copy(c, name, MG__FIELD_AT(char *, obj, f->value));
+}
+
+/* A model declared under models:. */
+static int read_model(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                      void *obj)
+{
+    return read_declared(c, f, v, obj, "model", "models", mg_suite_model, model_name,
+                         c->suite->nmodels);
 }
 
 /* The model under test defaults to "candidate"; the default's location is the test
@@ -157,23 +176,8 @@ static int read_baseline(mg__suite_ctx *c, const mg__field *f, const mg__yaml_no
 static int read_slicing_name(mg__suite_ctx *c, const mg__field *f,
                              const mg__yaml_node *v, void *obj)
 {
-    const mg_suite *s = c->suite;
-    mg__yaml_nearest best = MG__YAML_NEAREST_INIT;
-    char shown[MG__YAML_CLIP_SIZE], extra[128];
-    const char *name;
-    size_t i;
-    int rc;
-
-    if ((rc = mg__yaml_string(&c->r, v, &name)) < 0)
-        return rc;
-    if (mg_suite_slicing(s, name) < 0) {
-        for (i = 0; i < s->nslicings; i++)
-            mg__yaml_nearest_consider(&best, name, s->slicings[i].name);
-        return mg__yaml_fail(&c->r, v, "slicing '%s' is not declared under slices%s",
-                             mg__yaml_clip(name, strlen(name), shown),
-                             mg__yaml_hint(&best, extra, sizeof extra));
-    }
-    return mg__suite_copy(c, name, MG__FIELD_AT(char *, obj, f->value));
+    return read_declared(c, f, v, obj, "slicing", "slices", mg_suite_slicing,
+                         slicing_name, c->suite->nslicings);
 }
 
 static int read_rule(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,

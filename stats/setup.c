@@ -164,34 +164,42 @@ uint64_t mg__engine_id_key(const char *id)
     return mg__mix64(h);
 }
 
-/* Ascending by key, equal keys in row order: a stable LSD radix sort on 16-bit
- * digits, as for the scores below. */
-static int radix_sort_keys(mg__key_item *items, size_t n)
-{
-    mg__key_item *tmp = malloc((n ? n : 1) * sizeof *tmp), *src = items, *dst = tmp;
-    size_t *count = malloc(65537 * sizeof *count);
-    if (tmp == NULL || count == NULL) {
-        free(tmp);
-        free(count);
-        return MG_ENOMEM;
+/*
+ * A stable LSD radix sort on the 64-bit key KEY(item), ascending, in four passes of
+ * 16-bit digits: equal keys keep their order. After an even number of passes the
+ * result is back in `items`. Defined once per item type.
+ */
+#define MG__RADIX_SORT(name, type, KEY)                                                \
+    static int name(type *items, size_t n)                                             \
+    {                                                                                  \
+        type *tmp = malloc((n ? n : 1) * sizeof *tmp), *src = items, *dst = tmp;       \
+        size_t *count = malloc(65537 * sizeof *count);                                 \
+        if (tmp == NULL || count == NULL) {                                            \
+            free(tmp);                                                                 \
+            free(count);                                                               \
+            return MG_ENOMEM;                                                          \
+        }                                                                              \
+        for (int pass = 0; pass < 4; pass++) {                                         \
+            int shift = 16 * pass;                                                     \
+            memset(count, 0, 65537 * sizeof *count);                                   \
+            for (size_t i = 0; i < n; i++)                                             \
+                count[((KEY(src[i]) >> shift) & 0xffff) + 1]++;                        \
+            for (size_t b = 0; b < 65536; b++)                                         \
+                count[b + 1] += count[b];                                              \
+            for (size_t i = 0; i < n; i++)                                             \
+                dst[count[(KEY(src[i]) >> shift) & 0xffff]++] = src[i];                \
+            type *t = src;                                                             \
+            src = dst;                                                                 \
+            dst = t;                                                                   \
+        }                                                                              \
+        free(tmp);                                                                     \
+        free(count);                                                                   \
+        return 0;                                                                      \
     }
-    for (int pass = 0; pass < 4; pass++) {
-        int shift = 16 * pass;
-        memset(count, 0, 65537 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[((src[i].key >> shift) & 0xffff) + 1]++;
-        for (size_t b = 0; b < 65536; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++)
-            dst[count[(src[i].key >> shift) & 0xffff]++] = src[i];
-        mg__key_item *t = src;
-        src = dst;
-        dst = t;
-    }
-    free(tmp);
-    free(count);
-    return 0;
-}
+
+/* Ascending by id key, equal keys in row order. */
+#define MG__ID_KEY(item) ((item).key)
+MG__RADIX_SORT(radix_sort_keys, mg__key_item, MG__ID_KEY)
 
 /*
  * A copy of the dataset with its rows in key order (p->canon, owned by the plan),
@@ -411,33 +419,8 @@ static uint64_t descending_key(double x)
  * stable, so rows that tie keep their order. Four passes over the data instead of
  * n log n comparisons; `tmp` has room for n items.
  */
-static int radix_sort_desc(sort_item *items, size_t n)
-{
-    sort_item *tmp = malloc((n ? n : 1) * sizeof *tmp), *src = items, *dst = tmp;
-    size_t *count = malloc(65537 * sizeof *count);
-    if (tmp == NULL || count == NULL) {
-        free(tmp);
-        free(count);
-        return MG_ENOMEM;
-    }
-    for (int pass = 0; pass < 4; pass++) {
-        int shift = 16 * pass;
-        memset(count, 0, 65537 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[((descending_key(src[i].score) >> shift) & 0xffff) + 1]++;
-        for (size_t b = 0; b < 65536; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++)
-            dst[count[(descending_key(src[i].score) >> shift) & 0xffff]++] = src[i];
-        sort_item *t = src;
-        src = dst;
-        dst = t;
-    }
-    /* After an even number of passes the result is back in items. */
-    free(tmp);
-    free(count);
-    return 0;
-}
+#define MG__DESCENDING_KEY(item) descending_key((item).score)
+MG__RADIX_SORT(radix_sort_desc, sort_item, MG__DESCENDING_KEY)
 
 static void free_sorted(mg__plan *p)
 {
