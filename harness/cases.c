@@ -313,6 +313,18 @@ static int weigh_evidence(ctx *c, const plan *p, size_t index, mg_case *k, mg__c
     return 0;
 }
 
+/* The model's or the baseline's metric is undefined on the slice: an error case,
+ * or a skipped one under on_undefined: skip. */
+static int undefined(const plan *p, mg_case_status status, const char *reason,
+                     mg_case *k, extras *x)
+{
+    k->status = status;
+    k->outcome =
+        p->on_undefined == MG_ON_UNDEFINED_SKIP ? MG_OUTCOME_SKIP : MG_OUTCOME_ERROR;
+    snprintf(x->reason, sizeof x->reason, "%s", reason);
+    return 0;
+}
+
 /*
  * Decide test p on slice `index` at interval level `level`: the numbers, kinds and
  * checks of the case, no strings (those are added when the case is kept). With
@@ -350,11 +362,7 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
     }
     if (mg_metric_value(p->metric->id, mg__engine_estimate(c->e, p->model, slice),
                         &k->estimate, &reason) != 0) {
-        k->status = MG_STATUS_UNDEFINED;
-        k->outcome = p->on_undefined == MG_ON_UNDEFINED_SKIP ? MG_OUTCOME_SKIP
-                                                             : MG_OUTCOME_ERROR;
-        snprintf(x->reason, sizeof x->reason, "%s", reason);
-        return 0;
+        return undefined(p, MG_STATUS_UNDEFINED, reason, k, x);
     }
     k->has_estimate = 1;
     ev.estimate = k->estimate;
@@ -362,11 +370,7 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         if (mg_metric_value(p->metric->id,
                             mg__engine_estimate(c->e, (size_t)p->base, slice),
                             &k->baseline_estimate, &reason) != 0) {
-            k->status = MG_STATUS_BASELINE_UNDEFINED;
-            k->outcome = p->on_undefined == MG_ON_UNDEFINED_SKIP ? MG_OUTCOME_SKIP
-                                                                 : MG_OUTCOME_ERROR;
-            snprintf(x->reason, sizeof x->reason, "%s", reason);
-            return 0;
+            return undefined(p, MG_STATUS_BASELINE_UNDEFINED, reason, k, x);
         }
         k->has_baseline_estimate = 1;
         k->has_delta = 1;
