@@ -116,9 +116,17 @@ static int name_case(ctx *c, const plan *p, size_t index, mg_case *k, const extr
     return 0;
 }
 
+/* How a case's family was corrected: the correction, the members, and the case's
+ * own p-value and adjusted p-value (negative: none). */
+typedef struct family_of {
+    mg_correction correction;
+    size_t size;
+    double p, p_adjusted;
+} family_of;
+
 /* Decide test p on slice `index` at `level` and keep the case in the report. */
 static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
-                         mg_correction correction, size_t family_size)
+                         const family_of *fam)
 {
     double t0 = now();
     extras x = {NULL, ""};
@@ -130,8 +138,13 @@ static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
     if ((rc = mg__decide_case(c, p, index, level, 1, k, &x)) != 0 ||
         (rc = name_case(c, p, index, k, &x)) != 0)
         return rc;
-    k->correction = correction;
-    k->family_size = family_size;
+    k->correction = fam->size ? fam->correction : MG_CORRECTION_NONE;
+    k->family_size = fam->size;
+    if (fam->size && fam->p >= 0) {
+        k->has_family_p = 1;
+        k->family_p = fam->p;
+        k->family_p_adjusted = fam->p_adjusted;
+    }
     k->estimate = unsigned_zero(k->estimate);
     k->ci_low = unsigned_zero(k->ci_low);
     k->ci_high = unsigned_zero(k->ci_high);
@@ -224,17 +237,24 @@ static int run_tests(ctx *c)
         plan p;
         mg_correction corr;
         size_t family_size = 0;
-        double *level;
+        double *level, *pv, *padj;
         plan_test(c, &s->tests[i], &p);
         corr = mg__family_correction(p.t->correction, p.t->rule);
-        if ((level = calloc(p.span, sizeof *level)) == NULL)
-            return MG_ENOMEM;
-        rc = mg__family_levels(corr, c->confidence, p.span, probe, &(probe_ctx){c, &p},
-                               level, &family_size);
-        for (size_t q = 0; q < p.span && rc == 0; q++)
-            rc = evaluate_case(c, &p, q, level[q],
-                               family_size ? corr : MG_CORRECTION_NONE, family_size);
+        level = calloc(p.span, sizeof *level);
+        pv = calloc(p.span, sizeof *pv);
+        padj = calloc(p.span, sizeof *padj);
+        if (level == NULL || pv == NULL || padj == NULL)
+            rc = MG_ENOMEM;
+        else
+            rc = mg__family_levels(corr, c->confidence, p.span, probe,
+                                   &(probe_ctx){c, &p}, level, &family_size, pv, padj);
+        for (size_t q = 0; q < p.span && rc == 0; q++) {
+            family_of fam = {corr, family_size, pv[q], padj[q]};
+            rc = evaluate_case(c, &p, q, level[q], &fam);
+        }
         free(level);
+        free(pv);
+        free(padj);
     }
     if (rc == 0 && !c->o->allow_empty && c->r->passed == 0 && c->r->failed == 0 &&
         c->r->errors == 0)

@@ -25,7 +25,8 @@
 
 static const char *const rule_names[] = {"strict", "lenient", "estimate", NULL};
 /* In mg_correction order after MG_CORRECTION_DEFAULT. */
-static const char *const correction_names[] = {"none", "holm", "bonferroni", NULL};
+static const char *const correction_names[] = {"none", "holm", "bonferroni", "bh",
+                                               NULL};
 
 /*
  * Other names of our metrics, as scikit-learn (its functions and its scorer names)
@@ -253,13 +254,8 @@ static int read_correction(mg__suite_ctx *c, const mg__field *f, const mg__yaml_
                            void *obj)
 {
     mg_test_spec *t = obj;
-    const char *s;
     int k = 0, rc;
 
-    if (mg__yaml_string(&c->r, v, &s) == 0 && strcmp(s, "bh") == 0)
-        return mg__yaml_fail(&c->r, v,
-                             "correction 'bh' is not supported yet "
-                             "(holm, bonferroni or none)");
     if ((rc = mg__yaml_enum(&c->r, v, f->name, correction_names, &k)) < 0)
         return rc;
     if (t->rule != MG_RULE_LENIENT)

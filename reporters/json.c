@@ -191,6 +191,8 @@ static const char *correction_name(mg_correction c)
         return "holm";
     case MG_CORRECTION_BONFERRONI:
         return "bonferroni";
+    case MG_CORRECTION_BH:
+        return "bh";
     default:
         return "none";
     }
@@ -286,6 +288,8 @@ static int case_schema_json(json_t *o, const mg_case *c)
     CHECK(set(o, "correction", name(correction_name(c->correction))));
     CHECK(
         set(o, "family_size", c->family_size > 0 ? u64(c->family_size) : json_null()));
+    CHECK(set(o, "family_p_value", num(c->has_family_p, c->family_p)));
+    CHECK(set(o, "family_p_adjusted", num(c->has_family_p, c->family_p_adjusted)));
     CHECK(set(o, "min_size", suite ? json_null() : json_integer(c->min_size)));
     CHECK(set(o, "replicates", u64(c->replicates)));
     CHECK(set(o, "replicates_undefined", u64(c->replicates_undefined)));

@@ -82,6 +82,7 @@ void mg__case_method(char *buf, size_t size, const mg_case *k)
 {
     const char *corr = k->correction == MG_CORRECTION_HOLM         ? "Holm"
                        : k->correction == MG_CORRECTION_BONFERRONI ? "Bonferroni"
+                       : k->correction == MG_CORRECTION_BH         ? "BH"
                                                                    : NULL;
     if (corr != NULL && k->family_size > 1)
         snprintf(buf, size, "%g%% %s (%s, %zu slices)", 100 * k->confidence,
@@ -198,6 +199,15 @@ static void render_detail(line *l, const mg_case *k)
         put(l, "estimate: %.17g\n", k->estimate);
         put_interval(l, k, "confidence");
     }
+    if (k->has_family_p)
+        put(l,
+            "\nfamily p-value: %.17g (one-sided, of failing the rule), adjusted %.17g "
+            "(%s over %zu slices)",
+            k->family_p, k->family_p_adjusted,
+            k->correction == MG_CORRECTION_HOLM         ? "Holm"
+            : k->correction == MG_CORRECTION_BONFERRONI ? "Bonferroni"
+                                                        : "Benjamini-Hochberg",
+            k->family_size);
     put(l, "\nrule: %s", rule_names[k->rule_kind]);
 }
 

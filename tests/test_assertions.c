@@ -18,6 +18,8 @@
 #include "reporters/render.h"
 #include "testutil.h"
 
+#include "reference/p_adjust_r.h"
+
 /* ---- Decisions ------------------------------------------------------------ */
 
 #define LO 1 /* has_at_least */
@@ -185,6 +187,22 @@ static const struct family_row {
     /* one member: nothing to correct */
     {MG_CORRECTION_HOLM, {0.2, -1, -1}, 3, {0.95, 0.95, 0.95}, 0},
     {MG_CORRECTION_NONE, {0.01, 0.02}, 2, {0.95, 0.95}, 0},
+    /* BH over 4: p₍₃₎ = 0.03 <= 3α/4 = 0.0375, so R = 3 and every member stands at
+     * 1 − 3α/4 (Holm above stopped after two) */
+    {MG_CORRECTION_BH,
+     {0.01, 0.015, 0.03, 0.5},
+     4,
+     {1 - 0.0375, 1 - 0.0375, 1 - 0.0375, 1 - 0.0375},
+     4},
+    /* BH step-up: p₍₂₎ = 0.03 > 2α/4 but p₍₃₎ = 0.035 <= 3α/4, so R = 3 although
+     * a step-down would stop at one */
+    {MG_CORRECTION_BH,
+     {0.035, 0.03, 0.001, 0.9},
+     4,
+     {1 - 0.0375, 1 - 0.0375, 1 - 0.0375, 1 - 0.0375},
+     4},
+    /* nothing rejected: the level is 1 − α/k, where every member passes */
+    {MG_CORRECTION_BH, {0.2, -1, 0.3}, 3, {1 - 0.05 / 2, 0.95, 1 - 0.05 / 2}, 2},
 };
 
 START_TEST(family_table)
@@ -194,12 +212,88 @@ START_TEST(family_table)
     double level[5];
     size_t size = 99;
 
-    ck_assert_int_eq(
-        mg__family_levels(t->corr, 0.95, t->n, synthetic_probe, &s, level, &size), 0);
+    ck_assert_int_eq(mg__family_levels(t->corr, 0.95, t->n, synthetic_probe, &s, level,
+                                       &size, NULL, NULL),
+                     0);
     ck_assert_uint_eq(size, t->family_size);
     for (size_t q = 0; q < t->n; q++)
         ck_assert_msg(fabs(level[q] - t->level[q]) < 1e-15, "row %d member %zu: %.17g",
                       _i, q, level[q]);
+}
+END_TEST
+
+/* Adjusted p-values against R's p.adjust (tests/reference/p_adjust_r.h). */
+START_TEST(p_adjust_against_r)
+{
+    const p_adjust_ref *t = &p_adjust_refs[_i];
+    const mg_correction corr[3] = {MG_CORRECTION_HOLM, MG_CORRECTION_BONFERRONI,
+                                   MG_CORRECTION_BH};
+    const double *want[3] = {t->holm, t->bonferroni, t->bh};
+    double got[40];
+
+    for (int c = 0; c < 3; c++) {
+        ck_assert_int_eq(mg__p_adjust(corr[c], t->p, t->n, got), 0);
+        for (size_t q = 0; q < t->n; q++)
+            ck_assert_msg(fabs(got[q] - want[c][q]) <= 1e-15 * want[c][q],
+                          "set %d correction %d member %zu: %.17g, R %.17g", _i, c, q,
+                          got[q], want[c][q]);
+    }
+}
+END_TEST
+
+/* Members outside the family (p < 0) are left out, as if absent, and get −1. */
+START_TEST(p_adjust_outside_family)
+{
+    const double p[6] = {0.01, -1, 0.015, 0.03, -1, 0.5};
+    double got[6];
+    ck_assert_int_eq(mg__p_adjust(MG_CORRECTION_BH, p, 6, got), 0);
+    ck_assert_double_eq(got[1], -1);
+    ck_assert_double_eq(got[4], -1);
+    ck_assert_double_eq_tol(got[0], pa1_bh[0], 1e-17);
+    ck_assert_double_eq_tol(got[2], pa1_bh[1], 1e-17);
+    ck_assert_double_eq_tol(got[3], pa1_bh[2], 1e-17);
+    ck_assert_double_eq_tol(got[5], pa1_bh[3], 1e-17);
+}
+END_TEST
+
+/*
+ * The family's p-values invert the probe: the synthetic member fails at level L
+ * exactly when p < 1 − L, so bisection finds p; above ½ it reports 1. Adjusted
+ * p-values at or below α agree with the interval-form decision at the level the
+ * family gives: a member fails there exactly when its adjusted p-value is <= α.
+ */
+START_TEST(family_p_values_invert_the_probe)
+{
+    const double p[10] = {0.001, 0.008, 0.039, 0.041, 0.042,
+                          0.06,  0.074, 0.205, 0.212, 0.7};
+    const mg_correction corr[3] = {MG_CORRECTION_HOLM, MG_CORRECTION_BONFERRONI,
+                                   MG_CORRECTION_BH};
+    synthetic s = {p, 0};
+    double level[10], pv[10], adj[10], ref[10];
+    size_t size;
+
+    for (int c = 0; c < 3; c++) {
+        ck_assert_int_eq(mg__family_levels(corr[c], 0.95, 10, synthetic_probe, &s,
+                                           level, &size, pv, adj),
+                         0);
+        ck_assert_uint_eq(size, 10);
+        for (size_t q = 0; q < 9; q++)
+            ck_assert_msg(fabs(pv[q] - p[q]) < 1e-12, "member %zu: %.17g", q, pv[q]);
+        ck_assert_double_eq(pv[9], 1);
+        ck_assert_int_eq(mg__p_adjust(corr[c], pv, 10, ref), 0);
+        for (size_t q = 0; q < 10; q++) {
+            mg_outcome o;
+            ck_assert_double_eq(adj[q], ref[q]);
+            synthetic_probe(&s, q, level[q], &o);
+            ck_assert_msg((o == MG_OUTCOME_FAIL) == (adj[q] <= 0.05),
+                          "correction %d member %zu: adjusted %.17g at level %.17g", c,
+                          q, adj[q], level[q]);
+        }
+    }
+    /* BH over these ten (R's p.adjust: 0.01, 0.04, then 0.084): two fail, at
+     * 1 − 2α/10 */
+    ck_assert_double_eq_tol(level[0], 0.99, 1e-15);
+    ck_assert_double_eq_tol(level[9], 0.99, 1e-15);
 }
 END_TEST
 
@@ -334,6 +428,10 @@ int main(void)
     tcase_add_loop_test(core, family_table, 0,
                         (int)(sizeof family_rows / sizeof family_rows[0]));
     tcase_add_test(core, family_correction_by_rule);
+    tcase_add_loop_test(core, p_adjust_against_r, 0,
+                        (int)(sizeof p_adjust_refs / sizeof p_adjust_refs[0]));
+    tcase_add_test(core, p_adjust_outside_family);
+    tcase_add_test(core, family_p_values_invert_the_probe);
     tcase_add_test(core, render_threshold);
     tcase_add_test(core, render_comparison);
     tcase_add_test(core, render_errors);

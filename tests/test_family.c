@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assertions/family.h"
 #include "modelgate/modelgate.h"
 #include "testutil.h"
 
@@ -50,7 +51,9 @@ START_TEST(holm_and_bonferroni_levels)
              "  - {name: holm, metric: recall, slices: region, at_least: 0.79,"
              " rule: lenient}\n"
              "  - {name: bonferroni, metric: recall, slices: region, at_least: 0.79,"
-             " rule: lenient, correction: bonferroni}\n",
+             " rule: lenient, correction: bonferroni}\n"
+             "  - {name: bh, metric: recall, slices: region, at_least: 0.79,"
+             " rule: lenient, correction: bh}\n",
              tu_src("examples/churn/data/holdout.csv"),
              tu_src("examples/churn/preds/candidate.csv"));
     snprintf(path, sizeof path, "%s", tu_write(dir, "suite.yaml", suite_text));
@@ -100,7 +103,49 @@ START_TEST(holm_and_bonferroni_levels)
     /* Holm's intervals for the survivors are narrower than Bonferroni's. */
     ck_assert(find(r, "holm", "region=west")->ci_high <
               find(r, "bonferroni", "region=west")->ci_high);
-    ck_assert_uint_eq(r->failed, 3 + 2 + 2);
+    /* BH: central, north and west fail (R = 3: west's p-value, about 0.011, is
+     * below 3α/5 = 0.015 though not below Holm's α/3), and every slice stands at
+     * 1 − 3α/5. */
+    {
+        const char *regions[] = {"central", "east", "north", "south", "west"};
+        double p[5], adj[5];
+        size_t failed = 0;
+        for (int i = 0; i < 5; i++) {
+            char slice[32];
+            snprintf(slice, sizeof slice, "region=%s", regions[i]);
+            k = find(r, "bh", slice);
+            ck_assert_ptr_nonnull(k);
+            ck_assert_double_eq_tol(k->bound_level, 1 - 3 * 0.025 / 5, 1e-15);
+            ck_assert_msg(strstr(k->message, "(BH, 5 slices)"), "%s", k->message);
+            ck_assert(k->has_family_p);
+            /* the case fails exactly when its adjusted p-value is <= α */
+            ck_assert_int_eq(k->outcome == MG_OUTCOME_FAIL,
+                             k->family_p_adjusted <= 0.025);
+            failed += k->outcome == MG_OUTCOME_FAIL;
+            p[i] = k->family_p;
+            adj[i] = k->family_p_adjusted;
+        }
+        ck_assert_uint_eq(failed, 3);
+        ck_assert_int_eq(find(r, "bh", "region=central")->outcome, MG_OUTCOME_FAIL);
+        ck_assert_int_eq(find(r, "bh", "region=north")->outcome, MG_OUTCOME_FAIL);
+        ck_assert_int_eq(find(r, "bh", "region=west")->outcome, MG_OUTCOME_FAIL);
+        /* the adjusted p-values are p.adjust(p, "BH") of the cases' own p-values */
+        {
+            double ref[5];
+            ck_assert_int_eq(mg__p_adjust(MG_CORRECTION_BH, p, 5, ref), 0);
+            for (int i = 0; i < 5; i++)
+                ck_assert_double_eq(adj[i], ref[i]);
+        }
+        /* west fails uncorrected and passes under Holm: α/3 < p < 3α/5 */
+        ck_assert(find(r, "bh", "region=west")->family_p < 3 * 0.025 / 5);
+        ck_assert(find(r, "bh", "region=west")->family_p > 0.025 / 3);
+    }
+    /* Holm's adjusted p-values agree with its interval-form decisions. */
+    for (size_t i = 0; i < r->ncases; i++)
+        if (strcmp(r->cases[i].test, "holm") == 0)
+            ck_assert_int_eq(r->cases[i].outcome == MG_OUTCOME_FAIL,
+                             r->cases[i].family_p_adjusted <= 0.025);
+    ck_assert_uint_eq(r->failed, 3 + 2 + 2 + 3);
     mg_report_free(r);
     mg_suite_free(suite);
 }

@@ -482,10 +482,6 @@ static const bad_case bad[] = {
      "a correction applies to rule: lenient only (a strict family needs every slice "
      "to pass, which needs no correction; estimate has no error control to correct)"},
     {HEAD "tests:\n  - {name: c, metric: recall, at_least: 0.5, rule: lenient, "
-          "correction: bh}\n",
-     6, 73, "tests[0].correction",
-     "correction 'bh' is not supported yet (holm, bonferroni or none)"},
-    {HEAD "tests:\n  - {name: c, metric: recall, at_least: 0.5, rule: lenient, "
           "correction: hom}\n",
      6, 73, "tests[0].correction", "unknown correction 'hom' (did you mean 'holm'?)"},
     {HEAD2 "tests:\n  - {name: c, metric: auc, at_least: 0.5, baseline: champion, "

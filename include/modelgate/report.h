@@ -140,6 +140,11 @@ typedef struct mg_case {
     size_t replicates_needed;
     size_t positives, negatives;       /**< holdout rows of each class in the slice */
     long min_positives, min_negatives; /**< the test's floors (0: none) */
+    /** A corrected family's member: the one-sided p-value of the case's failure
+     * (1 − the highest level at which it fails; above ½ reported as 1) and that
+     * p-value adjusted by `correction` over `family_size` members (R's p.adjust). */
+    int has_family_p;
+    double family_p, family_p_adjusted;
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */

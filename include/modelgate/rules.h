@@ -45,8 +45,12 @@ typedef enum mg_comparison {
 typedef enum mg_correction {
     MG_CORRECTION_DEFAULT, /**< holm for a lenient family, none otherwise */
     MG_CORRECTION_NONE,
-    MG_CORRECTION_HOLM,      /**< Holm's step-down, on interval levels */
-    MG_CORRECTION_BONFERRONI /**< each slice at level 1 − α/k */
+    MG_CORRECTION_HOLM,       /**< Holm's step-down, on interval levels: the
+                                   family-wise error rate */
+    MG_CORRECTION_BONFERRONI, /**< each slice at level 1 − α/k */
+    MG_CORRECTION_BH          /**< Benjamini–Hochberg step-up: the false discovery
+                                   rate; intervals at 1 − Rα/k (Benjamini–Yekutieli
+                                   2005, false coverage rate) */
 } mg_correction;
 
 /** What a test case does when its metric is undefined on a slice. */
