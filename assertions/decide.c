@@ -63,6 +63,7 @@ static mg_check one_side(mg_rule rule, const mg__evidence *ev, double thr, int a
 void mg__decide(const mg__rule *r, const mg__evidence *ev, mg__verdict *out)
 {
     out->nchecks = 0;
+    /* 0.0 − m, not −m: a margin of 0 gives the threshold 0, never −0 */
     switch (r->comparison) {
     case MG_COMPARE_NONE:
         if (r->has_at_least)
@@ -71,13 +72,13 @@ void mg__decide(const mg__rule *r, const mg__evidence *ev, mg__verdict *out)
             out->checks[out->nchecks++] = one_side(r->rule, ev, r->at_most, 0, 0);
         break;
     case MG_COMPARE_NON_INFERIOR:
-        out->checks[out->nchecks++] = one_side(r->rule, ev, -r->margin, 1, 0);
+        out->checks[out->nchecks++] = one_side(r->rule, ev, 0.0 - r->margin, 1, 0);
         break;
     case MG_COMPARE_SUPERIOR:
         out->checks[out->nchecks++] = one_side(r->rule, ev, r->margin, 1, 1);
         break;
     case MG_COMPARE_EQUIVALENT:
-        out->checks[out->nchecks++] = one_side(r->rule, ev, -r->margin, 1, 0);
+        out->checks[out->nchecks++] = one_side(r->rule, ev, 0.0 - r->margin, 1, 0);
         out->checks[out->nchecks++] = one_side(r->rule, ev, r->margin, 0, 0);
         break;
     }

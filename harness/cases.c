@@ -79,10 +79,12 @@ static size_t replicate_values(ctx *c, const plan *p, size_t model, size_t slice
         if (mg_metric_value(metric, mg__engine_replicate(c->e, b, model, slice), &v1,
                             NULL) != 0)
             continue;
-        if (p != NULL && p->base >= 0) {
-            if (mg_metric_value(metric,
-                                mg__engine_replicate(c->e, b, (size_t)p->base, slice),
-                                &v2, NULL) != 0)
+        if (p != NULL && (p->base >= 0 || p->base_slice >= 0)) {
+            /* Δ against the baseline model, or against the whole set (vs_overall) */
+            size_t m2 = p->base >= 0 ? (size_t)p->base : model;
+            size_t s2 = p->base_slice >= 0 ? (size_t)p->base_slice : slice;
+            if (mg_metric_value(metric, mg__engine_replicate(c->e, b, m2, s2), &v2,
+                                NULL) != 0)
                 continue;
             v1 = p->sign * (v1 - v2);
         }
@@ -130,17 +132,20 @@ int mg__statistic_ci(ctx *c, const plan *p, const mg_metric_info *mi, size_t mod
     long base = p ? p->base : -1, pair = p ? p->pair : -1;
     double sign = base >= 0 ? p->sign : 1, a; /* a lone metric is not sign-adjusted */
     const mg__jack *j;
+    int accelerated;
 
     if (c->kind == MG_INTERVAL_ANALYTIC)
         return analytic_ci(c, mi, model, base, sign, slicing, index, slice, level, ci);
     k = replicate_values(c, p, model, slice, mi->id);
     j = mg__engine_jack(c->e, pair, model, slice, mi->id);
-    /* Average precision over clusters has no closed-form jackknife: BC, not BCa. */
-    if (!j->unavailable)
+    /* Average precision over clusters has no closed-form jackknife, and neither has
+     * a slice's difference from the whole set: BC, not BCa. */
+    accelerated = !j->unavailable && (p == NULL || p->base_slice < 0);
+    if (accelerated)
         a = mg_jackknife_acceleration(j->n - j->undefined, sign * j->s1, j->s2,
                                       sign * j->s3);
     mg__ci_bootstrap(ci, c->kind, c->buf, k, c->replicates, estimate,
-                     j->unavailable ? NULL : &a, level);
+                     accelerated ? &a : NULL, level);
     /* n counts rows: the whole holdout set has the same n in every multinomial
      * replicate by design, so [n, n] is exact there, not a lack of spread. */
     if (ci->degenerate && mi->id == MG_METRIC_N) {
@@ -157,7 +162,9 @@ static int comparison_p(ctx *c, const plan *p, size_t index, const mg__ci *ci,
 {
     size_t n;
     int rc;
-    switch (p->metric->paired) {
+    /* a slice against the whole set: the rows overlap, so only the bootstrap's
+     * paired replicates give a p-value */
+    switch (p->base_slice >= 0 ? MG_PAIRED_BOOTSTRAP : p->metric->paired) {
     case MG_PAIRED_DELONG: {
         mg_delong_paired_result pr;
         mg_error err = MG_ERROR_INIT;
@@ -223,7 +230,7 @@ static void set_interval(mg_case *k, const mg__ci *ci, extras *x)
 /* The two-sided level whose ends are one-sided bounds at `level`: 2·level − 1, to
  * 12 decimals, so that 0.95 gives 0.9 and not 0.8999999999999999 (the interval is
  * then the one `modelgate metrics` shows at 0.9, bit for bit). */
-static double two_sided(double level)
+double mg__two_sided(double level)
 {
     return nearbyint((2 * level - 1) * 1e12) / 1e12;
 }
@@ -262,7 +269,7 @@ static int weigh_evidence(ctx *c, const plan *p, size_t index, mg_case *k, mg__c
         eff = eff < e2 ? eff : e2;
     }
     k->effective_size = (size_t)eff;
-    if (p->base < 0 && c->kind != MG_INTERVAL_ANALYTIC &&
+    if (p->base < 0 && p->base_slice < 0 && c->kind != MG_INTERVAL_ANALYTIC &&
         mg_metric_proportion(p->metric->id, st, &x, &n) == 0 &&
         (ci->degenerate || ci->needed || x < MG__MIN_COUNT || n - x < MG__MIN_COUNT)) {
         char why[MG_ERROR_MESSAGE_MAX];
@@ -325,6 +332,19 @@ static int undefined(const plan *p, mg_case_status status, const char *reason,
     return 0;
 }
 
+int mg__too_small(ctx *c, const plan *p, size_t slice, size_t model, mg_case *k)
+{
+    const mg_binary_stats *st = mg__engine_estimate(c->e, model, slice);
+    k->n = mg__engine_slice_rows(c->e, slice);
+    k->min_size = p->min_size;
+    k->min_positives = p->min_positives;
+    k->min_negatives = p->min_negatives;
+    k->positives = (size_t)(st->tp + st->fn);
+    k->negatives = (size_t)(st->tn + st->fp);
+    return (long)k->n < p->min_size || (long)k->positives < p->min_positives ||
+           (long)k->negatives < p->min_negatives;
+}
+
 /*
  * Decide test p on slice `index` at interval level `level`: the numbers, kinds and
  * checks of the case, no strings (those are added when the case is kept). With
@@ -340,22 +360,14 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
     mg__ci ci;
     int rc;
 
-    k->kind = p->base >= 0 ? MG_TEST_COMPARISON : MG_TEST_THRESHOLD;
+    k->kind = p->base_slice >= 0 ? MG_TEST_VS_OVERALL
+              : p->base >= 0     ? MG_TEST_COMPARISON
+                                 : MG_TEST_THRESHOLD;
     /* Every check is one-sided at `level`: it reads one end of the two-sided
      * interval at 2·level − 1 (TOST for equivalence and for a range). */
     k->bound_level = level;
-    k->confidence = two_sided(level);
-    k->n = mg__engine_slice_rows(c->e, slice);
-    k->min_size = p->min_size;
-    k->min_positives = p->min_positives;
-    k->min_negatives = p->min_negatives;
-    {
-        const mg_binary_stats *st = mg__engine_estimate(c->e, p->model, slice);
-        k->positives = (size_t)(st->tp + st->fn);
-        k->negatives = (size_t)(st->tn + st->fp);
-    }
-    if ((long)k->n < p->min_size || (long)k->positives < p->min_positives ||
-        (long)k->negatives < p->min_negatives) {
+    k->confidence = mg__two_sided(level);
+    if (mg__too_small(c, p, slice, p->model, k)) {
         k->status = MG_STATUS_TOO_SMALL;
         k->outcome = MG_OUTCOME_SKIP;
         return 0;
@@ -366,7 +378,20 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
     }
     k->has_estimate = 1;
     ev.estimate = k->estimate;
-    if (p->base >= 0) {
+    if (p->base_slice >= 0) {
+        /* vs_overall: Δ = slice − whole set, sign-adjusted; the whole set is the
+         * baseline, and is defined wherever a slice is */
+        mg_metric_value(p->metric->id,
+                        mg__engine_estimate(c->e, p->model, (size_t)p->base_slice),
+                        &k->baseline_estimate, NULL);
+        k->has_baseline_estimate = 1;
+        k->has_delta = 1;
+        k->delta = p->sign * (k->estimate - k->baseline_estimate);
+        k->margin = p->t->gap_value;
+        k->has_threshold = 1;
+        k->threshold = k->margin;
+        ev.estimate = k->delta;
+    } else if (p->base >= 0) {
         if (mg_metric_value(p->metric->id,
                             mg__engine_estimate(c->e, (size_t)p->base, slice),
                             &k->baseline_estimate, &reason) != 0) {
@@ -386,7 +411,7 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
     if ((rc = mg__statistic_ci(c, p, p->metric, p->model, p->slicing, index,
                                ev.estimate, k->confidence, &ci)) != 0)
         return rc;
-    if (want_p && p->base >= 0 &&
+    if (want_p && (p->base >= 0 || p->base_slice >= 0) &&
         (rc = comparison_p(c, p, index, &ci, k, &x->p_method)))
         return rc;
     if ((rc = weigh_evidence(c, p, index, k, &ci)) != 0)
@@ -405,7 +430,7 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         ev.has_ci = 1;
         ev.low = ci.low;
         ev.high = ci.high;
-        if (p->base >= 0)
+        if (k->has_delta)
             k->delta_ci_low = ci.low, k->delta_ci_high = ci.high;
         else
             k->has_ci = 1, k->ci_low = ci.low, k->ci_high = ci.high;

@@ -95,20 +95,32 @@ static int name_case(ctx *c, const plan *p, size_t index, mg_case *k, const extr
     k->model = mg__strdup(t->model);
     k->baseline = mg__strdup(t->baseline);
     k->slicing = mg__strdup(t->slices);
-    k->slice = mg__strdup(mg__slice_label(c, p->slicing, index));
+    if (p->gap == MG_GAP_MAX || p->gap == MG_GAP_RATIO) {
+        /* one case across the slicing: a name that stays the same from run to run */
+        char across[MG_ERROR_MESSAGE_MAX];
+        snprintf(across, sizeof across, "%s (all slices)", t->slices);
+        k->slice = mg__strdup(across);
+    } else {
+        k->slice = mg__strdup(mg__slice_label(c, p->slicing, index));
+    }
     k->rule = mg__strdup(rule_names[t->rule]);
     k->interval = mg__strdup(interval_names[c->kind]);
     k->p_method = mg__strdup(x->p_method);
     k->reason = x->reason[0] ? mg__strdup(x->reason) : NULL;
-    k->direction = p->metric->direction;
+    /* a gap is better narrow and a ratio better high, whatever the metric */
+    k->direction = p->gap == MG_GAP_MAX     ? -1
+                   : p->gap == MG_GAP_RATIO ? 1
+                                            : p->metric->direction;
     k->rule_kind = t->rule;
     k->interval_kind = c->kind;
-    k->comparison = p->base >= 0 ? t->comparison : MG_COMPARE_NONE;
+    k->comparison = p->rule.comparison;
     k->relative = t->relative;
-    k->has_at_least = t->has_at_least;
-    k->at_least = t->at_least;
-    k->has_at_most = t->has_at_most;
-    k->at_most = t->at_most;
+    if (p->gap == MG_GAP_NONE) {
+        k->has_at_least = t->has_at_least;
+        k->at_least = t->at_least;
+        k->has_at_most = t->has_at_most;
+        k->at_most = t->at_most;
+    }
     if (!k->test || !k->metric || !k->model || !k->slice || !k->rule || !k->interval ||
         (t->baseline && !k->baseline) || (t->slices && !k->slicing) ||
         (x->p_method && !k->p_method) || (x->reason[0] && !k->reason))
@@ -135,8 +147,11 @@ static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
 
     if (k == NULL)
         return MG_ENOMEM;
-    if ((rc = mg__decide_case(c, p, index, level, 1, k, &x)) != 0 ||
-        (rc = name_case(c, p, index, k, &x)) != 0)
+    if (p->gap == MG_GAP_MAX || p->gap == MG_GAP_RATIO)
+        rc = mg__decide_gap(c, p, level, k, &x);
+    else
+        rc = mg__decide_case(c, p, index, level, 1, k, &x);
+    if (rc != 0 || (rc = name_case(c, p, index, k, &x)) != 0)
         return rc;
     k->correction = fam->size ? fam->correction : MG_CORRECTION_NONE;
     k->family_size = fam->size;
@@ -202,6 +217,18 @@ static int plan_test(const ctx *c, const mg_test_spec *t, plan *p)
                          t->has_at_most, t->at_least,
                          t->at_most,     t->baseline ? t->comparison : MG_COMPARE_NONE,
                          t->margin};
+    p->gap = t->gap;
+    p->base_slice = -1;
+    if (t->gap == MG_GAP_VS_OVERALL) {
+        /* each slice against the whole set (the engine's slice 0), as a
+         * non-inferiority comparison with margin d */
+        p->base_slice = 0;
+        p->rule.comparison = MG_COMPARE_NON_INFERIOR;
+        p->rule.margin = t->gap_value;
+    } else if (t->gap == MG_GAP_MAX && t->baseline) {
+        p->rule.comparison = MG_COMPARE_NON_INFERIOR;
+        p->rule.margin = t->gap_value;
+    }
     return 0;
 }
 
@@ -240,6 +267,12 @@ static int run_tests(ctx *c)
         double *level, *pv, *padj;
         plan_test(c, &s->tests[i], &p);
         corr = mg__family_correction(p.t->correction, p.t->rule);
+        if (p.gap == MG_GAP_MAX || p.gap == MG_GAP_RATIO) {
+            /* one case across the slicing: no family */
+            family_of fam = {MG_CORRECTION_NONE, 0, -1, -1};
+            rc = evaluate_case(c, &p, 0, c->confidence, &fam);
+            continue;
+        }
         level = calloc(p.span, sizeof *level);
         pv = calloc(p.span, sizeof *pv);
         padj = calloc(p.span, sizeof *padj);
@@ -335,7 +368,12 @@ static int check_test(const ctx *c, const mg_test_spec *t, mg_error *err)
     long models[2] = {mg_suite_model(s, t->model),
                       t->baseline ? mg_suite_model(s, t->baseline) : -1};
 
-    if (t->baseline && mi->direction == 0)
+    if (c->kind == MG_INTERVAL_ANALYTIC && t->gap != MG_GAP_NONE)
+        return mg_suite_error(s, &t->gap_loc, err, MG_EINVAL,
+                              "max_gap, min_ratio and vs_overall read the bootstrap "
+                              "replicates of every slice, and interval: analytic "
+                              "draws none; use bca, percentile or basic");
+    if (t->baseline && mi->direction == 0 && t->gap == MG_GAP_NONE)
         return mg_suite_error(s, &t->metric_loc, err, MG_EINVAL,
                               "%s is descriptive (neither higher nor lower is "
                               "better), so it cannot be compared with a baseline",

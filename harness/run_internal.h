@@ -45,6 +45,8 @@ typedef struct plan {
     long min_size, min_positives, min_negatives;
     mg_on_undefined on_undefined;
     mg__rule rule;
+    mg_gap_kind gap; /* a test across slices, or MG_GAP_NONE */
+    long base_slice; /* vs_overall: the engine's id of the whole set (0), else -1 */
 } plan;
 
 /* What a decision leaves beside the case's numbers, before it is kept. */
@@ -74,5 +76,19 @@ int mg__statistic_ci(ctx *c, const plan *p, const mg_metric_info *mi, size_t mod
  */
 int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_p,
                     mg_case *k, extras *x);
+
+/*
+ * Decide a max_gap or min_ratio test p (one case across the slicing's slices) with
+ * each bound one-sided at `level`: the numbers, kinds, checks and worst pair of the
+ * case (harness/gaps.c). Returns 0 or MG_ENOMEM.
+ */
+int mg__decide_gap(ctx *c, const plan *p, double level, mg_case *k, extras *x);
+
+/* Whether the slice of test p is too small for it (min_size, min_positives,
+ * min_negatives); fills the case's counts. */
+int mg__too_small(ctx *c, const plan *p, size_t slice, size_t model, mg_case *k);
+
+/* The two-sided level whose ends are one-sided bounds at `level`. */
+double mg__two_sided(double level);
 
 #endif

@@ -267,6 +267,30 @@ static int read_correction(mg__suite_ctx *c, const mg__field *f, const mg__yaml_
     return 0;
 }
 
+/* max_gap, min_ratio or vs_overall (at most one): the value, f->arg the kind. */
+static int read_gap(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                    void *obj)
+{
+    mg_test_spec *t = obj;
+    char got[96];
+    int rc;
+
+    if (t->gap != MG_GAP_NONE)
+        return mg__yaml_fail_key(&c->r, v->key, v, NULL,
+                                 "only one of max_gap, min_ratio or vs_overall may be "
+                                 "given");
+    if ((rc = mg__yaml_number(&c->r, v, &t->gap_value)) < 0)
+        return rc;
+    if (f->arg == MG_GAP_RATIO && !(t->gap_value > 0 && t->gap_value <= 1))
+        return mg__yaml_fail(&c->r, v, "expected a ratio in (0, 1], got %s",
+                             mg__yaml_describe(v, got, sizeof got));
+    if (f->arg != MG_GAP_RATIO && t->gap_value < 0)
+        return mg__yaml_fail(&c->r, v, "expected a non-negative difference, got %s",
+                             mg__yaml_describe(v, got, sizeof got));
+    t->gap = (mg_gap_kind)f->arg;
+    return 0;
+}
+
 #define TEST(m) MG__FIELD(mg_test_spec, m)
 static const mg__field test_fields[] = {
     {"name", .read = mg__field_string, .absent = mg__field_required,
@@ -293,11 +317,13 @@ static const mg__field test_fields[] = {
     {"min_negatives", .read = read_test_floor, .value = TEST(min_negatives)},
     {"on_undefined", .read = mg__suite_read_on_undefined, .value = TEST(on_undefined)},
     {"correction", .read = read_correction, .loc = TEST(correction_loc)},
+    {"max_gap", .read = read_gap, .arg = MG_GAP_MAX, .loc = TEST(gap_loc)},
+    {"min_ratio", .read = read_gap, .arg = MG_GAP_RATIO, .loc = TEST(gap_loc)},
+    {"vs_overall", .read = read_gap, .arg = MG_GAP_VS_OVERALL, .loc = TEST(gap_loc)},
     {.name = NULL},
 };
 MG__FIELDS_FIT(test_fields);
-static const char *const test_reserved[] = {"max_gap", "min_ratio", "vs_overall",
-                                            "class",   "k",         NULL};
+static const char *const test_reserved[] = {"class", "k", NULL};
 
 /* Checks across the keys of a test, after they are read: 0 or MG_EPARSE. */
 typedef int (*test_check)(mg__suite_ctx *c, const mg__yaml_node *v,
@@ -326,13 +352,69 @@ static int check_comparison_baseline(mg__suite_ctx *c, const mg__yaml_node *v,
                              cv->key->text);
 }
 
+/* The key of the gap test (max_gap, min_ratio, vs_overall) the test was given. */
+static const mg__yaml_node *gap_value(const mg__yaml_node *v, const mg_test_spec *t)
+{
+    const mg__field *f;
+
+    for (f = test_fields; t->gap != MG_GAP_NONE && f->name != NULL; f++)
+        if (f->read == read_gap && f->arg == (int)t->gap)
+            return mg__yaml_get(v, f->name);
+    return NULL;
+}
+
+/* A test across slices: a slicing to compare across, no threshold of its own, a
+ * baseline only for max_gap, a metric the statistic makes sense of. */
+static int check_gap(mg__suite_ctx *c, const mg__yaml_node *v, const mg_test_spec *t)
+{
+    const mg__yaml_node *gv = gap_value(v, t), *bv = mg__yaml_get(v, "baseline");
+    const mg_metric_info *mi = mg_metric_get((mg_metric)t->metric);
+    const char *key;
+
+    if (gv == NULL)
+        return 0;
+    key = gv->key->text;
+    if (t->slices == NULL)
+        return mg__yaml_fail_key(&c->r, gv->key, gv, NULL,
+                                 "%s compares the slices of a slicing: give slices",
+                                 key);
+    if (t->has_at_least || t->has_at_most)
+        return mg__yaml_fail_key(&c->r, gv->key, gv, NULL,
+                                 "%s is a test of its own; at_least and at_most belong "
+                                 "in another test",
+                                 key);
+    if (t->comparison != MG_COMPARE_NONE)
+        return mg__yaml_fail_key(&c->r, gv->key, gv, NULL,
+                                 "%s takes no non_inferior, superior or equivalent: "
+                                 "with a baseline, max_gap: d passes when the model's "
+                                 "gap is at most the baseline's plus d",
+                                 key);
+    if (bv != NULL && t->gap != MG_GAP_MAX)
+        return mg__yaml_fail(&c->r, bv,
+                             "a baseline can be compared on max_gap only (the model's "
+                             "gap at most the baseline's plus d), not on %s",
+                             key);
+    if (t->gap == MG_GAP_RATIO && mi->low < 0)
+        return mg__yaml_fail_key(&c->r, gv->key, gv, NULL,
+                                 "min_ratio needs a metric that is never negative, and "
+                                 "%s can be",
+                                 mi->name);
+    if (t->gap == MG_GAP_VS_OVERALL && mi->direction == 0)
+        return mg__yaml_fail_key(&c->r, gv->key, gv, NULL,
+                                 "%s is descriptive (neither higher nor lower is "
+                                 "better), so no slice is worse than the whole set; use "
+                                 "max_gap or min_ratio",
+                                 mi->name);
+    return 0;
+}
+
 static int check_baseline_comparison(mg__suite_ctx *c, const mg__yaml_node *v,
                                      const mg_test_spec *t)
 {
     const mg__yaml_node *bv = mg__yaml_get(v, "baseline");
     char shown[MG__YAML_CLIP_SIZE];
 
-    if (bv == NULL || t->comparison != MG_COMPARE_NONE)
+    if (bv == NULL || t->comparison != MG_COMPARE_NONE || t->gap != MG_GAP_NONE)
         return 0;
     return mg__yaml_fail(
         &c->r, bv, "baseline '%s' needs one of non_inferior, superior or equivalent",
@@ -354,10 +436,12 @@ static int check_relative_baseline(mg__suite_ctx *c, const mg__yaml_node *v,
 static int check_assertion(mg__suite_ctx *c, const mg__yaml_node *v,
                            const mg_test_spec *t)
 {
-    if (t->has_at_least || t->has_at_most || mg__yaml_get(v, "baseline") != NULL)
+    if (t->has_at_least || t->has_at_most || mg__yaml_get(v, "baseline") != NULL ||
+        t->gap != MG_GAP_NONE)
         return 0;
     return mg__yaml_fail(&c->r, v,
-                         "a test needs at_least, at_most or a baseline comparison");
+                         "a test needs at_least, at_most, a baseline comparison, "
+                         "max_gap, min_ratio or vs_overall");
 }
 
 static int check_one_kind(mg__suite_ctx *c, const mg__yaml_node *v,
@@ -382,6 +466,7 @@ static int check_bounds(mg__suite_ctx *c, const mg__yaml_node *v, const mg_test_
 }
 
 static const test_check test_checks[] = {
+    check_gap,
     check_comparison_baseline,
     check_baseline_comparison,
     check_relative_baseline,

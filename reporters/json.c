@@ -119,6 +119,12 @@ static const char *kind_name(mg_test_kind k)
         return "threshold";
     case MG_TEST_COMPARISON:
         return "comparison";
+    case MG_TEST_GAP:
+        return "gap";
+    case MG_TEST_RATIO:
+        return "ratio";
+    case MG_TEST_VS_OVERALL:
+        return "vs_overall";
     default:
         return "suite";
     }
@@ -165,6 +171,8 @@ static const char *method_name(mg_ci_method m)
         return "delong";
     case MG_CI_CLOPPER_PEARSON:
         return "clopper_pearson";
+    case MG_CI_MAX_T:
+        return "max_t";
     default:
         return NULL;
     }
@@ -262,8 +270,10 @@ cleanup:
  */
 static int case_schema_json(json_t *o, const mg_case *c)
 {
-    int threshold = c->kind == MG_TEST_THRESHOLD;
-    int comparison = c->kind == MG_TEST_COMPARISON;
+    int across = c->kind == MG_TEST_GAP || c->kind == MG_TEST_RATIO;
+    int threshold = c->kind == MG_TEST_THRESHOLD || (across && !c->has_delta);
+    int comparison = c->kind == MG_TEST_COMPARISON || c->kind == MG_TEST_VS_OVERALL ||
+                     (across && c->has_delta);
     int suite = c->kind == MG_TEST_SUITE;
     json_t *checks = NULL;
     size_t i;
@@ -290,6 +300,12 @@ static int case_schema_json(json_t *o, const mg_case *c)
         set(o, "family_size", c->family_size > 0 ? u64(c->family_size) : json_null()));
     CHECK(set(o, "family_p_value", num(c->has_family_p, c->family_p)));
     CHECK(set(o, "family_p_adjusted", num(c->has_family_p, c->family_p_adjusted)));
+    CHECK(set(o, "gap_high_slice", str(across ? c->gap_high : NULL)));
+    CHECK(set(o, "gap_high_value", num(across && c->gap_high, c->gap_high_value)));
+    CHECK(set(o, "gap_low_slice", str(across ? c->gap_low : NULL)));
+    CHECK(set(o, "gap_low_value", num(across && c->gap_low, c->gap_low_value)));
+    CHECK(set(o, "gap_slices", across ? u64(c->gap_slices) : json_null()));
+    CHECK(set(o, "gap_left_out", across ? u64(c->gap_left_out) : json_null()));
     CHECK(set(o, "min_size", suite ? json_null() : json_integer(c->min_size)));
     CHECK(set(o, "replicates", u64(c->replicates)));
     CHECK(set(o, "replicates_undefined", u64(c->replicates_undefined)));

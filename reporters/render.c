@@ -31,6 +31,7 @@ static const char *method_titles[] = {
     [MG_CI_WILSON] = "Wilson",
     [MG_CI_DELONG] = "DeLong",
     [MG_CI_CLOPPER_PEARSON] = "Clopper-Pearson",
+    [MG_CI_MAX_T] = "simultaneous max-t",
 };
 
 /* Format x with the fewest digits (at least 3 significant) that tell it apart from
@@ -120,17 +121,28 @@ static void put_check(line *l, const mg_case *k, const mg_check *c)
         put(l, " (inconclusive: passes under the lenient rule)");
 }
 
+/* What the case's number is: "auc", "recall gap", "positive_rate ratio",
+ * "recall vs overall". */
+static void put_statistic(line *l, const mg_case *k)
+{
+    put(l, "%s%s", k->metric,
+        k->kind == MG_TEST_GAP          ? " gap"
+        : k->kind == MG_TEST_RATIO      ? " ratio"
+        : k->kind == MG_TEST_VS_OVERALL ? " vs overall"
+                                        : "");
+}
+
 /* "auc 0.853 [0.838, 0.867] 95% BCa" or "auc Δ = +0.037 [0.025, 0.051] 95% BCa". */
 static void put_estimate(line *l, const mg_case *k)
 {
-    int delta = k->kind == MG_TEST_COMPARISON;
+    int delta = k->has_delta;
     double x = delta ? k->delta : k->estimate;
     int has_ci = delta ? k->method != MG_CI_NONE : k->has_ci;
     char e[64], lo[64], hi[64], method[128];
 
     fmt3(e, sizeof e, x);
-    put(l, "%s %s%s%s", k->metric, delta ? "\xce\x94 = " : "",
-        delta && x + 0.0 >= 0 ? "+" : "", e);
+    put_statistic(l, k);
+    put(l, " %s%s%s", delta ? "\xce\x94 = " : "", delta && x + 0.0 >= 0 ? "+" : "", e);
     if (has_ci) {
         fmt3(lo, sizeof lo, delta ? k->delta_ci_low : k->ci_low);
         fmt3(hi, sizeof hi, delta ? k->delta_ci_high : k->ci_high);
@@ -139,12 +151,31 @@ static void put_estimate(line *l, const mg_case *k)
     }
 }
 
+/* A gap's or ratio's worst pair: "(region=south 0.766, region=central 0.263; 5
+ * slices)". */
+static void put_pair(line *l, const mg_case *k)
+{
+    char hi[64], lo[64];
+    if ((k->kind != MG_TEST_GAP && k->kind != MG_TEST_RATIO) || k->gap_high == NULL)
+        return;
+    fmt3(hi, sizeof hi, k->gap_high_value);
+    fmt3(lo, sizeof lo, k->gap_low_value);
+    put(l, " (%s%s %s, %s %s; %zu slices", k->has_delta ? "the model's: " : "",
+        k->gap_high, hi, k->gap_low, lo, k->gap_slices);
+    if (k->gap_left_out)
+        put(l, ", %zu too small or undefined left out", k->gap_left_out);
+    put(l, ")");
+}
+
 static void render_verdict(line *l, const mg_case *k)
 {
     char margin[64];
     put_estimate(l, k);
+    put_pair(l, k);
     if (k->kind == MG_TEST_COMPARISON)
         put(l, " vs %s: ", k->baseline);
+    else if (k->kind == MG_TEST_GAP && k->has_delta)
+        put(l, " vs %s's gap: ", k->baseline);
     else
         put(l, ": ");
     for (size_t i = 0; i < k->nchecks; i++) {
@@ -153,7 +184,11 @@ static void render_verdict(line *l, const mg_case *k)
         put_check(l, k, &k->checks[i]);
     }
     snprintf(margin, sizeof margin, "%.6g", k->margin);
-    if (k->comparison == MG_COMPARE_NON_INFERIOR)
+    if (k->kind == MG_TEST_VS_OVERALL)
+        put(l, " (a slice may be at most %s worse than the whole set)", margin);
+    else if (k->kind == MG_TEST_GAP && k->has_delta)
+        put(l, " (the gap may widen by at most %s)", margin);
+    else if (k->comparison == MG_COMPARE_NON_INFERIOR)
         put(l, " (non-inferiority margin %s)", margin);
     else if (k->comparison == MG_COMPARE_SUPERIOR)
         put(l, " (superiority margin %s)", margin);
@@ -164,7 +199,7 @@ static void render_verdict(line *l, const mg_case *k)
 /* "confidence interval: [lo, hi] 95% BCa, 2000 replicates" */
 static void put_interval(line *l, const mg_case *k, const char *what)
 {
-    int delta = k->kind == MG_TEST_COMPARISON;
+    int delta = k->has_delta;
     char method[128];
     if (k->method == MG_CI_NONE) {
         put(l, "%s interval: none (%s)", what, k->reason ? k->reason : "not computed");
@@ -185,7 +220,26 @@ static void put_interval(line *l, const mg_case *k, const char *what)
 
 static void render_detail(line *l, const mg_case *k)
 {
-    if (k->kind == MG_TEST_COMPARISON) {
+    if (k->kind == MG_TEST_VS_OVERALL) {
+        put(l, "estimate: slice %.17g, whole set %.17g\ndelta%s: %.17g\n", k->estimate,
+            k->baseline_estimate,
+            k->direction < 0 ? " (sign-adjusted: lower is better)" : "", k->delta);
+        put_interval(l, k, "delta");
+        if (k->has_p_value)
+            put(l, "\np-value: %.17g (%s, two-sided, for a difference of 0)",
+                k->p_value, k->p_method);
+    } else if (k->kind == MG_TEST_GAP && k->has_delta) {
+        put(l,
+            "estimate: gap of %s %.17g, of %s %.17g\ndelta (baseline's gap − "
+            "model's): %.17g\n",
+            k->model, k->estimate, k->baseline, k->baseline_estimate, k->delta);
+        put_interval(l, k, "delta");
+    } else if (k->kind == MG_TEST_GAP || k->kind == MG_TEST_RATIO) {
+        put(l, "estimate: %.17g (%s %.17g, %s %.17g)\n", k->estimate, k->gap_high,
+            k->gap_high_value, k->gap_low, k->gap_low_value);
+        put_interval(l, k, "confidence");
+        put(l, "\nslices compared: %zu; left out: %zu", k->gap_slices, k->gap_left_out);
+    } else if (k->kind == MG_TEST_COMPARISON) {
         put(l, "estimate: %s %.17g, %s %.17g\ndelta%s: %.17g\n", k->model, k->estimate,
             k->baseline, k->baseline_estimate,
             k->direction < 0 ? " (sign-adjusted: lower is better)" : "", k->delta);
@@ -220,7 +274,14 @@ int mg__case_render(mg_case *k)
         render_verdict(&l, k);
         break;
     case MG_STATUS_TOO_SMALL:
-        if ((long)k->n < k->min_size)
+        if (k->kind == MG_TEST_GAP || k->kind == MG_TEST_RATIO)
+            put(&l,
+                "only %zu slice%s large enough to compare (min_size %ld, "
+                "min_positives %ld, min_negatives %ld, 10 of the smaller class, a "
+                "defined value), and a gap needs two",
+                k->gap_slices, k->gap_slices == 1 ? " is" : "s are", k->min_size,
+                k->min_positives, k->min_negatives);
+        else if ((long)k->n < k->min_size)
             put(&l, "slice has %zu rows, fewer than min_size %ld", k->n, k->min_size);
         else if ((long)k->positives < k->min_positives)
             put(&l, "slice has %zu positives, fewer than min_positives %ld",
@@ -242,7 +303,7 @@ int mg__case_render(mg_case *k)
             put(&l, " (skipped: on_undefined: skip)");
         break;
     case MG_STATUS_NO_INTERVAL:
-        if (k->kind == MG_TEST_COMPARISON)
+        if (k->has_delta)
             put(&l, "no interval for the difference in %s: %s", k->metric, k->reason);
         else
             put(&l, "no interval for %s: %s", k->metric, k->reason);

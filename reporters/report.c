@@ -59,6 +59,8 @@ static void free_case(mg_case *c)
     free(c->message);
     free(c->detail);
     free(c->reason);
+    free(c->gap_high);
+    free(c->gap_low);
 }
 
 static void free_metric(mg_metric_entry *m)

@@ -476,7 +476,30 @@ static const bad_case bad[] = {
      "[a]}\n",
      3, 43, "data.classes", "key 'classes' is not supported yet"},
     {HEAD "tests:\n  - {name: gap, metric: recall, max_gap: 0.05}\n", 6, 33,
-     "tests[0].max_gap", "key 'max_gap' is not supported yet"},
+     "tests[0].max_gap", "max_gap compares the slices of a slicing: give slices"},
+    {HEAD "slices: {r: region}\ntests:\n  - {name: g, metric: recall, slices: r, "
+          "min_ratio: 1.25}\n",
+     7, 53, "tests[0].min_ratio", "expected a ratio in (0, 1], got '1.25'"},
+    {HEAD "slices: {r: region}\ntests:\n  - {name: g, metric: recall, slices: r, "
+          "max_gap: -0.1}\n",
+     7, 51, "tests[0].max_gap", "expected a non-negative difference, got '-0.1'"},
+    {HEAD "slices: {r: region}\ntests:\n  - {name: g, metric: recall, slices: r, "
+          "max_gap: 0.1, vs_overall: 0.1}\n",
+     7, 56, "tests[0].vs_overall",
+     "only one of max_gap, min_ratio or vs_overall may be given"},
+    {HEAD "slices: {r: region}\ntests:\n  - {name: g, metric: recall, slices: r, "
+          "max_gap: 0.1, at_least: 0.5}\n",
+     7, 42, "tests[0].max_gap",
+     "max_gap is a test of its own; at_least and at_most belong in another test"},
+    {HEAD "slices: {r: region}\ntests:\n  - {name: g, metric: mcc, slices: r, "
+          "min_ratio: 0.8}\n",
+     7, 39, "tests[0].min_ratio",
+     "min_ratio needs a metric that is never negative, and mcc can be"},
+    {HEAD "slices: {r: region}\ntests:\n  - {name: g, metric: positive_rate, "
+          "slices: r, vs_overall: 0.1}\n",
+     7, 49, "tests[0].vs_overall",
+     "positive_rate is descriptive (neither higher nor lower is better), so no slice "
+     "is worse than the whole set; use max_gap or min_ratio"},
     {HEAD "tests:\n  - {name: c, metric: recall, at_least: 0.5, correction: holm}\n", 6,
      58, "tests[0].correction",
      "a correction applies to rule: lenient only (a strict family needs every slice "
@@ -615,7 +638,8 @@ static const bad_case bad[] = {
           "  - {name: a, metric: recall, at_least: 0.5}\n",
      7, 12, "tests[1].name", "duplicate test name 'a' (first at tests[0], line 6)"},
     {HEAD "tests:\n  - {name: a, metric: auc}\n", 6, 5, "tests[0]",
-     "a test needs at_least, at_most or a baseline comparison"},
+     "a test needs at_least, at_most, a baseline comparison, max_gap, min_ratio or "
+     "vs_overall"},
     {HEAD "tests:\n  - {name: a, metric: auc, at_least: 0.9, at_most: 0.8}\n", 6, 38,
      "tests[0].at_least", "at_least (0.9) is greater than at_most (0.8)"},
     {HEAD "tests:\n  - {name: a, metric: auc, at_least: 0.9, rule: lenien}\n", 6, 49,

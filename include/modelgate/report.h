@@ -34,7 +34,11 @@ typedef enum mg_outcome {
 typedef enum mg_test_kind {
     MG_TEST_THRESHOLD,  /**< at_least / at_most on one model's metric */
     MG_TEST_COMPARISON, /**< a margin on Δ = model − baseline */
-    MG_TEST_SUITE       /**< the suite as a whole (it tested nothing) */
+    MG_TEST_SUITE,      /**< the suite as a whole (it tested nothing) */
+    MG_TEST_GAP,        /**< max_gap: the largest minus the smallest slice value (with
+                             a baseline: Δ = baseline's gap − model's gap) */
+    MG_TEST_RATIO,      /**< min_ratio: the smallest over the largest slice value */
+    MG_TEST_VS_OVERALL  /**< vs_overall: Δ = slice − whole set, sign-adjusted */
 } mg_test_kind;
 
 /** How a case ended: decided by its rule, or why it could not be. */
@@ -145,6 +149,13 @@ typedef struct mg_case {
      * p-value adjusted by `correction` over `family_size` members (R's p.adjust). */
     int has_family_p;
     double family_p, family_p_adjusted;
+    /** Gap and ratio tests: the slices with the highest and the lowest value at the
+     * estimate (the worst pair) and their values, the slices the statistic spans,
+     * and those left out (too small, undefined, or fewer than 10 of the smaller
+     * class). For a ratio, `estimate` is low / high. */
+    char *gap_high, *gap_low;
+    double gap_high_value, gap_low_value;
+    size_t gap_slices, gap_left_out;
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */

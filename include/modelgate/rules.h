@@ -28,8 +28,10 @@ typedef enum mg_ci_method {
     MG_CI_BASIC,      /**< bootstrap basic (reverse percentile) */
     MG_CI_WILSON,     /**< Wilson score interval of a proportion */
     MG_CI_DELONG,     /**< DeLong normal interval of an AUC or paired AUC difference */
-    MG_CI_CLOPPER_PEARSON /**< exact binomial interval of a proportion, used where
+    MG_CI_CLOPPER_PEARSON, /**< exact binomial interval of a proportion, used where
                                the bootstrap has too few successes or failures */
+    MG_CI_MAX_T /**< simultaneous bootstrap bounds on every pairwise slice difference
+                     (studentised maximum), for a gap or ratio across slices */
 } mg_ci_method;
 
 typedef enum mg_rule { MG_RULE_STRICT, MG_RULE_LENIENT, MG_RULE_ESTIMATE } mg_rule;
@@ -52,6 +54,14 @@ typedef enum mg_correction {
                                    rate; intervals at 1 − Rα/k (Benjamini–Yekutieli
                                    2005, false coverage rate) */
 } mg_correction;
+
+/** A test across the slices of a slicing, rather than on each slice. */
+typedef enum mg_gap_kind {
+    MG_GAP_NONE,
+    MG_GAP_MAX,       /**< max_gap: largest minus smallest slice value at most d */
+    MG_GAP_RATIO,     /**< min_ratio: smallest over largest slice value at least r */
+    MG_GAP_VS_OVERALL /**< vs_overall: no slice more than d worse than the whole set */
+} mg_gap_kind;
 
 /** What a test case does when its metric is undefined on a slice. */
 typedef enum mg_on_undefined {

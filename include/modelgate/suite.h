@@ -81,6 +81,9 @@ typedef struct mg_test_spec {
     long min_positives;           /**< -1: use the suite's (0: no floor) */
     long min_negatives;           /**< -1: use the suite's (0: no floor) */
     mg_on_undefined on_undefined; /**< DEFAULT: use the suite's */
+    mg_gap_kind gap;              /**< max_gap, min_ratio, vs_overall, or NONE */
+    double gap_value;             /**< d (max_gap, vs_overall) or r (min_ratio) */
+    mg_loc gap_loc;
 } mg_test_spec;
 
 typedef struct mg_bootstrap_spec {
