@@ -152,7 +152,12 @@ int mg__decide_gap(ctx *c, const plan *p, double level, mg_case *k, extras *x)
         ids[S] = q;
         est_b[S] = e2;
         est[S++] = e1;
-        k->n += mg__engine_slice_rows(c->e, slice);
+        {
+            const mg_binary_stats *st = mg__engine_estimate(c->e, p->model, slice);
+            k->n += mg__engine_slice_rows(c->e, slice);
+            k->positives += (size_t)(st->tp + st->fn);
+            k->negatives += (size_t)(st->tn + st->fp);
+        }
     }
     k->gap_slices = S;
     if (S < 2) {
@@ -204,8 +209,9 @@ int mg__decide_gap(ctx *c, const plan *p, double level, mg_case *k, extras *x)
             mg__ci_bootstrap(&ci, c->kind, c->buf, gap_deltas(c, vm, vb, S), B,
                              k->delta, NULL, k->confidence);
         else if (zero)
-            mg__ci_none(&ci, "%s is 0 on %s, so the ratio is 0 and has no interval on "
-                             "the log scale",
+            mg__ci_none(&ci,
+                        "%s is 0 on %s, so the ratio is 0 and has no interval on "
+                        "the log scale",
                         p->metric->name, k->gap_low);
         else if ((rc = mg__ci_max_gap(&ci, est, vm, S, B, level, &crit)) != 0)
             goto cleanup;
@@ -225,10 +231,11 @@ int mg__decide_gap(ctx *c, const plan *p, double level, mg_case *k, extras *x)
         goto cleanup;
     }
     {
-        mg__rule rule = {p->t->rule, k->has_at_least, k->has_at_most, k->at_least,
-                         k->at_most, base >= 0 ? MG_COMPARE_NON_INFERIOR
-                                               : MG_COMPARE_NONE,
-                         k->margin};
+        mg__rule rule = {
+            p->t->rule,     k->has_at_least,
+            k->has_at_most, k->at_least,
+            k->at_most,     base >= 0 ? MG_COMPARE_NON_INFERIOR : MG_COMPARE_NONE,
+            k->margin};
         mg__decide(&rule, &ev, &v);
     }
     k->status = MG_STATUS_DECIDED;

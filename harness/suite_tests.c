@@ -288,6 +288,8 @@ static int read_gap(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v
         return mg__yaml_fail(&c->r, v, "expected a non-negative difference, got %s",
                              mg__yaml_describe(v, got, sizeof got));
     t->gap = (mg_gap_kind)f->arg;
+    /* one location for three keys: set by the one given */
+    mg__suite_loc(v, v, NULL, &t->gap_loc);
     return 0;
 }
 
@@ -317,9 +319,9 @@ static const mg__field test_fields[] = {
     {"min_negatives", .read = read_test_floor, .value = TEST(min_negatives)},
     {"on_undefined", .read = mg__suite_read_on_undefined, .value = TEST(on_undefined)},
     {"correction", .read = read_correction, .loc = TEST(correction_loc)},
-    {"max_gap", .read = read_gap, .arg = MG_GAP_MAX, .loc = TEST(gap_loc)},
-    {"min_ratio", .read = read_gap, .arg = MG_GAP_RATIO, .loc = TEST(gap_loc)},
-    {"vs_overall", .read = read_gap, .arg = MG_GAP_VS_OVERALL, .loc = TEST(gap_loc)},
+    {"max_gap", .read = read_gap, .arg = MG_GAP_MAX},
+    {"min_ratio", .read = read_gap, .arg = MG_GAP_RATIO},
+    {"vs_overall", .read = read_gap, .arg = MG_GAP_VS_OVERALL},
     {.name = NULL},
 };
 MG__FIELDS_FIT(test_fields);
@@ -400,11 +402,12 @@ static int check_gap(mg__suite_ctx *c, const mg__yaml_node *v, const mg_test_spe
                                  "%s can be",
                                  mi->name);
     if (t->gap == MG_GAP_VS_OVERALL && mi->direction == 0)
-        return mg__yaml_fail_key(&c->r, gv->key, gv, NULL,
-                                 "%s is descriptive (neither higher nor lower is "
-                                 "better), so no slice is worse than the whole set; use "
-                                 "max_gap or min_ratio",
-                                 mi->name);
+        return mg__yaml_fail_key(
+            &c->r, gv->key, gv, NULL,
+            "%s is descriptive (neither higher nor lower is "
+            "better), so no slice is worse than the whole set; use "
+            "max_gap or min_ratio",
+            mi->name);
     return 0;
 }
 
