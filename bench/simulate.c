@@ -759,7 +759,8 @@ static int expected_method(int kind, mg_ci_method method)
     case MG_INTERVAL_BASIC:
         return method == MG_CI_BASIC;
     default:
-        return method == MG_CI_WILSON || method == MG_CI_DELONG;
+        return method == MG_CI_WILSON || method == MG_CI_DELONG ||
+               method == MG_CI_DELONG_LOGIT;
     }
 }
 

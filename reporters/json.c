@@ -173,6 +173,8 @@ static const char *method_name(mg_ci_method m)
         return "clopper_pearson";
     case MG_CI_MAX_T:
         return "max_t";
+    case MG_CI_DELONG_LOGIT:
+        return "delong_logit";
     default:
         return NULL;
     }

@@ -32,6 +32,7 @@ static const char *method_titles[] = {
     [MG_CI_DELONG] = "DeLong",
     [MG_CI_CLOPPER_PEARSON] = "Clopper-Pearson",
     [MG_CI_MAX_T] = "simultaneous max-t",
+    [MG_CI_DELONG_LOGIT] = "DeLong (logit)",
 };
 
 /* Format x with the fewest digits (at least 3 significant) that tell it apart from
@@ -211,6 +212,7 @@ static void put_interval(line *l, const mg_case *k, const char *what)
     if (k->reason != NULL)
         put(l, " (%s)", k->reason);
     if (k->replicates == 0 || k->method == MG_CI_WILSON || k->method == MG_CI_DELONG ||
+        k->method == MG_CI_DELONG_LOGIT ||
         k->method == MG_CI_CLOPPER_PEARSON)
         return;
     put(l, ", %zu replicates%s%s", k->replicates - k->replicates_undefined,

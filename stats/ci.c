@@ -19,8 +19,8 @@
  * Clopper–Pearson interval for a proportion, inconclusive otherwise).
  *
  * Closed forms (interval: analytic) use the holdout rows: Wilson for a proportion
- * whose successes and trials the metric registry names, DeLong for an AUC and for a
- * paired AUC difference.
+ * whose successes and trials the metric registry names, DeLong for an AUC (on the
+ * logit scale, see stats/delong.c) and for a paired AUC difference.
  */
 #include "stats/ci.h"
 
@@ -169,10 +169,8 @@ int mg__ci_delong(mg__ci *out, const double *scores, const unsigned char *labels
     mg_delong_result dr;
     mg_interval iv;
     int rc;
-    start(out, MG_CI_DELONG, 0);
+    start(out, MG_CI_DELONG_LOGIT, 0);
     rc = mg_delong(scores, labels, n, &dr, &err);
-    if (rc == 0)
-        rc = mg_delong_interval(&dr, level, &iv, &err);
     if (rc == MG_ENOMEM)
         return rc;
     if (rc == 0 && !(dr.variance > 0)) {
@@ -183,6 +181,9 @@ int mg__ci_delong(mg__ci *out, const double *scores, const unsigned char *labels
         out->degenerate = 1;
         return 0;
     }
+    /* A positive variance puts the AUC strictly inside (0, 1). */
+    if (rc == 0)
+        rc = mg_delong_interval_logit(&dr, level, &iv, &err);
     finish(out, rc, &iv, &err);
     return 0;
 }

@@ -197,14 +197,14 @@ START_TEST(reference_asah_delong)
 {
     static const struct {
         const char *model;
-        double auc, lo95, hi95, lo90, hi90;
+        double auc, lo95, hi95, lo90, hi90; /* the logit-scale DeLong interval */
     } ref[] = {
-        {"s100b", ASAH_S100B_AUC, ASAH_S100B_CI95_LOW, ASAH_S100B_CI95_HIGH,
-         ASAH_S100B_CI90_LOW, ASAH_S100B_CI90_HIGH},
-        {"wfns", ASAH_WFNS_AUC, ASAH_WFNS_CI95_LOW, ASAH_WFNS_CI95_HIGH,
-         ASAH_WFNS_CI90_LOW, ASAH_WFNS_CI90_HIGH},
-        {"ndka", ASAH_NDKA_AUC, ASAH_NDKA_CI95_LOW, ASAH_NDKA_CI95_HIGH,
-         ASAH_NDKA_CI90_LOW, ASAH_NDKA_CI90_HIGH},
+        {"s100b", ASAH_S100B_AUC, ASAH_S100B_LOGIT95_LOW, ASAH_S100B_LOGIT95_HIGH,
+         ASAH_S100B_LOGIT90_LOW, ASAH_S100B_LOGIT90_HIGH},
+        {"wfns", ASAH_WFNS_AUC, ASAH_WFNS_LOGIT95_LOW, ASAH_WFNS_LOGIT95_HIGH,
+         ASAH_WFNS_LOGIT90_LOW, ASAH_WFNS_LOGIT90_HIGH},
+        {"ndka", ASAH_NDKA_AUC, ASAH_NDKA_LOGIT95_LOW, ASAH_NDKA_LOGIT95_HIGH,
+         ASAH_NDKA_LOGIT90_LOW, ASAH_NDKA_LOGIT90_HIGH},
     };
     const char *dir = tu_scratch_dir("asah");
     char p95[4096], p90[4096];

@@ -592,6 +592,7 @@ START_TEST(edge_invalid_confidence_and_empty)
         ck_assert_int_eq(mg_interval_bca(x, 3, 2, 0, bad[i], &iv, &err), MG_EINVAL);
         ck_assert_int_eq(mg_interval_wilson(1, 3, bad[i], &iv, &err), MG_EINVAL);
         ck_assert_int_eq(mg_delong_interval(&d, bad[i], &iv, &err), MG_EINVAL);
+        ck_assert_int_eq(mg_delong_interval_logit(&d, bad[i], &iv, &err), MG_EINVAL);
     }
     ck_assert_str_eq(err.message, "confidence nan is outside (0, 1)");
     ck_assert_int_eq(mg_interval_percentile(x, 0, 0.9, &iv, &err), MG_EINVAL);
@@ -701,6 +702,17 @@ START_TEST(edge_delong)
         ck_assert(d.auc == 0.5 && d.variance == 0.0);
         ck_assert_int_eq(mg_delong_interval(&d, 0.95, &iv, &err), 0);
         ck_assert(iv.low == 0.5 && iv.high == 0.5);
+        ck_assert_int_eq(mg_delong_interval_logit(&d, 0.95, &iv, &err), 0);
+        ck_assert(iv.low == 0.5 && iv.high == 0.5);
+    }
+    /* separated classes: an AUC of 1 has no logit-scale interval */
+    {
+        const double separated[4] = {0, 1, 0, 1};
+        const unsigned char yi[4] = {0, 1, 0, 1};
+        ck_assert_int_eq(mg_delong(separated, yi, 4, &d, &err), 0);
+        ck_assert(d.auc == 1.0 && d.variance == 0.0);
+        ck_assert_int_eq(mg_delong_interval_logit(&d, 0.95, &iv, &err), MG_ENUMERIC);
+        ck_assert_str_eq(err.message, "an AUC of 1 has no logit-scale interval");
     }
     /* a perfect score against a constant one: Δ = ½ with zero standard error */
     {
@@ -734,35 +746,52 @@ END_TEST
  * reference
  */
 
-static void check_asah_single(const double *score, double auc, double var, double lo95,
-                              double hi95, double lo90, double hi90)
+/* pROC's numbers for one marker of aSAH: AUC, variance, the symmetric DeLong
+ * interval and the logit-scale one, each at 95 % and 90 %. */
+typedef struct {
+    double auc, var, ci[2][2], logit[2][2];
+} asah_expected;
+
+#define ASAH_EXPECTED(P)                                                              \
+    {ASAH_##P##_AUC,                                                                  \
+     ASAH_##P##_VAR,                                                                  \
+     {{ASAH_##P##_CI95_LOW, ASAH_##P##_CI95_HIGH},                                    \
+      {ASAH_##P##_CI90_LOW, ASAH_##P##_CI90_HIGH}},                                   \
+     {{ASAH_##P##_LOGIT95_LOW, ASAH_##P##_LOGIT95_HIGH},                              \
+      {ASAH_##P##_LOGIT90_LOW, ASAH_##P##_LOGIT90_HIGH}}}
+
+static void check_asah_single(const double *score, const asah_expected *want)
 {
+    static const double levels[2] = {0.95, 0.90};
     mg_delong_result d;
     mg_interval iv;
     mg_error err = MG_ERROR_INIT;
 
     ck_assert_int_eq(mg_delong(score, asah_outcome, ASAH_N, &d, &err), 0);
-    ck_close(d.auc, auc, DELONG_TOL);
-    ck_close(d.variance, var, DELONG_TOL);
-    ck_assert_int_eq(mg_delong_interval(&d, 0.95, &iv, &err), 0);
-    ck_close(iv.low, lo95, DELONG_TOL);
-    ck_close(iv.high, hi95, DELONG_TOL);
-    ck_assert_int_eq(mg_delong_interval(&d, 0.90, &iv, &err), 0);
-    ck_close(iv.low, lo90, DELONG_TOL);
-    ck_close(iv.high, hi90, DELONG_TOL);
+    ck_close(d.auc, want->auc, DELONG_TOL);
+    ck_close(d.variance, want->var, DELONG_TOL);
+    for (int l = 0; l < 2; l++) {
+        ck_assert_int_eq(mg_delong_interval(&d, levels[l], &iv, &err), 0);
+        ck_close(iv.low, want->ci[l][0], DELONG_TOL);
+        ck_close(iv.high, want->ci[l][1], DELONG_TOL);
+        ck_assert_int_eq(mg_delong_interval_logit(&d, levels[l], &iv, &err), 0);
+        ck_close(iv.low, want->logit[l][0], DELONG_TOL);
+        ck_close(iv.high, want->logit[l][1], DELONG_TOL);
+        /* asymmetric the right way: wider below an AUC above ½ */
+        ck_assert(d.auc - iv.low > iv.high - d.auc);
+    }
 }
 
 START_TEST(reference_proc_asah)
 {
+    static const asah_expected s100b = ASAH_EXPECTED(S100B),
+                               wfns = ASAH_EXPECTED(WFNS), ndka = ASAH_EXPECTED(NDKA);
     mg_delong_paired_result p;
     mg_error err = MG_ERROR_INIT;
 
-    check_asah_single(asah_s100b, ASAH_S100B_AUC, ASAH_S100B_VAR, ASAH_S100B_CI95_LOW,
-                      ASAH_S100B_CI95_HIGH, ASAH_S100B_CI90_LOW, ASAH_S100B_CI90_HIGH);
-    check_asah_single(asah_wfns, ASAH_WFNS_AUC, ASAH_WFNS_VAR, ASAH_WFNS_CI95_LOW,
-                      ASAH_WFNS_CI95_HIGH, ASAH_WFNS_CI90_LOW, ASAH_WFNS_CI90_HIGH);
-    check_asah_single(asah_ndka, ASAH_NDKA_AUC, ASAH_NDKA_VAR, ASAH_NDKA_CI95_LOW,
-                      ASAH_NDKA_CI95_HIGH, ASAH_NDKA_CI90_LOW, ASAH_NDKA_CI90_HIGH);
+    check_asah_single(asah_s100b, &s100b);
+    check_asah_single(asah_wfns, &wfns);
+    check_asah_single(asah_ndka, &ndka);
 
     ck_assert_int_eq(
         mg_delong_paired(asah_s100b, asah_wfns, asah_outcome, ASAH_N, &p, &err), 0);

@@ -29,9 +29,11 @@ typedef enum mg_ci_method {
     MG_CI_WILSON,     /**< Wilson score interval of a proportion */
     MG_CI_DELONG,     /**< DeLong normal interval of an AUC or paired AUC difference */
     MG_CI_CLOPPER_PEARSON, /**< exact binomial interval of a proportion, used where
-                               the bootstrap has too few successes or failures */
-    MG_CI_MAX_T /**< simultaneous bootstrap bounds on every pairwise slice difference
-                     (studentised maximum), for a gap or ratio across slices */
+                                the bootstrap has too few successes or failures */
+    MG_CI_MAX_T, /**< simultaneous bootstrap bounds on every pairwise slice difference
+                      (studentised maximum), for a gap or ratio across slices */
+    MG_CI_DELONG_LOGIT /**< DeLong interval of one AUC on the logit scale, mapped
+                            back: inside (0, 1), wider on the side away from 1 */
 } mg_ci_method;
 
 typedef enum mg_rule { MG_RULE_STRICT, MG_RULE_LENIENT, MG_RULE_ESTIMATE } mg_rule;

@@ -96,6 +96,16 @@ MG_EXTERN int mg_delong(const double *scores, const unsigned char *labels, size_
 MG_EXTERN int mg_delong_interval(const mg_delong_result *r, double confidence,
                                  mg_interval *out, mg_error *err);
 
+/**
+ * The same interval on the logit scale: logit(auc) ± z·√variance / (auc (1 − auc)),
+ * mapped back by the logistic function (the delta method; Pepe 2003, §5.2; Qin and
+ * Hotilovac 2008). It stays inside (0, 1) and is wider below an AUC near 1, where
+ * the symmetric interval's lower bound sits too high at small n. Returns
+ * MG_ENUMERIC for an AUC of 0 or 1, whose logit is infinite.
+ */
+MG_EXTERN int mg_delong_interval_logit(const mg_delong_result *r, double confidence,
+                                       mg_interval *out, mg_error *err);
+
 typedef struct mg_delong_paired_result {
     double auc1, auc2;
     double var1, var2, covariance;

@@ -9,7 +9,8 @@
 #   asah.csv               pROC's aSAH data: outcome (1 = Poor, the positive class),
 #                          s100b, wfns (the ordinal factor as 1..5) and ndka
 #   stats_reference_r.h    the same columns as C arrays, and
-#     - pROC: auc, var(method = "delong"), ci.auc(method = "delong") at 95 % and 90 %
+#     - pROC: auc, var(method = "delong"), ci.auc(method = "delong") at 95 % and 90 %,
+#       and the logit-scale interval from pROC's auc and var
 #       for s100b, wfns and ndka, with direction "<" (controls < cases: a higher
 #       score means Poor), which is also what pROC detects for all three; and
 #       roc.test(method = "delong", paired = TRUE) for s100b vs wfns and s100b vs ndka
@@ -79,6 +80,13 @@ for (p in c("s100b", "wfns", "ndka")) {
     ci <- as.numeric(ci.auc(r, method = "delong", conf.level = cl))
     emit("#define ASAH_%s_CI%d_LOW  %s", P, round(cl * 100), num(ci[1]))
     emit("#define ASAH_%s_CI%d_HIGH %s", P, round(cl * 100), num(ci[3]))
+    # The logit-scale interval (delta method), from pROC's AUC and variance with R's
+    # qlogis / plogis / qnorm: plogis(qlogis(a) +- z sqrt(v) / (a (1 - a))).
+    a <- as.numeric(auc(r))
+    v <- var(r, method = "delong")
+    h <- qnorm(1 - (1 - cl) / 2) * sqrt(v) / (a * (1 - a))
+    emit("#define ASAH_%s_LOGIT%d_LOW  %s", P, round(cl * 100), num(plogis(qlogis(a) - h)))
+    emit("#define ASAH_%s_LOGIT%d_HIGH %s", P, round(cl * 100), num(plogis(qlogis(a) + h)))
   }
 }
 for (other in c("wfns", "ndka")) {
