@@ -978,6 +978,58 @@ START_TEST(lower_is_better_delta)
 END_TEST
 
 /*
+ * One p-value, one interval: with a bootstrap interval every comparison's p-value
+ * inverts the same method on the same replicates, AUC and accuracy included (their
+ * DeLong and McNemar p-values once disagreed with the BCa interval beside them), so
+ * p <= 1 - (2c - 1) exactly when 0 lies outside the case's (2c - 1) interval.
+ */
+START_TEST(p_value_inverts_the_interval)
+{
+    static const char *kinds[] = {"bca", "percentile", "basic"};
+    const char *dir = tu_scratch_dir("pinvert");
+    size_t agree = 0, clear = 0;
+
+    for (size_t m = 0; m < sizeof kinds / sizeof kinds[0]; m++) {
+        char path[4096], boot[256], name[64];
+        mg_report *r;
+        snprintf(boot, sizeof boot, "{replicates: 2000, interval: %s, seed: 3}",
+                 kinds[m]);
+        snprintf(name, sizeof name, "pinvert-%s.yaml", kinds[m]);
+        churn_suite(path, dir, name, boot,
+                    "  - {name: auc, metric: auc, baseline: champion,"
+                    " non_inferior: 0.02, slices: region_x_plan}\n"
+                    "  - {name: accuracy, metric: accuracy, baseline: champion,"
+                    " non_inferior: 0.02, slices: region_x_plan}\n"
+                    "  - {name: ap, metric: average_precision, baseline: champion,"
+                    " non_inferior: 0.02, slices: region_x_plan}\n");
+        r = run_path(path, MG_RUN_TESTS, 0, 0);
+        for (size_t i = 0; i < r->ncases; i++) {
+            const mg_case *c = &r->cases[i];
+            double alpha = 1 - c->confidence;
+            int outside;
+            if (!c->has_p_value || c->method == MG_CI_NONE)
+                continue;
+            ck_assert_str_eq(c->p_method, "bootstrap");
+            ck_assert_int_eq(c->method, m == 0 ? MG_CI_BCA
+                                        : m == 1 ? MG_CI_PERCENTILE
+                                                 : MG_CI_BASIC);
+            outside = c->delta_ci_low > 0 || c->delta_ci_high < 0;
+            /* The interval's ends are type-7 quantiles between two replicates and the
+             * p-value counts replicates: they may differ only within a replicate's
+             * share of the level. */
+            if (fabs(c->p_value - alpha) < 2.0 / c->replicates)
+                continue;
+            clear++;
+            agree += outside == (c->p_value < alpha);
+        }
+        mg_report_free(r);
+    }
+    ck_assert_uint_gt(clear, 60);
+    ck_assert_uint_eq(agree, clear);
+}
+END_TEST
+
+/*
  * A threshold test's interval is the metric's own interval, whatever the metric's
  * direction: the sign adjustment belongs to comparisons only. (A refactoring once
  * flipped the BCa acceleration of lower-is-better thresholds; the decision then read
@@ -1029,6 +1081,7 @@ static Suite *run_suite(void)
     tcase_add_test(core, threshold_rules);
     tcase_add_test(core, comparison_rules_relative);
     tcase_add_test(core, lower_is_better_delta);
+    tcase_add_test(core, p_value_inverts_the_interval);
     tcase_add_test(core, threshold_interval_is_the_metric_interval);
     tcase_set_timeout(ref, 300);
     tcase_set_timeout(cov, 600);

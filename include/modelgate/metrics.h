@@ -40,7 +40,8 @@ typedef enum mg_analytic {
     MG_ANALYTIC_DELONG  /**< AUC, DeLong et al. (1988) */
 } mg_analytic;
 
-/** The significance test reported beside a paired comparison of two models. */
+/** The significance test reported beside a paired comparison of two models under
+ * `interval: analytic` (a bootstrap interval's p-value inverts that interval). */
 typedef enum mg_paired_test {
     MG_PAIRED_NONE,      /**< descriptive metric: not compared */
     MG_PAIRED_BOOTSTRAP, /**< bootstrap p-value from the paired replicates of Δ */
@@ -137,7 +138,7 @@ typedef struct mg_metric_info {
     mg_analytic analytic;  /**< closed-form interval, if any */
     unsigned successes;    /**< Wilson: MG_CELL_* counted as successes, else 0 */
     unsigned trials;       /**< Wilson: MG_CELL_* counted as trials, else 0 */
-    mg_paired_test paired; /**< the p-value beside a comparison */
+    mg_paired_test paired; /**< the p-value beside an analytic comparison */
     int needs_probability; /**< reads scores as probabilities in [0, 1] */
     const char *undefined; /**< when the metric has no value */
     const char *summary;   /**< one line for docs and help */
