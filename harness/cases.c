@@ -454,5 +454,22 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
     k->outcome = v.outcome;
     memcpy(k->checks, v.checks, sizeof v.checks);
     k->nchecks = v.nchecks;
+    /* A sample too small for the interval's method (its bounds sat too close to
+     * the estimate in simulation, at worst about half as far as they should): a
+     * verdict the error could have produced (a strict pass, a lenient failure)
+     * that would not survive the interval twice as wide around its estimate
+     * carries a warning. */
+    if (ci.has_ci && (p->t->rule == MG_RULE_STRICT ? k->outcome == MG_OUTCOME_PASS
+                      : p->t->rule == MG_RULE_LENIENT ? k->outcome == MG_OUTCOME_FAIL
+                                                      : 0)) {
+        size_t from = mg__ci_reliable_from(ci.method, p->metric->family, p->base >= 0);
+        mg__evidence wide = ev;
+        mg__verdict w;
+        wide.low = ev.estimate - 2 * (ev.estimate - ev.low);
+        wide.high = ev.estimate + 2 * (ev.high - ev.estimate);
+        mg__decide(&rule, &wide, &w);
+        if (k->effective_size < from && w.outcome != k->outcome)
+            k->reliable_from = from;
+    }
     return 0;
 }

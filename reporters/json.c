@@ -325,6 +325,8 @@ static int case_schema_json(json_t *o, const mg_case *c)
         CHECK(append(checks, check_json(&c->checks[i])));
     error = set(o, "checks", checks);
     checks = NULL;
+    if (error == 0)
+        error = set(o, "warning", str(c->warning));
 
 cleanup:
     json_decref(checks);

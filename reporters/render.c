@@ -327,6 +327,22 @@ int mg__case_render(mg_case *k)
                 "lets it pass)");
         break;
     }
+    free(k->warning);
+    k->warning = NULL;
+    if (k->reliable_from > 0) {
+        line w = {.used = 0};
+        w.text[0] = '\0';
+        put(&w,
+            "small sample: %s intervals of %s%s kept their level in simulation from "
+            "an effective size of %zu up, and this one rests on %zu, so this verdict "
+            "may err more often than the stated %g%%",
+            method_titles[k->method],
+            k->kind == MG_TEST_COMPARISON ? "a difference in " : "", k->metric,
+            k->reliable_from, k->effective_size, 100 * (1 - k->bound_level));
+        if ((k->warning = mg__strdup(w.text)) == NULL)
+            return MG_ENOMEM;
+        put(&l, "; warning: %s", k->warning);
+    }
     free(k->message);
     free(k->detail);
     k->detail = NULL;

@@ -58,6 +58,7 @@ static void free_case(mg_case *c)
     free(c->interval);
     free(c->message);
     free(c->detail);
+    free(c->warning);
     free(c->reason);
     free(c->gap_high);
     free(c->gap_low);

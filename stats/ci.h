@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "modelgate/error.h"
+#include "modelgate/metrics.h"
 #include "modelgate/rules.h"
 
 typedef struct mg__ci {
@@ -60,6 +61,14 @@ int mg__ci_delong(mg__ci *out, const double *scores, const unsigned char *labels
 int mg__ci_delong_paired(mg__ci *out, const double *scores1, const double *scores2,
                          const unsigned char *labels, size_t n, double sign,
                          double level);
+
+/*
+ * The effective size from which `method` kept its stated level in simulation for a
+ * metric of `family` (of a paired difference when `difference`), or 0 when it did
+ * at every size simulated. A case below it carries a small-sample warning.
+ */
+size_t mg__ci_reliable_from(mg_ci_method method, mg_family family,
+                            int difference);
 
 /* No interval, with the reason (printf-style). */
 void mg__ci_none(mg__ci *out, const char *fmt, ...)

@@ -8,6 +8,7 @@
  *       proportion gets the exact Clopper–Pearson bound instead; a lenient test
  *       passes on no evidence and says so; a model compared with itself still has
  *       Δ = 0 exactly and is non-inferior.
+ *       A small sample for the interval's method warns where the verdict rests on it.
  * edge: a level that needs more replicates than there are (99.9 % from 100).
  * reference: the Clopper–Pearson bound a case reads is R's binom.test's.
  */
@@ -244,6 +245,98 @@ START_TEST(floors_and_undefined_skip)
 }
 END_TEST
 
+/* 120 rows, 36 positives, an AUC near 0.8: a small sample for the percentile
+ * interval of a rank metric (it kept its level from 300 of the smaller class). */
+static const char *small_holdout(const char *dir)
+{
+    static char text[8192];
+    size_t used = snprintf(text, sizeof text, "id,y,s\n");
+    for (int i = 0; i < 120; i++) {
+        int y = i % 10 < 3;
+        double s = y ? 0.25 + 0.7 * ((i * 37) % 101) / 100.0
+                     : 0.6 * ((i * 53) % 103) / 102.0;
+        used += snprintf(text + used, sizeof text - used, "%d,%d,%.6f\n", i, y, s);
+    }
+    return tu_write(dir, "h.csv", text);
+}
+
+static mg_report *small_suite(const char *dir, const char *interval, const char *tests)
+{
+    char text[4096];
+    small_holdout(dir);
+    snprintf(text, sizeof text,
+             "suite: small\ntask: binary\n"
+             "data: {holdout: h.csv, id: id, label: y, positive: \"1\"}\n"
+             "models: {candidate: {score: s}}\n"
+             "bootstrap: {interval: %s, replicates: 2000, seed: 5}\n"
+             "tests:\n%s",
+             interval, tests);
+    return run_text(dir, text);
+}
+
+/*
+ * Small samples for the interval's method (issue 8, item 6: percentile and basic
+ * intervals under-cover AUC at n = 50-200): a verdict the shortfall could have
+ * produced carries a warning, in its message and as `warning`; a verdict the
+ * interval's width does not decide, BCa and the logit DeLong interval do not.
+ */
+START_TEST(small_sample_warnings)
+{
+    const char *dir = tu_scratch_dir("edges-small");
+    char tests[1024];
+    double low, high;
+    mg_report *r;
+    const mg_case *k;
+
+    r = small_suite(dir, "percentile", "  - {name: probe, metric: auc, at_least: 0}\n");
+    k = find(r, "probe", "overall");
+    ck_assert_uint_eq(k->effective_size, 36);
+    low = k->ci_low;
+    high = k->ci_high;
+    ck_assert(low < k->estimate && k->estimate < high && high < 1);
+    ck_assert_ptr_null(k->warning); /* a pass far from its threshold */
+    ck_assert_uint_eq(k->reliable_from, 0);
+    mg_report_free(r);
+
+    snprintf(tests, sizeof tests,
+             "  - {name: near, metric: auc, at_least: %.17g}\n"
+             "  - {name: fail, metric: auc, at_least: %.17g}\n"
+             "  - {name: lenient fail, metric: auc, at_least: %.17g, rule: lenient}\n",
+             low - 1e-3, high, high + 1e-3);
+    r = small_suite(dir, "percentile", tests);
+    k = find(r, "near", "overall"); /* a strict pass by a hair */
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_PASS);
+    ck_assert_uint_eq(k->reliable_from, 300);
+    ck_assert_str_eq(k->warning,
+                     "small sample: percentile intervals of auc kept their level in "
+                     "simulation from an effective size of 300 up, and this one rests "
+                     "on 36, so this verdict may err more often than the stated 5%");
+    ck_has(k->message, "; warning: small sample: percentile intervals of auc");
+    k = find(r, "fail", "overall"); /* a strict failure errs on the safe side */
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
+    ck_assert_ptr_null(k->warning);
+    k = find(r, "lenient fail", "overall"); /* a lenient failure by a hair */
+    ck_assert_int_eq(k->outcome, MG_OUTCOME_FAIL);
+    ck_assert_uint_eq(k->reliable_from, 300);
+    ck_assert_ptr_nonnull(k->warning);
+    mg_report_free(r);
+
+    /* BCa and the logit DeLong interval held their level at this size */
+    r = small_suite(dir, "bca", tests);
+    ck_assert_ptr_null(find(r, "near", "overall")->warning);
+    ck_assert_ptr_null(find(r, "lenient fail", "overall")->warning);
+    mg_report_free(r);
+    r = small_suite(dir, "analytic", tests);
+    k = find(r, "near", "overall");
+    ck_assert_int_eq(k->method, MG_CI_DELONG_LOGIT);
+    ck_assert_ptr_null(k->warning);
+    ck_assert(k->ci_low < k->estimate && k->estimate < k->ci_high);
+    /* asymmetric the right way below an AUC near 1 */
+    ck_assert(k->estimate - k->ci_low > k->ci_high - k->estimate);
+    mg_report_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("edges");
@@ -252,6 +345,7 @@ int main(void)
     tcase_add_test(core, small_counts_use_exact_bounds);
     tcase_add_test(core, self_comparison_keeps_zero);
     tcase_add_test(core, floors_and_undefined_skip);
+    tcase_add_test(core, small_sample_warnings);
     tcase_add_test(edge, too_few_replicates_for_the_level);
     tcase_set_timeout(core, 120);
     tcase_set_timeout(edge, 120);

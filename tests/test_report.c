@@ -667,7 +667,8 @@ START_TEST(json_fields)
         "family_size", "family_p_value", "family_p_adjusted", "gap_high_slice",
         "gap_high_value", "gap_low_slice", "gap_low_value", "gap_slices",
         "gap_left_out", "min_size", "replicates", "replicates_undefined", "degenerate",
-        "reason", "bound_level", "effective_size", "replicates_needed", "checks"};
+        "reason", "bound_level", "effective_size", "replicates_needed", "checks",
+        "warning"};
     static const char *const top_keys[] = {
         "schema",   "suite",      "suite_path", "tool_version", "timestamp",
         "seed",     "replicates", "confidence", "interval",     "resampler",

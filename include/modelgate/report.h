@@ -156,6 +156,11 @@ typedef struct mg_case {
     char *gap_high, *gap_low;
     double gap_high_value, gap_low_value;
     size_t gap_slices, gap_left_out;
+    /** A small-sample warning: the interval's method kept its stated level in
+     * simulation only from this effective size up, and the case's is smaller
+     * (docs/statistics.md). 0: no warning. */
+    size_t reliable_from;
+    char *warning; /**< that warning as a sentence, or NULL */
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */
