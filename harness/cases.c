@@ -414,7 +414,8 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         ev.estimate = k->delta;
     } else {
         k->has_threshold = 1;
-        k->threshold = p->t->has_at_least ? p->t->at_least : p->t->at_most;
+        const mg__rule *r = mg__plan_rule(p, index);
+        k->threshold = r->has_at_least ? r->at_least : r->at_most;
     }
     if ((rc = mg__statistic_ci(c, p, p->metric, p->model, p->slicing, index,
                                ev.estimate, k->confidence, &ci)) != 0)
@@ -447,7 +448,7 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         k->outcome = MG_OUTCOME_ERROR;
         return 0;
     }
-    mg__rule rule = p->rule;
+    mg__rule rule = *mg__plan_rule(p, index);
     rule.margin = k->margin;
     mg__decide(&rule, &ev, &v);
     k->status = MG_STATUS_DECIDED;

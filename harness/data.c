@@ -100,6 +100,7 @@ void mg__data_free(mg__data *d)
     free(d->score_table);
     free(d->cluster);
     mg__slicings_free(d->slicings, d->nslicings);
+    free(d->test_slicing);
     for (size_t i = 0; i < d->ninputs; i++) {
         free(d->inputs[i].role);
         free(d->inputs[i].path);
@@ -163,14 +164,47 @@ static int add_input(mg__data *d, const char *role, const mg_table *t)
     return 0;
 }
 
+static int want_has(const want_list *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The columns of a filter: an ordering needs numbers (pass 0); an equality takes
+ * the column as the rest of the suite wants it, or as categories (pass 1). */
+static int where_wants(want_list *w, const mg_where_cond *c, size_t n, int pass)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int ordering = c[i].op >= MG_WHERE_LT && c[i].op <= MG_WHERE_GE;
+        if (pass == 0 && ordering)
+            rc = want_add(w, c[i].column, MG_COLUMN_NUMBER, &c[i].loc);
+        else if (pass == 1 && !ordering && !want_has(w, c[i].column))
+            rc = want_add(w, c[i].column, MG_COLUMN_CATEGORY, &c[i].loc);
+    }
+    return rc;
+}
+
 static int holdout_wants(const mg_suite *s, want_list *w)
 {
     int rc = want_add(w, s->data.label, MG_COLUMN_CATEGORY, &s->data.label_loc);
-    for (size_t k = 0; rc == 0 && k < s->nslicings; k++)
-        for (size_t c = 0; rc == 0 && c < s->slicings[k].ncolumns; c++)
-            rc = want_add(w, s->slicings[k].columns[c],
-                          s->slicings[k].bins ? MG_COLUMN_NUMBER : MG_COLUMN_CATEGORY,
-                          &s->slicings[k].loc);
+    for (size_t k = 0; rc == 0 && k < s->nslicings; k++) {
+        const mg_slicing_spec *sl = &s->slicings[k];
+        for (size_t c = 0; rc == 0 && c < sl->ncolumns; c++)
+            if (sl->refs == NULL || sl->refs[c] < 0)
+                rc = want_add(w, sl->columns[c],
+                              sl->bins || sl->quantiles ? MG_COLUMN_NUMBER
+                                                        : MG_COLUMN_CATEGORY,
+                              &sl->loc);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = 0; rc == 0 && k < s->nslicings; k++)
+            rc = where_wants(w, s->slicings[k].where, s->slicings[k].nwhere, pass);
+        for (size_t i = 0; rc == 0 && i < s->ntests; i++)
+            rc = where_wants(w, s->tests[i].where, s->tests[i].nwhere, pass);
+    }
     if (rc == 0 && s->bootstrap.cluster)
         rc = want_add(w, s->bootstrap.cluster, MG_COLUMN_CATEGORY,
                       &s->bootstrap.cluster_loc);
@@ -327,8 +361,9 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     rc = holdout_wants(s, &w);
     if (rc == MG_EINVAL) {
         rc = mg_suite_error(s, w.conflict_loc, err, MG_EDATA,
-                            "column '%s' is used both as numbers (scores, bins) and as "
-                            "categories (label, slices, cluster)",
+                            "column '%s' is used both as numbers (scores, bins, "
+                            "quantiles, <, <=, >, >=) and as categories (label, "
+                            "slices, groups, cluster)",
                             w.conflict->name);
         goto cleanup;
     }
@@ -615,6 +650,19 @@ cleanup:
     return rc;
 }
 
+/* A line for the report's warnings. */
+static int add_warning(mg__data *d, const char *line)
+{
+    char **grown = realloc(d->warnings, (d->nwarnings + 1) * sizeof *grown);
+    if (grown == NULL)
+        return MG_ENOMEM;
+    d->warnings = grown;
+    if ((d->warnings[d->nwarnings] = mg__strdup(line)) == NULL)
+        return MG_ENOMEM;
+    d->nwarnings++;
+    return 0;
+}
+
 /*
  * A model whose scores take at most two values (predicted labels given as scores)
  * makes rank metrics degenerate: AUC is then balanced accuracy, and its ties say
@@ -624,7 +672,7 @@ static int two_values_warning(mg__data *d, const mg_suite *s, size_t m)
 {
     const double *x = d->score[m];
     double a = x[0], b = x[0];
-    char line[512], **grown;
+    char line[512];
 
     for (size_t i = 0; i < d->n; i++) {
         if (x[i] == a || x[i] == b)
@@ -644,14 +692,7 @@ static int two_values_warning(mg__data *d, const mg_suite *s, size_t m)
                  "metrics (auc, average_precision) are degenerate: are these predicted "
                  "labels rather than scores?",
                  s->models[m].name, a < b ? a : b, a < b ? b : a);
-    grown = realloc(d->warnings, (d->nwarnings + 1) * sizeof *grown);
-    if (grown == NULL)
-        return MG_ENOMEM;
-    d->warnings = grown;
-    if ((d->warnings[d->nwarnings] = mg__strdup(line)) == NULL)
-        return MG_ENOMEM;
-    d->nwarnings++;
-    return 0;
+    return add_warning(d, line);
 }
 
 /* The first test that evaluates model m with a threshold metric, or NULL. */
@@ -706,6 +747,48 @@ static int check_scale(const mg__data *d, const mg_suite *s, size_t m, mg_error 
     return 0;
 }
 
+/*
+ * Each test's slicing: the suite's, or for a test with a filter (where) a slicing
+ * of its own, the suite's restricted to the rows the filter keeps, appended after
+ * the suite's. The slicings' notes go to the report's warnings.
+ */
+static int test_slicings(mg__data *d, const mg_suite *s, mg_error *err)
+{
+    size_t extra = 0, used = 1;
+    mg__slicing *grown;
+
+    for (size_t k = 0; k < d->nslicings; k++) {
+        used += d->slicings[k].nlevels;
+        if (d->slicings[k].note != NULL && add_warning(d, d->slicings[k].note) != 0)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < s->ntests; i++)
+        extra += s->tests[i].nwhere > 0;
+    d->test_slicing = malloc((s->ntests ? s->ntests : 1) * sizeof *d->test_slicing);
+    grown = realloc(d->slicings, (d->nslicings + extra + 1) * sizeof *grown);
+    if (d->test_slicing == NULL || grown == NULL) {
+        if (grown != NULL)
+            d->slicings = grown;
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    d->slicings = grown;
+    for (size_t i = 0; i < s->ntests; i++) {
+        const mg_test_spec *t = &s->tests[i];
+        long k = t->slices ? mg_suite_slicing(s, t->slices) : -1;
+        int rc;
+        d->test_slicing[i] = k;
+        if (t->nwhere == 0)
+            continue;
+        if ((rc = mg__slicing_restrict(&d->slicings[d->nslicings], s, d->holdout,
+                                       k < 0 ? NULL : &d->slicings[k], t, used, err)) !=
+            0)
+            return rc;
+        used += d->slicings[d->nslicings].nlevels;
+        d->test_slicing[i] = (long)d->nslicings++;
+    }
+    return 0;
+}
+
 int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
                   mg_error *err)
 {
@@ -752,6 +835,8 @@ int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
     if ((rc = mg__slicings_new(&d->slicings, s, d->holdout, err)) != 0)
         goto cleanup;
     d->nslicings = s->nslicings;
+    if ((rc = test_slicings(d, s, err)) != 0)
+        goto cleanup;
     if (s->bootstrap.cluster) {
         long col = mg_table_find(d->holdout, s->bootstrap.cluster);
         d->nclusters = mg_table_levels(d->holdout, (size_t)col);

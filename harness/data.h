@@ -28,8 +28,10 @@ typedef struct mg__data {
     long *not_probability;        /* per model: first row with a score outside [0, 1],
                                      or -1 */
     const mg_table **score_table; /* per model: the table its scores came from */
-    mg__slicing *slicings;        /* per suite slicing (harness/slices.h) */
+    mg__slicing *slicings;        /* per suite slicing (harness/slices.h), then
+                                     one per test with a filter (where) */
     size_t nslicings;
+    long *test_slicing; /* per test: its index in slicings, or -1 (overall) */
     uint32_t *cluster; /* n codes, or NULL */
     size_t nclusters;
     mg_input_file *inputs; /* holdout, then each distinct prediction file */

@@ -116,10 +116,10 @@ static int name_case(ctx *c, const plan *p, size_t index, mg_case *k, const extr
     k->comparison = p->rule.comparison;
     k->relative = t->relative;
     if (p->gap == MG_GAP_NONE) {
-        k->has_at_least = t->has_at_least;
-        k->at_least = t->at_least;
-        k->has_at_most = t->has_at_most;
-        k->at_most = t->at_most;
+        k->has_at_least = mg__plan_rule(p, index)->has_at_least;
+        k->at_least = mg__plan_rule(p, index)->at_least;
+        k->has_at_most = mg__plan_rule(p, index)->has_at_most;
+        k->at_most = mg__plan_rule(p, index)->at_most;
     }
     if (!k->test || !k->metric || !k->model || !k->slice || !k->rule || !k->interval ||
         (t->baseline && !k->baseline) || (t->slices && !k->slicing) ||
@@ -202,7 +202,7 @@ static int plan_test(const ctx *c, const mg_test_spec *t, plan *p)
     for (size_t q = 0; p->base >= 0 && q < c->npairs; q++)
         if (c->pairs[q][0] == p->model && c->pairs[q][1] == (size_t)p->base)
             p->pair = (long)q;
-    p->slicing = t->slices ? mg_suite_slicing(s, t->slices) : -1;
+    p->slicing = c->d->test_slicing[t - s->tests];
     p->first = p->slicing < 0 ? 0 : mg__engine_slice_offset(c->e, (size_t)p->slicing);
     p->span = p->slicing < 0 ? 1 : c->d->slicings[p->slicing].nlevels;
     p->sign = p->metric->direction < 0 ? -1 : 1;
@@ -228,6 +228,22 @@ static int plan_test(const ctx *c, const mg_test_spec *t, plan *p)
     } else if (t->gap == MG_GAP_MAX && t->baseline) {
         p->rule.comparison = MG_COMPARE_NON_INFERIOR;
         p->rule.margin = t->gap_value;
+    }
+    if (t->nthresholds == 0)
+        return 0;
+    /* Thresholds per slice: each slice starts from the test's defaults, then the
+     * thresholds that name it (check_tests has found every name). */
+    if ((p->rules = malloc(p->span * sizeof *p->rules)) == NULL)
+        return MG_ENOMEM;
+    for (size_t q = 0; q < p->span; q++)
+        p->rules[q] = p->rule;
+    for (size_t j = 0; j < t->nthresholds; j++) {
+        const mg_slice_threshold *th = &t->thresholds[j];
+        mg__rule *r = &p->rules[mg__slicing_find(&c->d->slicings[p->slicing], th->slice)];
+        if (th->at_most)
+            r->at_most = th->value;
+        else
+            r->at_least = th->value;
     }
     return 0;
 }
@@ -265,7 +281,8 @@ static int run_tests(ctx *c)
         mg_correction corr;
         size_t family_size = 0;
         double *level, *pv, *padj;
-        plan_test(c, &s->tests[i], &p);
+        if (plan_test(c, &s->tests[i], &p) != 0)
+            return MG_ENOMEM;
         corr = mg__family_correction(p.t->correction, p.t->rule);
         if (p.gap == MG_GAP_MAX || p.gap == MG_GAP_RATIO) {
             /* one case across the slicing: no family */
@@ -288,6 +305,7 @@ static int run_tests(ctx *c)
         free(level);
         free(pv);
         free(padj);
+        free(p.rules);
     }
     if (rc == 0 && !c->o->allow_empty && c->r->passed == 0 && c->r->failed == 0 &&
         c->r->errors == 0)
@@ -361,6 +379,24 @@ static int metric_entries(ctx *c)
 
 /* ---- Checks that need both the suite and the data ------------------------ */
 
+/* A threshold names a slice the test does not have: say which it has. */
+static int unknown_slice(const ctx *c, const mg_test_spec *t, const mg__slicing *sl,
+                         const mg_slice_threshold *th, mg_error *err)
+{
+    char list[MG_ERROR_MESSAGE_MAX / 2];
+    size_t at = 0, shown = 0;
+
+    list[0] = '\0';
+    for (size_t l = 0; l < sl->nlevels && at + 8 < sizeof list; l++, shown++)
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s'%s'", l ? ", " : "",
+                               sl->labels[l]);
+    if (at >= sizeof list)
+        at = sizeof list - 1;
+    return mg_suite_error(c->s, &th->loc, err, MG_EDATA,
+                          "test '%s' has no slice '%s'; its slices are %s%s", t->name,
+                          th->slice, list, shown < sl->nlevels ? ", ..." : "");
+}
+
 static int check_test(const ctx *c, const mg_test_spec *t, mg_error *err)
 {
     const mg_suite *s = c->s;
@@ -390,6 +426,11 @@ static int check_test(const ctx *c, const mg_test_spec *t, mg_error *err)
                                   "no analytic interval for %s; use bca, percentile "
                                   "or basic",
                                   mi->name);
+    }
+    for (size_t j = 0; j < t->nthresholds; j++) {
+        const mg__slicing *sl = &c->d->slicings[c->d->test_slicing[t - s->tests]];
+        if (mg__slicing_find(sl, t->thresholds[j].slice) < 0)
+            return unknown_slice(c, t, sl, &t->thresholds[j], err);
     }
     for (int q = 0; q < 2 && mi->needs_probability; q++) {
         long mm = models[q], row;
@@ -546,13 +587,13 @@ typedef struct engine_input {
 static int engine_input_init(engine_input *in, ctx *c)
 {
     const mg_suite *s = c->s;
-    size_t k = s->nslicings ? s->nslicings : 1;
+    size_t k = c->d->nslicings ? c->d->nslicings : 1;
     memset(in, 0, sizeof *in);
     in->codes = calloc(k, sizeof *in->codes);
     in->nlevels = calloc(k, sizeof *in->nlevels);
     if (!in->codes || !in->nlevels)
         return MG_ENOMEM;
-    for (size_t q = 0; q < s->nslicings; q++) {
+    for (size_t q = 0; q < c->d->nslicings; q++) {
         in->codes[q] = c->d->slicings[q].code;
         in->nlevels[q] = c->d->slicings[q].nlevels;
     }
@@ -570,7 +611,7 @@ static int engine_input_init(engine_input *in, ctx *c)
         }
     }
     in->ds = (mg__dataset){c->d->n,         c->d->label,     s->nmodels, c->d->score,
-                           c->d->threshold, s->nslicings,    in->codes,  in->nlevels,
+                           c->d->threshold, c->d->nslicings, in->codes,  in->nlevels,
                            c->d->cluster,   c->d->nclusters, in->key};
     in->eo.replicates = c->replicates;
     in->eo.seed = c->o->has_seed ? c->o->seed : s->bootstrap.seed;

@@ -47,7 +47,14 @@ typedef struct plan {
     mg__rule rule;
     mg_gap_kind gap; /* a test across slices, or MG_GAP_NONE */
     long base_slice; /* vs_overall: the engine's id of the whole set (0), else -1 */
+    mg__rule *rules; /* span rules when the test sets thresholds per slice, or NULL */
 } plan;
+
+/* The rule of test p on its slice `index`: its own, or the slice's thresholds. */
+static inline const mg__rule *mg__plan_rule(const plan *p, size_t index)
+{
+    return p->rules != NULL ? &p->rules[index] : &p->rule;
+}
 
 /* What a decision leaves beside the case's numbers, before it is kept. */
 typedef struct extras {

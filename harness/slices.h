@@ -14,9 +14,10 @@
 #include "modelgate/suite.h"
 #include "modelgate/table.h"
 
-/* A row that belongs to no slice of a slicing. The builders here never make one
- * (a binned value below the first edge has its bin, a missing value its slice); the
- * engine still accepts it. */
+/* A row that belongs to no slice of a slicing: a row a filter (where) leaves out,
+ * a value no group names under `other: false`, or a row outside a crossed
+ * slicing's slices. Without those every row has a slice (a binned value below the
+ * first edge has its bin, a missing value its slice). */
 #define MG__NO_SLICE UINT32_MAX
 
 /*
@@ -40,6 +41,8 @@ typedef struct mg__slicing {
      * increasing row order; rows in no slice are in none. */
     uint32_t *rows;
     size_t *start; /* nlevels + 1 offsets into rows */
+    char *note;    /* a line for the report, or NULL: "4 quantile bins asked, 3
+                      made: ..." */
 } mg__slicing;
 
 /*
@@ -50,16 +53,37 @@ typedef struct mg__slicing {
  *
  * Slices are numbered in a readable order: a column's values sorted naturally
  * (numbers by value, before strings, which sort bytewise), crosses by their
- * components, bins by their edges. Labels are what reports print:
+ * components, bins and quantiles by their edges, groups as written. Labels are what reports print:
  * `region=north`, `region=north × plan=basic`, `tenure=[6, 12)`, formatted in the
  * C locale whatever LC_NUMERIC the host set.
  *
  * Errors: MG_EDATA naming the suite line and key of a slicing whose slices would
- * take the run past MG__SLICES_MAX (found before its labels are made) or of a
- * cross with more than 10^18 possible combinations; MG_ENOMEM.
+ * take the run past MG__SLICES_MAX (found before its labels are made), of a cross
+ * with more than 10^18 possible combinations, of a group value or filter value no
+ * row holds, of a filter that keeps no row, or of a quantile slicing of a column
+ * whose every value is missing; MG_ENOMEM.
  */
 int mg__slicings_new(mg__slicing **out, const mg_suite *s, const mg_table *holdout,
                      mg_error *err);
+
+/*
+ * The slices of test t (which has a filter, t->nwhere > 0): the slices of `base`
+ * (NULL: the test has no slicing, and gets one slice labelled by its filter) with
+ * only the rows the filter keeps, the slices left empty dropped, each label
+ * followed by the filter (`region=EU × plan=premium`). `used` slices of the run
+ * exist already. Errors: MG_EDATA at the test's where key (a value no row holds, a
+ * filter that keeps nothing, too many slices), MG_ENOMEM; *out is then empty.
+ */
+int mg__slicing_restrict(mg__slicing *out, const mg_suite *s, const mg_table *holdout,
+                         const mg__slicing *base, const mg_test_spec *t, size_t used,
+                         mg_error *err);
+
+/*
+ * The slice of sl named `name`, or -1: its label as reports print it, or the same
+ * parts ("name=value", split at " × ") in another order, with " & " allowed for
+ * " × " (`plan=premium & region=EU`).
+ */
+long mg__slicing_find(const mg__slicing *sl, const char *name);
 
 /* Free n slicings and their membership indexes; NULL is allowed. */
 void mg__slicings_free(mg__slicing *slicings, size_t n);

@@ -52,6 +52,7 @@
 #include "harness/yaml.h"
 
 #define MAX_REPLICATES 10000000 /* bootstrap.replicates upper bound */
+#define MAX_QUANTILES  10000    /* slices.*.quantiles upper bound */
 
 /* Suites are written by hand: 16 MiB, 64 levels, 1000 anchors, and 100,000 nodes
  * once aliases are expanded are far beyond any real one. */
@@ -494,15 +495,268 @@ static int read_bins(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *
     return 0;
 }
 
+/* The number of bins of a quantile slicing: 2 to MAX_QUANTILES. */
+static int read_quantiles(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                          void *obj)
+{
+    uint64_t k = 0;
+    int rc = mg__yaml_uint(&c->r, v, 2, MAX_QUANTILES, &k);
+
+    (void)f;
+    if (rc == 0)
+        ((mg_slicing_spec *)obj)->quantiles = (size_t)k;
+    return rc;
+}
+
+/* A list of strings (or one string), at least one, into *values. */
+static int read_values(mg__suite_ctx *c, const mg__yaml_node *v, char ***values,
+                       size_t *n)
+{
+    size_t count = v->kind == MG__YAML_SEQUENCE ? v->n : 1;
+    int rc;
+
+    if (v->kind == MG__YAML_MAP) {
+        char got[96];
+        return mg__yaml_fail(&c->r, v, "expected a value or a list of values, got %s",
+                             mg__yaml_describe(v, got, sizeof got));
+    }
+    if (count == 0)
+        return mg__yaml_fail(&c->r, v, "expected at least one value");
+    *values = calloc(count, sizeof **values);
+    if (*values == NULL)
+        return mg__yaml_oom(&c->r);
+    for (size_t i = 0; i < count; i++) {
+        const mg__yaml_node *item = v->kind == MG__YAML_SEQUENCE ? v->items[i] : v;
+        const char *s;
+
+        if ((rc = mg__yaml_string(&c->r, item, &s)) < 0 ||
+            (rc = mg__suite_copy(c, s, &(*values)[i])) < 0)
+            return rc;
+        (*n)++;
+    }
+    return 0;
+}
+
+/* The group (index < ngroups) that already lists `value`, or -1. */
+static long group_of(const mg_slicing_spec *sl, size_t ngroups, const char *value)
+{
+    for (size_t g = 0; g < ngroups; g++)
+        for (size_t j = 0; j < sl->groups[g].nvalues; j++)
+            if (strcmp(sl->groups[g].values[j], value) == 0)
+                return (long)g;
+    return -1;
+}
+
+/* Named groups of column values, `{EU: [DE, FR], NA: [US, CA]}`: a value may
+ * belong to one group only. */
+static int read_groups(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                       void *obj)
+{
+    mg_slicing_spec *sl = obj;
+    char shown[MG__YAML_CLIP_SIZE];
+    int rc;
+
+    (void)f;
+    if ((rc = mg__yaml_check_map(&c->r, v, NULL, NULL, "group")) < 0)
+        return rc;
+    if (v->n == 0)
+        return mg__yaml_fail(&c->r, v, "expected at least one group");
+    sl->groups = calloc(v->n, sizeof *sl->groups);
+    if (sl->groups == NULL)
+        return mg__yaml_oom(&c->r);
+    for (size_t g = 0; g < v->n; g++) {
+        mg_group_spec *gr = &sl->groups[sl->ngroups];
+
+        mg__suite_loc(v->items[g], v->items[g], NULL, &gr->loc);
+        if ((rc = mg__suite_copy(c, v->keys[g]->text, &gr->name)) < 0 ||
+            (rc = read_values(c, v->items[g], &gr->values, &gr->nvalues)) < 0)
+            return rc;
+        for (size_t j = 0; j < gr->nvalues; j++) {
+            long in = group_of(sl, sl->ngroups, gr->values[j]);
+            const mg__yaml_node *at =
+                v->items[g]->kind == MG__YAML_SEQUENCE ? v->items[g]->items[j]
+                                                       : v->items[g];
+            if (in < 0)
+                for (size_t q = 0; q < j && in < 0; q++)
+                    in = strcmp(gr->values[q], gr->values[j]) == 0 ? (long)sl->ngroups
+                                                                  : -1;
+            if (in >= 0)
+                return mg__yaml_fail(
+                    &c->r, at, "value '%s' is already in group '%s'",
+                    mg__yaml_clip(gr->values[j], strlen(gr->values[j]), shown),
+                    in == (long)sl->ngroups ? gr->name : sl->groups[in].name);
+        }
+        sl->ngroups++;
+    }
+    return 0;
+}
+
+static const char *const where_ops[] = {"<", "<=", ">", ">=", "in", "not_in", NULL};
+
+/* One condition: op on column, its value node v. */
+static int read_condition(mg__suite_ctx *c, const char *column, mg_where_op op,
+                          const mg__yaml_node *v, mg_where_cond *w)
+{
+    int rc;
+
+    mg__suite_loc(v, v, NULL, &w->loc);
+    w->op = op;
+    if ((rc = mg__suite_copy(c, column, &w->column)) < 0)
+        return rc;
+    if (op == MG_WHERE_IN || op == MG_WHERE_NOT_IN) {
+        if (v->kind != MG__YAML_SEQUENCE) {
+            char got[96];
+            return mg__yaml_fail(&c->r, v, "expected a list of values, got %s",
+                                 mg__yaml_describe(v, got, sizeof got));
+        }
+        return read_values(c, v, &w->values, &w->nvalues);
+    }
+    if (op != MG_WHERE_EQ && (rc = mg__yaml_number(&c->r, v, &w->number)) < 0)
+        return rc;
+    if (v->kind != MG__YAML_SCALAR) {
+        char got[96];
+        return mg__yaml_fail(&c->r, v, "expected a value, got %s",
+                             mg__yaml_describe(v, got, sizeof got));
+    }
+    return read_values(c, v, &w->values, &w->nvalues);
+}
+
+/*
+ * A filter, `{plan: premium, age: {">=": 18, "<": 60}, region: [EU, NA]}`: per
+ * column a value (equal), a list (in) or a map of operators, all of which a row
+ * must meet.
+ */
+int mg__suite_where(mg__suite_ctx *c, const mg__yaml_node *v, mg_where_cond **out,
+                    size_t *n)
+{
+    size_t count = 0;
+    int rc;
+
+    if ((rc = mg__yaml_check_map(&c->r, v, NULL, NULL, "column")) < 0)
+        return rc;
+    if (v->n == 0)
+        return mg__yaml_fail(&c->r, v, "expected at least one condition");
+    for (size_t i = 0; i < v->n; i++) {
+        const mg__yaml_node *x = v->items[i];
+        if (x->kind == MG__YAML_MAP) {
+            if ((rc = mg__yaml_check_map(&c->r, x, where_ops, NULL,
+                                         "where operator")) < 0)
+                return rc;
+            if (x->n == 0)
+                return mg__yaml_fail(&c->r, x,
+                                     "expected at least one operator (<, <=, >, >=, "
+                                     "in, not_in)");
+        }
+        count += x->kind == MG__YAML_MAP ? x->n : 1;
+    }
+    *out = calloc(count, sizeof **out);
+    if (*out == NULL)
+        return mg__yaml_oom(&c->r);
+    for (size_t i = 0; i < v->n; i++) {
+        const mg__yaml_node *x = v->items[i];
+        const char *column = v->keys[i]->text;
+
+        if (x->kind == MG__YAML_MAP) {
+            for (size_t j = 0; j < x->n; j++) {
+                int op = 0;
+                while (strcmp(where_ops[op], x->keys[j]->text) != 0)
+                    op++;
+                if ((rc = read_condition(c, column, (mg_where_op)(MG_WHERE_LT + op),
+                                         x->items[j], &(*out)[(*n)++])) < 0)
+                    return rc;
+            }
+        } else if ((rc = read_condition(
+                        c, column,
+                        x->kind == MG__YAML_SEQUENCE ? MG_WHERE_IN : MG_WHERE_EQ, x,
+                        &(*out)[(*n)++])) < 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+void mg__suite_where_free(mg_where_cond *w, size_t n)
+{
+    for (size_t i = 0; w != NULL && i < n; i++) {
+        free(w[i].column);
+        for (size_t j = 0; j < w[i].nvalues; j++)
+            free(w[i].values[j]);
+        free(w[i].values);
+    }
+    free(w);
+}
+
+static int read_slicing_where(mg__suite_ctx *c, const mg__field *f,
+                              const mg__yaml_node *v, void *obj)
+{
+    mg_slicing_spec *sl = obj;
+
+    (void)f;
+    return mg__suite_where(c, v, &sl->where, &sl->nwhere);
+}
+
+static int read_cross(mg__suite_ctx *c, const mg__yaml_node *v, mg_slicing_spec *sl);
+
+static int read_cross_key(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                          void *obj)
+{
+    int rc;
+
+    (void)f;
+    if (((mg_slicing_spec *)obj)->columns != NULL)
+        return mg__yaml_fail_key(&c->r, v->key, v, NULL,
+                                 "a slicing has a column or a cross, not both");
+    if ((rc = mg__yaml_list(&c->r, v)) < 0)
+        return rc;
+    return read_cross(c, v, obj);
+}
+
 static const mg__field slicing_fields[] = {
-    {"column", .read = read_column, .absent = mg__field_required},
-    {"bins", .read = read_bins, .absent = mg__field_required},
+    {"column", .read = read_column},
+    {"cross", .read = read_cross_key},
+    {"bins", .read = read_bins},
+    {"quantiles", .read = read_quantiles},
+    {"groups", .read = read_groups},
+    {"other", .read = mg__field_bool, .value = MG__FIELD(mg_slicing_spec, other)},
+    {"where", .read = read_slicing_where},
     {.name = NULL},
 };
 MG__FIELDS_FIT(slicing_fields);
-static const char *const slicing_reserved[] = {"quantiles", "groups", "where", NULL};
 
-/* A list of at least two distinct column names: a cross of their values. */
+/* A slicing map names what it cuts (column or cross, or only a filter) and at most
+ * one way of cutting a column. */
+static int check_slicing_map(mg__suite_ctx *c, const mg__yaml_node *v,
+                             const mg_slicing_spec *sl)
+{
+    static const char *const kinds[] = {"bins", "quantiles", "groups"};
+    const mg__yaml_node *col = mg__yaml_get(v, "column");
+    const char *kind = NULL;
+
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        const mg__yaml_node *k = mg__yaml_get(v, kinds[i]);
+        if (k == NULL)
+            continue;
+        if (kind != NULL)
+            return mg__yaml_fail_key(&c->r, k->key, k, NULL,
+                                     "%s and %s cannot be combined: a slicing cuts a "
+                                     "column one way (cross two slicings instead)",
+                                     kind, kinds[i]);
+        kind = kinds[i];
+        if (col == NULL)
+            return mg__yaml_fail_key(&c->r, k->key, k, NULL, "%s needs a column",
+                                     kinds[i]);
+    }
+    if (mg__yaml_get(v, "other") != NULL && sl->groups == NULL) {
+        const mg__yaml_node *o = mg__yaml_get(v, "other");
+        return mg__yaml_fail_key(&c->r, o->key, o, NULL, "other needs groups");
+    }
+    if (sl->columns == NULL && sl->nwhere == 0)
+        return mg__yaml_fail(&c->r, v,
+                             "a slicing needs a column, a cross or a where filter");
+    return 0;
+}
+
+/* A list of at least two distinct names, columns or slicings: a cross. */
 static int read_cross(mg__suite_ctx *c, const mg__yaml_node *v, mg_slicing_spec *sl)
 {
     char shown[MG__YAML_CLIP_SIZE];
@@ -510,7 +764,8 @@ static int read_cross(mg__suite_ctx *c, const mg__yaml_node *v, mg_slicing_spec 
     int rc;
 
     if (v->n < 2)
-        return mg__yaml_fail(&c->r, v, "a cross needs at least two columns");
+        return mg__yaml_fail(&c->r, v, "a cross needs at least two columns or slicings");
+    sl->is_cross = 1;
     sl->columns = calloc(v->n, sizeof *sl->columns);
     if (sl->columns == NULL)
         return mg__yaml_oom(&c->r);
@@ -522,7 +777,7 @@ static int read_cross(mg__suite_ctx *c, const mg__yaml_node *v, mg_slicing_spec 
         for (j = 0; j < sl->ncolumns; j++)
             if (strcmp(sl->columns[j], s) == 0)
                 return mg__yaml_fail(&c->r, v->items[i],
-                                     "column '%s' appears twice in the cross",
+                                     "'%s' appears twice in the cross",
                                      mg__yaml_clip(s, strlen(s), shown));
         if ((rc = mg__suite_copy(c, s, &sl->columns[i])) < 0)
             return rc;
@@ -531,20 +786,96 @@ static int read_cross(mg__suite_ctx *c, const mg__yaml_node *v, mg_slicing_spec 
     return 0;
 }
 
-/* A column name, a list (a cross) or a map (binned). */
+/* A column name, a list (a cross) or a map. */
 static int read_slicing(mg__suite_ctx *c, const mg__yaml_node *v, mg_slicing_spec *sl)
 {
     const char *s;
     int rc;
 
+    sl->other = 1;
     if (v->kind == MG__YAML_SEQUENCE)
         return read_cross(c, v, sl);
-    if (v->kind == MG__YAML_MAP)
-        return mg__suite_section(c, v, slicing_fields, slicing_reserved,
-                                 "slicing option", sl);
+    if (v->kind == MG__YAML_MAP) {
+        if ((rc = mg__suite_section(c, v, slicing_fields, NULL, "slicing option",
+                                    sl)) < 0)
+            return rc;
+        return check_slicing_map(c, v, sl);
+    }
     if ((rc = mg__yaml_string(&c->r, v, &s)) < 0)
         return rc;
     return one_column(c, sl, s);
+}
+
+/* The node of part `i` of the cross of slicing value v. */
+static const mg__yaml_node *cross_part(const mg__yaml_node *v, size_t i)
+{
+    if (v->kind == MG__YAML_MAP)
+        v = mg__yaml_get(v, "cross");
+    return v->items[i];
+}
+
+/*
+ * A part of a cross names another slicing when one is declared by that name (its
+ * own name is a column), else a column. Slicings may refer to each other in any
+ * order but not in a circle: a walk from each cross follows its references, and
+ * meeting the start again is the error, reported at the reference that closes it.
+ */
+static int resolve_crosses(mg__suite_ctx *c, const mg__yaml_node *v)
+{
+    mg_suite *s = c->suite;
+
+    for (size_t k = 0; k < s->nslicings; k++) {
+        mg_slicing_spec *sl = &s->slicings[k];
+        if (!sl->is_cross)
+            continue;
+        for (size_t i = 0; i < sl->ncolumns; i++) {
+            long r = mg_suite_slicing(s, sl->columns[i]);
+            if (r < 0 || (size_t)r == k)
+                continue;
+            if (sl->refs == NULL) {
+                sl->refs = malloc(sl->ncolumns * sizeof *sl->refs);
+                if (sl->refs == NULL)
+                    return mg__yaml_oom(&c->r);
+                for (size_t j = 0; j < sl->ncolumns; j++)
+                    sl->refs[j] = -1;
+            }
+            sl->refs[i] = r;
+        }
+    }
+    /* Peel off the slicings whose parts are all resolved; what is left leads into
+     * a circle, and its first reference to another unresolved slicing is the place
+     * to report. */
+    unsigned char *done = calloc(s->nslicings, 1);
+    size_t left = s->nslicings, progress = 1;
+    if (done == NULL)
+        return mg__yaml_oom(&c->r);
+    while (left > 0 && progress) {
+        progress = 0;
+        for (size_t k = 0; k < s->nslicings; k++) {
+            const mg_slicing_spec *sl = &s->slicings[k];
+            int ready = !done[k];
+            for (size_t i = 0; ready && sl->refs && i < sl->ncolumns; i++)
+                ready = sl->refs[i] < 0 || done[sl->refs[i]];
+            if (ready) {
+                done[k] = 1;
+                left--;
+                progress = 1;
+            }
+        }
+    }
+    for (size_t k = 0; left > 0 && k < s->nslicings; k++) {
+        const mg_slicing_spec *sl = &s->slicings[k];
+        for (size_t i = 0; !done[k] && sl->refs && i < sl->ncolumns; i++)
+            if (sl->refs[i] >= 0 && !done[sl->refs[i]]) {
+                free(done);
+                return mg__yaml_fail(&c->r, cross_part(v->items[k], i),
+                                     "slicing '%s' crosses '%s', which leads back to "
+                                     "it (a circle of slicings)",
+                                     sl->name, s->slicings[sl->refs[i]].name);
+            }
+    }
+    free(done);
+    return 0;
 }
 
 /* ---- The top level ------------------------------------------------------------- */
@@ -653,7 +984,7 @@ static int read_slices(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
             (rc = read_slicing(c, v->items[i], sl)) < 0)
             return rc;
     }
-    return 0;
+    return resolve_crosses(c, v);
 }
 
 static int read_min_size(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
@@ -815,6 +1146,16 @@ void mg_suite_free(mg_suite *s)
             free(s->slicings[i].columns[j]);
         free(s->slicings[i].columns);
         free(s->slicings[i].bins);
+        free(s->slicings[i].refs);
+        for (j = 0; j < s->slicings[i].ngroups; j++) {
+            mg_group_spec *g = &s->slicings[i].groups[j];
+            free(g->name);
+            for (size_t q = 0; q < g->nvalues; q++)
+                free(g->values[q]);
+            free(g->values);
+        }
+        free(s->slicings[i].groups);
+        mg__suite_where_free(s->slicings[i].where, s->slicings[i].nwhere);
     }
     free(s->slicings);
     for (i = 0; i < s->ntests; i++) {
@@ -822,6 +1163,10 @@ void mg_suite_free(mg_suite *s)
         free(s->tests[i].model);
         free(s->tests[i].slices);
         free(s->tests[i].baseline);
+        for (j = 0; j < s->tests[i].nthresholds; j++)
+            free(s->tests[i].thresholds[j].slice);
+        free(s->tests[i].thresholds);
+        mg__suite_where_free(s->tests[i].where, s->tests[i].nwhere);
     }
     free(s->tests);
     free(s);

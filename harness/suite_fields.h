@@ -90,6 +90,12 @@ int mg__suite_read_on_undefined(mg__suite_ctx *c, const mg__field *f,
 int mg__field_bool(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                    void *obj);
 
+/* A `where` filter (a map of columns to a value, a list or operators) into *out,
+ * *n conditions; mg__suite_where_free frees them (NULL allowed). */
+int mg__suite_where(mg__suite_ctx *c, const mg__yaml_node *v, mg_where_cond **out,
+                    size_t *n);
+void mg__suite_where_free(mg_where_cond *w, size_t n);
+
 /* read of the top-level `tests` (harness/suite_tests.c); obj is the mg_suite. */
 int mg__suite_tests(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                     void *obj);

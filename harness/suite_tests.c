@@ -293,6 +293,58 @@ static int read_gap(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v
     return 0;
 }
 
+/*
+ * at_least or at_most (f->arg 1): a number, or a map of thresholds per slice,
+ * `{default: 0.8, "region=central": 0.7}`, whose default holds for the slices it
+ * does not name. Slice names are checked against the data's slices by the runner.
+ */
+static int read_threshold(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                          void *obj)
+{
+    mg_test_spec *t = obj;
+    const mg__yaml_node *def;
+    mg_slice_threshold *more;
+    int rc;
+
+    if (v->kind != MG__YAML_MAP)
+        return mg__field_number(c, f, v, obj);
+    if ((rc = mg__yaml_check_map(&c->r, v, NULL, NULL, "slice")) < 0)
+        return rc;
+    if ((def = mg__yaml_get(v, "default")) == NULL)
+        return mg__yaml_fail(&c->r, v,
+                             "%s per slice needs a default for the slices it does not "
+                             "name: {default: 0.8, \"region=central\": 0.7}",
+                             f->name);
+    if ((rc = mg__field_number(c, f, def, obj)) < 0)
+        return rc;
+    more = realloc(t->thresholds, (t->nthresholds + v->n) * sizeof *more);
+    if (more == NULL)
+        return mg__yaml_oom(&c->r);
+    t->thresholds = more;
+    for (size_t i = 0; i < v->n; i++) {
+        mg_slice_threshold *th = &t->thresholds[t->nthresholds];
+        if (v->items[i] == def)
+            continue;
+        memset(th, 0, sizeof *th);
+        th->at_most = f->arg;
+        mg__suite_loc(v->keys[i], v->items[i], NULL, &th->loc);
+        if ((rc = mg__yaml_number(&c->r, v->items[i], &th->value)) < 0 ||
+            (rc = mg__suite_copy(c, v->keys[i]->text, &th->slice)) < 0)
+            return rc;
+        t->nthresholds++;
+    }
+    return 0;
+}
+
+static int read_test_where(mg__suite_ctx *c, const mg__field *f,
+                           const mg__yaml_node *v, void *obj)
+{
+    mg_test_spec *t = obj;
+
+    (void)f;
+    return mg__suite_where(c, v, &t->where, &t->nwhere);
+}
+
 #define TEST(m) MG__FIELD(mg_test_spec, m)
 static const mg__field test_fields[] = {
     {"name", .read = mg__field_string, .absent = mg__field_required,
@@ -305,10 +357,10 @@ static const mg__field test_fields[] = {
      .loc = TEST(baseline_loc)},
     {"slices", .read = read_slicing_name, .value = TEST(slices),
      .loc = TEST(slices_loc)},
-    {"at_least", .read = mg__field_number, .value = TEST(at_least),
+    {"at_least", .read = read_threshold, .value = TEST(at_least),
      .has = TEST(has_at_least)},
-    {"at_most", .read = mg__field_number, .value = TEST(at_most),
-     .has = TEST(has_at_most)},
+    {"at_most", .read = read_threshold, .value = TEST(at_most),
+     .has = TEST(has_at_most), .arg = 1},
     {"rule", .read = read_rule},
     {"non_inferior", .read = read_comparison, .arg = MG_COMPARE_NON_INFERIOR},
     {"superior", .read = read_comparison, .arg = MG_COMPARE_SUPERIOR},
@@ -322,6 +374,7 @@ static const mg__field test_fields[] = {
     {"max_gap", .read = read_gap, .arg = MG_GAP_MAX},
     {"min_ratio", .read = read_gap, .arg = MG_GAP_RATIO},
     {"vs_overall", .read = read_gap, .arg = MG_GAP_VS_OVERALL},
+    {"where", .read = read_test_where, .loc = TEST(where_loc)},
     {.name = NULL},
 };
 MG__FIELDS_FIT(test_fields);
@@ -468,6 +521,20 @@ static int check_bounds(mg__suite_ctx *c, const mg__yaml_node *v, const mg_test_
                          t->at_most);
 }
 
+/* Thresholds per slice need slices (a slicing, or a filter's one slice). */
+static int check_slice_thresholds(mg__suite_ctx *c, const mg__yaml_node *v,
+                                  const mg_test_spec *t)
+{
+    const mg__yaml_node *at;
+
+    if (t->nthresholds == 0 || t->slices != NULL || t->nwhere > 0)
+        return 0;
+    at = mg__yaml_get(v, t->thresholds[0].at_most ? "at_most" : "at_least");
+    return mg__yaml_fail_key(&c->r, at->key, at, NULL,
+                             "thresholds per slice need slices: a test without "
+                             "slices has one case, overall");
+}
+
 static const test_check test_checks[] = {
     check_gap,
     check_comparison_baseline,
@@ -476,6 +543,7 @@ static const test_check test_checks[] = {
     check_assertion,
     check_one_kind,
     check_bounds,
+    check_slice_thresholds,
 };
 
 static int read_test(mg__suite_ctx *c, const mg__yaml_node *v, mg_test_spec *t)

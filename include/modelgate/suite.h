@@ -54,14 +54,71 @@ typedef struct mg_model_spec {
     mg_loc id_loc, extra_ids_loc;
 } mg_model_spec;
 
+/** How a `where` condition compares a column with its value(s). */
+typedef enum mg_where_op {
+    MG_WHERE_EQ,    /**< `column: value`: equal (numbers by value) */
+    MG_WHERE_LT,    /**< `"<"`: a number column below the value */
+    MG_WHERE_LE,    /**< `"<="` */
+    MG_WHERE_GT,    /**< `">"` */
+    MG_WHERE_GE,    /**< `">="` */
+    MG_WHERE_IN,    /**< `in: [a, b]`: equal to one of the values */
+    MG_WHERE_NOT_IN /**< `not_in: [a, b]`: a value that is none of them */
+} mg_where_op;
+
+/**
+ * One condition of a `where` filter; a filter keeps the rows that meet all of its
+ * conditions. A missing value meets no condition (not even `not_in`).
+ */
+typedef struct mg_where_cond {
+    char *column;
+    mg_where_op op;
+    char **values; /**< the values as written: one for EQ and the orderings */
+    size_t nvalues;
+    double number; /**< the value of an ordering (LT, LE, GT, GE) */
+    mg_loc loc;    /**< the condition's value */
+} mg_where_cond;
+
+/** A named group of a `groups` slicing: the column values it merges. */
+typedef struct mg_group_spec {
+    char *name;
+    char **values;
+    size_t nvalues;
+    mg_loc loc;
+} mg_group_spec;
+
+/**
+ * A named slicing. Its kind follows from the fields: a cross (ncolumns > 1, or
+ * is_cross), bins, quantiles, groups, or one slice per value of a column; a
+ * slicing with neither columns nor a kind and only a filter (`{where: ...}`) has
+ * one slice. A filter (nwhere > 0) restricts any kind to the rows it keeps.
+ */
 typedef struct mg_slicing_spec {
     char *name;     /**< key under slices: */
-    char **columns; /**< one column, or several for a cross */
+    char **columns; /**< one column, or the parts of a cross: each names a column,
+                         or another slicing when refs[i] >= 0 */
     size_t ncolumns;
     double *bins; /**< ascending edges for a binned number column, or NULL */
     size_t nbins;
     mg_loc loc;
+    long *refs;           /**< ncolumns entries: the slicing a part names, or -1 for a
+                               column; NULL when no part names a slicing */
+    int is_cross;         /**< written as a list or with `cross:` */
+    size_t quantiles;     /**< k > 0: k bins with edges at the holdout's quantiles */
+    mg_group_spec *groups; /**< groups of values, or NULL */
+    size_t ngroups;
+    int other;            /**< with groups: the other values form a slice `(other)`
+                               (1, the default) or belong to no slice (0) */
+    mg_where_cond *where; /**< the filter's conditions, or NULL */
+    size_t nwhere;
 } mg_slicing_spec;
+
+/** A threshold for one slice of a test (`at_least: {default: 0.8, "region=x": 0.7}`). */
+typedef struct mg_slice_threshold {
+    char *slice;  /**< the slice's label as reports print it */
+    int at_most;  /**< 0: at_least, 1: at_most */
+    double value;
+    mg_loc loc;   /**< the key, for "no slice ..." */
+} mg_slice_threshold;
 
 typedef struct mg_test_spec {
     char *name;
@@ -84,6 +141,13 @@ typedef struct mg_test_spec {
     mg_gap_kind gap;              /**< max_gap, min_ratio, vs_overall, or NONE */
     double gap_value;             /**< d (max_gap, vs_overall) or r (min_ratio) */
     mg_loc gap_loc;
+    mg_slice_threshold *thresholds; /**< per-slice at_least / at_most, or NULL;
+                                         at_least and at_most hold the defaults */
+    size_t nthresholds;
+    mg_where_cond *where; /**< the test's filter, or NULL: the test reads only the
+                               rows it keeps */
+    size_t nwhere;
+    mg_loc where_loc;
 } mg_test_spec;
 
 typedef struct mg_bootstrap_spec {
