@@ -387,11 +387,13 @@ static int unknown_slice(const ctx *c, const mg_test_spec *t, const mg__slicing 
     size_t at = 0, shown = 0;
 
     list[0] = '\0';
-    for (size_t l = 0; l < sl->nlevels && at + 8 < sizeof list; l++, shown++)
+    for (size_t l = 0; l < sl->nlevels; l++, shown++) {
+        size_t len = strlen(sl->labels[l]) + 4;
+        if (at + len + 8 >= sizeof list)
+            break;
         at += (size_t)snprintf(list + at, sizeof list - at, "%s'%s'", l ? ", " : "",
                                sl->labels[l]);
-    if (at >= sizeof list)
-        at = sizeof list - 1;
+    }
     return mg_suite_error(c->s, &th->loc, err, MG_EDATA,
                           "test '%s' has no slice '%s'; its slices are %s%s", t->name,
                           th->slice, list, shown < sl->nlevels ? ", ..." : "");

@@ -2,7 +2,9 @@
  * Tests of the bootstrap engine and the metric kernels.
  *
  * reference: every metric, model and slice of the churn example and of a tiny tied
- *   data set against scikit-learn (tests/reference/make_sklearn_reference.py).
+ *   data set against scikit-learn (tests/reference/make_sklearn_reference.py); the
+ *   same on every kind of slicing, quantile bins, groups, filters and crosses
+ *   (tests/reference/make_slices_reference.py).
  * oracle: the engine's replicates against a naive computation from per-row weights
  *   (O(n²) pair counts for the AUC, a fresh sort for average precision) with the
  *   same draws (confusion counts both from the row pass and from the atoms); its
@@ -18,13 +20,16 @@
 
 #include "modelgate/modelgate.h"
 #include "reference/churn_sklearn.h"
+#include "reference/slicings_sklearn.h"
 #include "stats/engine.h"
 #include "testutil.h"
 
 /* ---- reference ------------------------------------------------------------------- */
 
+/* Every reference entry has modelgate's value; with sliced_only the reference
+ * lists exactly modelgate's slices (and no overall entries). */
 static void check_reference(const char *suite_path, const mg_ref_entry *ref,
-                            size_t nref, double tol)
+                            size_t nref, double tol, int sliced_only)
 {
     mg_suite *suite = NULL;
     mg_report *r = NULL;
@@ -60,6 +65,13 @@ static void check_reference(const char *suite_path, const mg_ref_entry *ref,
         matched++;
     }
     ck_assert_uint_eq(matched, nref);
+    if (sliced_only) {
+        /* Every slice modelgate made is one the reference made too. */
+        size_t sliced = 0;
+        for (size_t j = 0; j < r->nmetrics; j++)
+            sliced += r->metrics[j].slicing != NULL;
+        ck_assert_uint_eq(sliced, nref);
+    }
     mg_report_free(r);
     mg_suite_free(suite);
 }
@@ -67,14 +79,22 @@ static void check_reference(const char *suite_path, const mg_ref_entry *ref,
 START_TEST(reference_churn)
 {
     check_reference(tu_src("examples/churn/suite.yaml"), mg_ref_churn,
-                    MG_REF_CHURN_COUNT, 1e-12);
+                    MG_REF_CHURN_COUNT, 1e-12, 0);
 }
 END_TEST
 
 START_TEST(reference_tiny)
 {
     check_reference(tu_src("tests/data/engine/tiny.yaml"), mg_ref_tiny,
-                    sizeof mg_ref_tiny / sizeof mg_ref_tiny[0], 1e-12);
+                    sizeof mg_ref_tiny / sizeof mg_ref_tiny[0], 1e-12, 0);
+}
+END_TEST
+
+/* Quantile bins, groups, filters and crosses of slicings to depth four. */
+START_TEST(reference_slicings)
+{
+    check_reference(tu_src("tests/data/engine/slicings.yaml"), mg_ref_slicings,
+                    MG_REF_SLICINGS_COUNT, 1e-12, 1);
 }
 END_TEST
 
@@ -585,6 +605,7 @@ static Suite *engine_suite(void)
     TCase *prop = tcase_create("core");
     tcase_add_test(ref, reference_churn);
     tcase_add_test(ref, reference_tiny);
+    tcase_add_test(ref, reference_slicings);
     tcase_add_test(orc, oracle_multinomial);
     tcase_add_test(orc, oracle_stratified);
     tcase_add_test(orc, oracle_poisson);

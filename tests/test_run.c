@@ -38,6 +38,7 @@
 
 #include "modelgate/modelgate.h"
 #include "reference/churn_sklearn.h"
+#include "reference/slicings_sklearn.h"
 #include "reference/run_reference_r.h"
 #include "reference/run_reference_scipy.h"
 #include "reference/stats_reference_r.h"
@@ -1066,6 +1067,108 @@ START_TEST(threshold_interval_is_the_metric_interval)
 }
 END_TEST
 
+/* scikit-learn's value of a metric on a slice of tests/data/engine/slicings.yaml. */
+static double slicings_ref(const char *slicing, const char *slice, const char *metric)
+{
+    for (size_t i = 0; i < MG_REF_SLICINGS_COUNT; i++) {
+        const mg_ref_entry *e = &mg_ref_slicings[i];
+        if (strcmp(e->model, "candidate") == 0 && strcmp(e->slicing, slicing) == 0 &&
+            strcmp(e->slice, slice) == 0 && strcmp(e->metric, metric) == 0)
+            return e->value;
+    }
+    ck_abort_msg("no reference for %s %s", slice, metric);
+    return 0;
+}
+
+/* A test's own filter restricts it (alone, or its slicing) to the rows it keeps:
+ * the cases' estimates are scikit-learn's on the same subsets, labelled by the
+ * filter. */
+START_TEST(test_where)
+{
+    const char *dir = tu_scratch_dir("run_where");
+    static const char *regions[] = {"central", "east", "north", "south", "west"};
+    char path[4096], slice[128], ref[128];
+    mg_report *r;
+
+    churn_suite(path, dir, "where.yaml", "{replicates: 50, seed: 1}",
+                "  - {name: premium, metric: auc, where: {plan: premium}, "
+                "at_least: 0.5}\n"
+                "  - {name: young, metric: recall, slices: region, where: "
+                "{tenure_months: {\"<\": 12}}, at_least: 0.1}\n");
+    r = run_path(path, MG_RUN_TESTS, 0, 0);
+    ck_assert_uint_eq(r->ncases, 1 + 5);
+    ck_close(find_case(r, "premium", "plan=premium")->estimate,
+             slicings_ref("premium", "plan=premium", "auc"), 1e-12);
+    ck_assert_ptr_null(find_case(r, "premium", "plan=premium")->slicing);
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(slice, sizeof slice, "region=%s \xc3\x97 tenure_months<12", regions[i]);
+        snprintf(ref, sizeof ref, "%s", slice);
+        ck_close(find_case(r, "young", slice)->estimate,
+                 slicings_ref("young_region", ref, "recall"), 1e-12);
+        ck_assert_str_eq(find_case(r, "young", slice)->slicing, "region");
+    }
+    mg_report_free(r);
+}
+END_TEST
+
+/* at_least per slice: each slice gets its own threshold, or the default; crossed
+ * slices are named in any order of their parts, with " & " for " × ". */
+START_TEST(test_slice_thresholds)
+{
+    const char *dir = tu_scratch_dir("run_slice_thresholds");
+    char path[4096];
+    const mg_case *k;
+    mg_report *r;
+
+    churn_suite(path, dir, "thresholds.yaml", "{replicates: 50, seed: 1}",
+                "  - {name: region, metric: recall, slices: region, rule: estimate,\n"
+                "     at_least: {default: 0.5, \"region=central\": 0.2}}\n"
+                "  - {name: cross, metric: recall, slices: region_x_plan, "
+                "rule: estimate,\n"
+                "     at_least: {default: 0.1, \"plan=basic & region=north\": 0.99}}\n");
+    r = run_path(path, MG_RUN_TESTS, 0, 0);
+    k = find_case(r, "region", "region=central");
+    ck_assert_double_eq(k->at_least, 0.2);
+    ck_assert_double_eq(k->threshold, 0.2);
+    ck_assert_msg(k->estimate > 0.2 && k->estimate < 0.5, "%g", k->estimate);
+    ck_assert_str_eq(outcome_name(k->outcome), "pass");
+    k = find_case(r, "region", "region=north");
+    ck_assert_double_eq(k->at_least, 0.5);
+    k = find_case(r, "cross", "region=north \xc3\x97 plan=basic");
+    ck_assert_double_eq(k->at_least, 0.99);
+    ck_assert_str_eq(outcome_name(k->outcome), "fail");
+    k = find_case(r, "cross", "region=north \xc3\x97 plan=plus");
+    ck_assert_double_eq(k->at_least, 0.1);
+    ck_assert_str_eq(outcome_name(k->outcome), "pass");
+    ck_assert_uint_eq(r->failed, 1);
+    mg_report_free(r);
+}
+END_TEST
+
+/* A threshold for a slice the test does not have is an error at its key, listing
+ * the slices there are. */
+START_TEST(test_slice_threshold_unknown)
+{
+    const char *dir = tu_scratch_dir("run_slice_unknown");
+    char path[4096];
+    mg_suite *suite = NULL;
+    mg_report *r = NULL;
+    mg_error err = MG_ERROR_INIT;
+
+    churn_suite(path, dir, "unknown.yaml", "{replicates: 50, seed: 1}",
+                "  - {name: t, metric: recall, slices: plan,\n"
+                "     at_least: {default: 0.5, \"plan=gold\": 0.2}}\n");
+    ck_assert_int_eq(mg_suite_load(&suite, path, &err), 0);
+    ck_assert_int_eq(mg_run_suite(&r, suite, NULL, &err), MG_EDATA);
+    ck_assert_ptr_null(r);
+    ck_assert_str_eq(err.message, "test 't' has no slice 'plan=gold'; its slices are "
+                                  "'plan=basic', 'plan=plus', 'plan=premium'");
+    ck_assert_str_eq(err.key, "tests[0].at_least.plan=gold");
+    ck_assert_uint_eq(err.line, 19);
+    mg_suite_free(suite);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
     Suite *s = suite_create("run");
@@ -1083,6 +1186,9 @@ static Suite *run_suite(void)
     tcase_add_test(core, lower_is_better_delta);
     tcase_add_test(core, p_value_inverts_the_interval);
     tcase_add_test(core, threshold_interval_is_the_metric_interval);
+    tcase_add_test(core, test_where);
+    tcase_add_test(core, test_slice_thresholds);
+    tcase_add_test(core, test_slice_threshold_unknown);
     tcase_set_timeout(ref, 300);
     tcase_set_timeout(cov, 600);
     suite_add_tcase(s, ref);
