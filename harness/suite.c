@@ -565,28 +565,27 @@ static int read_groups(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
     if (sl->groups == NULL)
         return mg__yaml_oom(&c->r);
     for (size_t g = 0; g < v->n; g++) {
-        mg_group_spec *gr = &sl->groups[sl->ngroups];
+        mg_group_spec *gr = &sl->groups[sl->ngroups++];
+        size_t cur = sl->ngroups - 1; /* counted first: freed with the suite */
 
         mg__suite_loc(v->items[g], v->items[g], NULL, &gr->loc);
         if ((rc = mg__suite_copy(c, v->keys[g]->text, &gr->name)) < 0 ||
             (rc = read_values(c, v->items[g], &gr->values, &gr->nvalues)) < 0)
             return rc;
         for (size_t j = 0; j < gr->nvalues; j++) {
-            long in = group_of(sl, sl->ngroups, gr->values[j]);
+            long in = group_of(sl, cur, gr->values[j]);
             const mg__yaml_node *at =
                 v->items[g]->kind == MG__YAML_SEQUENCE ? v->items[g]->items[j]
                                                        : v->items[g];
             if (in < 0)
                 for (size_t q = 0; q < j && in < 0; q++)
-                    in = strcmp(gr->values[q], gr->values[j]) == 0 ? (long)sl->ngroups
-                                                                  : -1;
+                    in = strcmp(gr->values[q], gr->values[j]) == 0 ? (long)cur : -1;
             if (in >= 0)
                 return mg__yaml_fail(
                     &c->r, at, "value '%s' is already in group '%s'",
                     mg__yaml_clip(gr->values[j], strlen(gr->values[j]), shown),
-                    in == (long)sl->ngroups ? gr->name : sl->groups[in].name);
+                    sl->groups[in].name);
         }
-        sl->ngroups++;
     }
     return 0;
 }
