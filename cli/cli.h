@@ -27,6 +27,7 @@ enum {
     CLI_VALIDATE = 1u << 2,
     CLI_VERSION = 1u << 3,
     CLI_HELP = 1u << 4,
+    CLI_DIFF = 1u << 5,
 };
 
 /* The commands that read a suite, and those of them that write reports. */
@@ -88,11 +89,13 @@ extern const size_t cli_noptions;
 
 /* What a command line asked for. */
 typedef struct cli_args {
-    const char *suite;
+    const char *suite; /* the first operand: the suite, or diff's BASE.json */
+    const char *head;  /* diff's second operand, HEAD.json */
     const char *report[CLI_FORMATS_MAX]; /* by cli_formats row: a file, or NULL */
     int report_stdout[CLI_FORMATS_MAX];  /* by cli_formats row: print on stdout */
     int quiet;
     int help; /* --help was given: the help is printed, nothing else is done */
+    int no_step_summary; /* do not append to $GITHUB_STEP_SUMMARY */
     mg_run_options run;
 } cli_args;
 
@@ -102,7 +105,8 @@ typedef struct cli_command cli_command;
 struct cli_command {
     const char *name;
     unsigned bit;         /* CLI_*: the options whose `commands` hold it are its own */
-    const char *operands; /* "SUITE.yaml", "[COMMAND]" or "" */
+    const char *operands; /* "SUITE.yaml", "BASE.json HEAD.json", "[COMMAND]" or "";
+                             cli_parse takes one operand per word */
     const char *summary;  /* one line, lower case, no period */
     const char *alias[3]; /* other spellings as the first argument, or NULL */
     int (*fn)(const cli_command *self, int argc, char **argv);
@@ -132,6 +136,16 @@ int cli_cmd_help(const cli_command *self, int argc, char **argv);
 int cli_check_reports(const cli_args *a);
 int cli_write_reports(const cli_args *a, const mg_report *r);
 int cli_print_reports(const cli_args *a, const mg_report *r, int *printed);
+
+/* The Markdown summary appended to $GITHUB_STEP_SUMMARY, when that is set and
+ * --no-step-summary was not given: the file is checked before anything is
+ * computed (exit 2 when it cannot be opened for appending), appended after. */
+const char *cli_step_summary(const cli_args *a);
+int cli_check_step_summary(const cli_args *a);
+int cli_append_step_summary(const cli_args *a, const char *markdown);
+
+/* The row of the format table named `name` (a format that exists). */
+size_t cli_format_index(const char *name);
 
 /* cli/main.c: one-line errors on stderr; each returns the exit status. */
 int cli_report_error(const mg_error *err);

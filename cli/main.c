@@ -122,7 +122,8 @@ static int execute(cli_args *a, mg_report **report)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     a->run.cancel = &cancel_flag;
-    if ((rc = cli_check_reports(a)) != 0)
+    if ((rc = cli_check_reports(a)) != 0 ||
+        (a->run.mode == MG_RUN_TESTS && (rc = cli_check_step_summary(a)) != 0))
         return rc;
     if (mg_suite_load(&suite, a->suite, &err) != 0) {
         if (interrupted) {
@@ -193,7 +194,76 @@ static int cmd_run(const cli_command *self, int argc, char **argv)
     co.only_failures = a.quiet;
     mg_report_print_cases(r, table, &co);
     rc = r->failed > 0 || r->errors > 0 ? EXIT_FAILED : EXIT_PASS;
+    if (cli_step_summary(&a) != NULL) {
+        mg_error err = MG_ERROR_INIT;
+        char *text = NULL;
+        int st;
+        if (mg_report_markdown_string(r, &text, &err) != 0) {
+            cli_report_error(&err);
+            st = EXIT_INTERNAL;
+        } else {
+            st = cli_append_step_summary(&a, text);
+        }
+        free(text);
+        rc = st != 0 ? st : rc;
+    }
     mg_report_free(r);
+    return rc;
+}
+
+/*
+ * Two JSON reports compared (reporters/diff.c): the table of changed cases on
+ * stdout (on stderr when the Markdown goes to stdout), the Markdown where asked and
+ * in the GitHub step summary. Exit 1 when a case went from pass to fail or error.
+ */
+static int cmd_diff(const cli_command *self, int argc, char **argv)
+{
+    mg_console_options co = MG_CONSOLE_OPTIONS_INIT;
+    mg_error err = MG_ERROR_INIT;
+    size_t md = cli_format_index("markdown");
+    mg_diff *d = NULL;
+    char *text = NULL;
+    FILE *table = stdout;
+    cli_args a;
+    int rc;
+
+    cli_args_init(&a, MG_RUN_TESTS);
+    if ((rc = cli_parse(&a, self, argc, argv)) != 0 || a.help)
+        return rc;
+    if ((rc = cli_check_reports(&a)) != 0 || (rc = cli_check_step_summary(&a)) != 0)
+        return rc;
+    if (mg_diff_reports(&d, a.suite, a.head, &err) != 0)
+        return cli_report_error(&err);
+    if ((a.report[md] != NULL || a.report_stdout[md] || cli_step_summary(&a) != NULL) &&
+        mg_diff_markdown_string(d, &text, &err) != 0) {
+        cli_report_error(&err);
+        rc = EXIT_INTERNAL;
+        goto cleanup;
+    }
+    if (a.report[md] != NULL &&
+        mg_write_file_atomic(a.report[md], text, strlen(text), &err) != 0) {
+        cli_report_error(&err);
+        rc = EXIT_INTERNAL;
+        goto cleanup;
+    }
+    if (a.report_stdout[md]) {
+        fputs(text, stdout);
+        table = stderr;
+        if (fflush(stdout) != 0) {
+            fputs("modelgate: stdout: cannot write the report\n", stderr);
+            rc = EXIT_INTERNAL;
+            goto cleanup;
+        }
+    }
+    co.color = use_color(table);
+    mg_diff_print(d, table, &co);
+    if (text != NULL && (rc = cli_append_step_summary(&a, text)) != 0)
+        goto cleanup;
+    rc = d->count[MG_DIFF_REGRESSED] > 0 ? EXIT_FAILED : EXIT_PASS;
+
+cleanup:
+    free(text);
+    mg_diff_free(d);
     return rc;
 }
 
@@ -261,6 +331,13 @@ const cli_command cli_commands[] = {
      .operands = "SUITE.yaml",
      .summary = "check the suite and its data, compute nothing",
      .fn = cmd_validate},
+    {.name = "diff",
+     .bit = CLI_DIFF,
+     .operands = "BASE.json HEAD.json",
+     .summary = "compare two JSON reports of one suite (main against a pull request): "
+                "outcome changes, estimate and interval movement, new and vanished "
+                "cases; exit 1 when a case went from pass to fail",
+     .fn = cmd_diff},
     {.name = "version",
      .bit = CLI_VERSION,
      .operands = "",

@@ -75,12 +75,18 @@ const cli_option cli_options[] = {
      .kind = CLI_BYTES,
      .field = offsetof(cli_args, run.max_memory),
      .commands = CLI_SUITE},
+    {.name = "no-step-summary",
+     .help = "do not append the Markdown summary to the file $GITHUB_STEP_SUMMARY "
+             "names (GitHub Actions sets it)",
+     .kind = CLI_FLAG,
+     .field = offsetof(cli_args, no_step_summary),
+     .commands = CLI_RUN | CLI_DIFF},
     {.name = "help",
      .short_name = 'h',
      .help = "show this help",
      .kind = CLI_SHOW_HELP,
      .field = offsetof(cli_args, help),
-     .commands = CLI_SUITE},
+     .commands = CLI_SUITE | CLI_DIFF},
 };
 const size_t cli_noptions = sizeof cli_options / sizeof cli_options[0];
 
@@ -227,12 +233,29 @@ static int set_report(cli_args *a, const cli_command *cmd, size_t i, int argc,
     return 0;
 }
 
+/* The operands a command takes: one per word of its `operands`. */
+static size_t operand_count(const cli_command *cmd)
+{
+    size_t n = 0;
+    for (const char *p = cmd->operands; *p != '\0'; p++)
+        n += *p != ' ' && (p == cmd->operands || p[-1] == ' ');
+    return n;
+}
+
+static int writes_reports(const cli_command *cmd)
+{
+    for (size_t i = 0; i < cli_nformats; i++)
+        if (cli_formats[i].write != NULL && (cli_formats[i].commands & cmd->bit))
+            return 1;
+    return 0;
+}
+
 int cli_parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 {
     struct option
         longopts[CLI_FORMATS_MAX + sizeof cli_options / sizeof cli_options[0] + 1];
     char shortopts[sizeof cli_options / sizeof cli_options[0] + 1];
-    size_t n = 0, ns = 0;
+    size_t n = 0, ns = 0, noperands;
     int ch, rc;
 
     for (size_t i = 0; i < cli_nformats; i++)
@@ -277,15 +300,25 @@ int cli_parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
             return 0;
         }
     }
-    if (optind >= argc)
+    noperands = operand_count(cmd);
+    if (optind >= argc && noperands == 1)
         return cli_usage_error("%s", "missing the suite file");
-    if (optind + 1 < argc)
-        return cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
+    if (optind + (int)noperands > argc) {
+        fprintf(stderr, "modelgate: %s needs %zu operands: %s (modelgate help)\n",
+                cmd->name, noperands, cmd->operands);
+        return EXIT_USAGE;
+    }
+    if (optind + (int)noperands < argc)
+        return cli_usage_error("unexpected argument '%s'", argv[optind + noperands]);
     a->suite = argv[optind];
+    a->head = noperands > 1 ? argv[optind + 1] : NULL;
     for (size_t i = 0; i < cli_nformats; i++) {
         if ((a->report[i] != NULL || a->report_stdout[i]) &&
             !(cli_formats[i].commands & cmd->bit))
-            return cli_usage_error("%s writes no reports", cmd->name);
+            return writes_reports(cmd)
+                       ? cli_usage_error("--%s: not a report this command writes",
+                                         cli_formats[i].name)
+                       : cli_usage_error("%s writes no reports", cmd->name);
         for (size_t j = 0; a->report_stdout[i] && j < i; j++)
             if (a->report_stdout[j]) {
                 fprintf(stderr,

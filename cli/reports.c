@@ -15,9 +15,12 @@
  * there, or a reader could not tell where one ends; stdout is not a file to be
  * renamed over, so it is written directly, after the run, like the console table.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -37,7 +40,7 @@ const cli_format cli_formats[] = {
      .help = "a Markdown summary table, for a CI step summary",
      .write = mg_report_write_markdown,
      .to_string = mg_report_markdown_string,
-     .commands = CLI_REPORTING},
+     .commands = CLI_REPORTING | CLI_DIFF},
     /* Reserved for a later issue: refused with "not supported yet". */
     {.name = "html"},
 };
@@ -109,4 +112,82 @@ int cli_print_reports(const cli_args *a, const mg_report *r, int *printed)
         return EXIT_INTERNAL;
     }
     return 0;
+}
+
+size_t cli_format_index(const char *name)
+{
+    size_t i = 0;
+    while (i + 1 < cli_nformats && strcmp(cli_formats[i].name, name) != 0)
+        i++;
+    return i;
+}
+
+/*
+ * GitHub Actions' step summary: the runner sets GITHUB_STEP_SUMMARY to a file
+ * whose Markdown it shows on the run's page; every step appends to it. The file is
+ * opened for appending before anything is computed, so that a path that cannot be
+ * written stops the step at once (exit 2) rather than after the run; the text is
+ * appended in one write(2) with O_APPEND, so parallel writers cannot interleave
+ * within it.
+ */
+const char *cli_step_summary(const cli_args *a)
+{
+    const char *path = getenv("GITHUB_STEP_SUMMARY");
+    if (a->no_step_summary || path == NULL || path[0] == '\0')
+        return NULL;
+    return path;
+}
+
+static int open_step_summary(const char *path)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+int cli_check_step_summary(const cli_args *a)
+{
+    const char *path = cli_step_summary(a);
+    int fd;
+    if (path == NULL)
+        return 0;
+    if ((fd = open_step_summary(path)) < 0) {
+        fprintf(stderr,
+                "modelgate: %s: %s (GITHUB_STEP_SUMMARY; --no-step-summary to leave "
+                "it)\n",
+                path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    close(fd);
+    return 0;
+}
+
+int cli_append_step_summary(const cli_args *a, const char *markdown)
+{
+    const char *path = cli_step_summary(a);
+    size_t len = strlen(markdown), done = 0;
+    int fd;
+    if (path == NULL)
+        return 0;
+    if ((fd = open_step_summary(path)) < 0)
+        goto fail;
+    /* A blank line keeps our heading apart from what an earlier step wrote. */
+    if (write(fd, "\n", 1) != 1)
+        goto fail;
+    while (done < len) {
+        ssize_t n = write(fd, markdown + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto fail;
+        done += (size_t)n;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        goto fail;
+    }
+    return 0;
+fail:
+    fprintf(stderr, "modelgate: %s: %s (GITHUB_STEP_SUMMARY)\n", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return EXIT_INTERNAL;
 }

@@ -32,24 +32,6 @@
 #include "reporters/report_internal.h"
 #include "reporters/xmlclean.h"
 
-/* Write s as one escaped line of inline Markdown. */
-static int put_escaped(FILE *f, const char *s)
-{
-    char *clean = NULL, *p;
-    int error;
-
-    if ((error = mg__text_clean(s, MG__CLEAN_XML | MG__CLEAN_C1 | MG__CLEAN_ONE_LINE,
-                                &clean)) < 0)
-        return error;
-    for (p = clean; *p; p++) {
-        if (strchr("\\|`*_<", *p) != NULL)
-            fputc('\\', f);
-        fputc(*p, f);
-    }
-    free(clean);
-    return 0;
-}
-
 static void fmt4(char *buf, size_t size, double v)
 {
     if (isfinite(v))
@@ -58,38 +40,24 @@ static void fmt4(char *buf, size_t size, double v)
         snprintf(buf, size, "n/a");
 }
 
-static const char *symbol(mg_outcome o)
-{
-    switch (o) {
-    case MG_OUTCOME_PASS:
-        return "\xe2\x9c\x85"; /* ✅ */
-    case MG_OUTCOME_FAIL:
-        return "\xe2\x9d\x8c"; /* ❌ */
-    case MG_OUTCOME_SKIP:
-        return "\xe2\x8f\xad\xef\xb8\x8f"; /* ⏭️ */
-    default:
-        return "\xe2\x9a\xa0\xef\xb8\x8f"; /* ⚠️ */
-    }
-}
-
 static int put_case(FILE *f, const mg_case *c, double confidence)
 {
     char a[32], b[32], d[32];
     int error;
 
-    fprintf(f, "| %s | ", symbol(c->outcome));
-    if ((error = put_escaped(f, c->test)) < 0)
+    fprintf(f, "| %s | ", mg__md_symbol(c->outcome));
+    if ((error = mg__md_put(f, c->test)) < 0)
         return error;
     fputs(" | ", f);
-    if ((error = put_escaped(f, c->model)) < 0)
+    if ((error = mg__md_put(f, c->model)) < 0)
         return error;
     if (c->baseline != NULL) {
         fputs(" vs ", f);
-        if ((error = put_escaped(f, c->baseline)) < 0)
+        if ((error = mg__md_put(f, c->baseline)) < 0)
             return error;
     }
     fputs(" | ", f);
-    if ((error = put_escaped(f, mg__case_slice(c))) < 0)
+    if ((error = mg__md_put(f, mg__case_slice(c))) < 0)
         return error;
     fputs(" | ", f);
     if (c->has_delta) {
@@ -118,7 +86,7 @@ static int put_case(FILE *f, const mg_case *c, double confidence)
     if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != confidence)
         fprintf(f, " %g%%", 100 * c->confidence);
     fputs(" | ", f);
-    if ((error = put_escaped(f, c->message)) < 0)
+    if ((error = mg__md_put(f, c->message)) < 0)
         return error;
     fputs(" |\n", f);
     return 0;
@@ -135,8 +103,8 @@ static int render(const mg_report *r, FILE *f)
     mg__report_tally(r, &t);
     ok = mg__tally_ok(&t);
     level = mg__usual_level(r);
-    fprintf(f, "## %s ", ok ? symbol(MG_OUTCOME_PASS) : symbol(MG_OUTCOME_FAIL));
-    if ((error = put_escaped(f, r->suite)) < 0)
+    fprintf(f, "## %s ", ok ? mg__md_symbol(MG_OUTCOME_PASS) : mg__md_symbol(MG_OUTCOME_FAIL));
+    if ((error = mg__md_put(f, r->suite)) < 0)
         return error;
     fprintf(f, ": %s\n\n", ok ? "passed" : "failed");
     fprintf(f,
@@ -147,7 +115,7 @@ static int render(const mg_report *r, FILE *f)
     mg__fmt_real(conf, sizeof conf, r->confidence * 100);
     fprintf(f, "\xc2\xb7 seed %llu, %zu replicates, %s%% ", (unsigned long long)r->seed,
             r->replicates, conf);
-    if ((error = put_escaped(f, r->interval ? r->interval : "")) < 0)
+    if ((error = mg__md_put(f, r->interval ? r->interval : "")) < 0)
         return error;
     fputs(" intervals\n", f);
     /* Rows left out of the data, never silently (data.drop_missing, extra_ids). */
@@ -156,7 +124,7 @@ static int render(const mg_report *r, FILE *f)
         if (in->missing_dropped == 0 && in->extra_ignored == 0)
             continue;
         fputs("\xc2\xb7 ", f);
-        if ((error = put_escaped(f, in->path)) < 0)
+        if ((error = mg__md_put(f, in->path)) < 0)
             return error;
         if (in->missing_dropped > 0)
             fprintf(f, ": %zu row%s left out for a missing label, id or score",
@@ -169,7 +137,7 @@ static int render(const mg_report *r, FILE *f)
     }
     for (i = 0; r->warnings != NULL && i < r->nwarnings; i++) {
         fputs("\n> **Warning:** ", f);
-        if ((error = put_escaped(f, r->warnings[i])) < 0)
+        if ((error = mg__md_put(f, r->warnings[i])) < 0)
             return error;
         fputs("\n", f);
     }

@@ -44,6 +44,7 @@
 
 #include "modelgate/report.h"
 #include "reporters/report_internal.h"
+#include "reporters/xmlclean.h"
 
 static void free_case(mg_case *c)
 {
@@ -421,5 +422,37 @@ const char *mg__outcome_name(mg_outcome o)
         return "skipped";
     default:
         return "error";
+    }
+}
+
+/* Write s as one escaped line of inline Markdown. */
+int mg__md_put(FILE *f, const char *s)
+{
+    char *clean = NULL, *p;
+    int error;
+
+    if ((error = mg__text_clean(s, MG__CLEAN_XML | MG__CLEAN_C1 | MG__CLEAN_ONE_LINE,
+                                &clean)) < 0)
+        return error;
+    for (p = clean; *p; p++) {
+        if (strchr("\\|`*_<", *p) != NULL)
+            fputc('\\', f);
+        fputc(*p, f);
+    }
+    free(clean);
+    return 0;
+}
+
+const char *mg__md_symbol(mg_outcome o)
+{
+    switch (o) {
+    case MG_OUTCOME_PASS:
+        return "\xe2\x9c\x85"; /* ✅ */
+    case MG_OUTCOME_FAIL:
+        return "\xe2\x9d\x8c"; /* ❌ */
+    case MG_OUTCOME_SKIP:
+        return "\xe2\x8f\xad\xef\xb8\x8f"; /* ⏭️ */
+    default:
+        return "\xe2\x9a\xa0\xef\xb8\x8f"; /* ⚠️ */
     }
 }

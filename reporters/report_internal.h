@@ -5,6 +5,7 @@
 #define MG_REPORTERS_REPORT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/clocale.h"
 #include "modelgate/report.h"
@@ -50,5 +51,11 @@ void mg__interval_header(char *buf, size_t size, const char *word, const mg_repo
 
 /* Lower-case outcome name: "pass", "fail", "skipped", "error". */
 const char *mg__outcome_name(mg_outcome o);
+
+/* Markdown (markdown.c, diff.c): s as one escaped line of inline text, cleaned to
+ * one line with '\\', '|', '`', '*', '_' and '<' escaped; and an outcome's symbol
+ * (✅ pass, ❌ fail, ⏭️ skipped, ⚠️ error). */
+int mg__md_put(FILE *f, const char *s);
+const char *mg__md_symbol(mg_outcome o);
 
 #endif

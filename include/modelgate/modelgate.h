@@ -5,6 +5,7 @@
 #ifndef MODELGATE_H
 #define MODELGATE_H
 
+#include "modelgate/diff.h"
 #include "modelgate/error.h"
 #include "modelgate/metrics.h"
 #include "modelgate/report.h"
