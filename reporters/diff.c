@@ -38,7 +38,6 @@
 #include <jansson.h>
 
 #include "modelgate/diff.h"
-#include "modelgate/version.h"
 #include "reporters/report_internal.h"
 #include "reporters/xmlclean.h"
 
@@ -276,7 +275,7 @@ static int read_inputs(side *s)
 }
 
 /* Check the document as a modelgate report and read what the diff compares. */
-static int read_report(side *s, json_t *other_schema)
+static int read_report(side *s)
 {
     json_t *schema, *cases, *c, *seed;
     char num[32];
@@ -295,12 +294,11 @@ static int read_report(side *s, json_t *other_schema)
     if (json_integer_value(schema) != SCHEMA_READ) {
         snprintf(num, sizeof num, "%lld", (long long)json_integer_value(schema));
         mg_error_set(s->err, MG_EPARSE, s->name, 0, 0,
-                     "schema %s, but modelgate " MG_VERSION_STRING
-                     " reads schema %d only (compare reports written by one version)",
+                     "schema %s, but this modelgate reads schema %d only (compare "
+                     "reports of one schema)",
                      num, SCHEMA_READ);
         return mg_error_set_key(s->err, "schema");
     }
-    (void)other_schema;
     if ((rc = get_str(s, s->root, "", "suite", 0, &s->suite)) < 0 ||
         (rc = get_str(s, s->root, "", "tool_version", 0, &s->tool_version)) < 0 ||
         (rc = get_str(s, s->root, "", "interval", 0, &s->interval)) < 0 ||
@@ -779,9 +777,9 @@ static int diff(mg_diff **out, const char *base_text, const char *base_name,
     h.name = head_name;
     b.err = h.err = err;
     if ((rc = load(&b, from_files ? NULL : base_text)) < 0 ||
-        (rc = read_report(&b, NULL)) < 0 ||
+        (rc = read_report(&b)) < 0 ||
         (rc = load(&h, from_files ? NULL : head_text)) < 0 ||
-        (rc = read_report(&h, NULL)) < 0)
+        (rc = read_report(&h)) < 0)
         goto cleanup;
     if ((d = calloc(1, sizeof *d)) == NULL || dup(&d->base_name, base_name) < 0 ||
         dup(&d->head_name, head_name) < 0 || dup(&d->suite, h.suite) < 0 ||

@@ -92,6 +92,128 @@ static int put_case(FILE *f, const mg_case *c, double confidence)
     return 0;
 }
 
+static int failed(const mg_case *c)
+{
+    return c->outcome == MG_OUTCOME_FAIL || c->outcome == MG_OUTCOME_ERROR;
+}
+
+static void put_header(FILE *f, const char *header)
+{
+    fprintf(f,
+            "| | Test | Model | Slice | %s | Verdict |\n"
+            "|---|---|---|---|---|---|\n",
+            header);
+}
+
+/* s as one line of HTML text (a <summary> is HTML, where Markdown's backslash
+ * escapes would show). */
+static int put_html(FILE *f, const char *s)
+{
+    char *clean = NULL;
+    int error;
+    if ((error = mg__text_clean(s, MG__CLEAN_XML | MG__CLEAN_C1 | MG__CLEAN_ONE_LINE,
+                                &clean)) < 0)
+        return error;
+    for (const char *p = clean; *p; p++) {
+        switch (*p) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        default:
+            fputc(*p, f);
+        }
+    }
+    free(clean);
+    return 0;
+}
+
+static int same_family(const mg_case *a, const mg_case *b)
+{
+    return a->slicing != NULL && b->slicing != NULL && strcmp(a->test, b->test) == 0;
+}
+
+/* Whether case i is the first case of a sliced test (a slice family); a test's
+ * cases are contiguous in a report. */
+static int family_start(const mg_report *r, size_t i)
+{
+    return r->cases[i].slicing != NULL &&
+           (i == 0 || !same_family(&r->cases[i - 1], &r->cases[i]));
+}
+
+/* A slice family folded: its verdict and counts in the <summary>, every slice in
+ * the table inside. */
+static int put_family(FILE *f, const mg_report *r, size_t first, const char *header,
+                      double level)
+{
+    const mg_case *c = &r->cases[first];
+    mg__tally t = {0};
+    int error;
+
+    for (size_t i = first; i < r->ncases && same_family(c, &r->cases[i]); i++) {
+        t.tests++;
+        t.passed += r->cases[i].outcome == MG_OUTCOME_PASS;
+        t.failed += r->cases[i].outcome == MG_OUTCOME_FAIL;
+        t.skipped += r->cases[i].outcome == MG_OUTCOME_SKIP;
+        t.errors += r->cases[i].outcome == MG_OUTCOME_ERROR;
+    }
+    fprintf(f, "\n<details><summary>%s ",
+            mg__md_symbol(mg__tally_ok(&t) ? MG_OUTCOME_PASS : MG_OUTCOME_FAIL));
+    if ((error = put_html(f, c->test)) < 0)
+        return error;
+    fputs(" (", f);
+    if ((error = put_html(f, c->model)) < 0)
+        return error;
+    fputs(", by ", f);
+    if ((error = put_html(f, c->slicing)) < 0)
+        return error;
+    fprintf(f, "): %zu slice%s: %zu passed, %zu failed, %zu skipped, %zu error%s"
+               "</summary>\n\n",
+            t.tests, t.tests == 1 ? "" : "s", t.passed, t.failed, t.skipped, t.errors,
+            t.errors == 1 ? "" : "s");
+    put_header(f, header);
+    for (size_t i = first; i < r->ncases && same_family(c, &r->cases[i]); i++)
+        if ((error = put_case(f, &r->cases[i], level)) < 0)
+            return error;
+    fputs("\n</details>\n", f);
+    return 0;
+}
+
+/*
+ * The cases: one table with every failed and errored case first, then the cases of
+ * tests without slices; then each slice family folded in a <details> block, so that
+ * a suite of hundreds of slices shows its failures at a glance and the rest on a
+ * click.
+ */
+static int put_tables(FILE *f, const mg_report *r, const char *header, double level)
+{
+    size_t i, top = 0;
+    int error;
+
+    for (i = 0; i < r->ncases; i++)
+        top += failed(&r->cases[i]) || r->cases[i].slicing == NULL;
+    if (top > 0) {
+        fputs("\n", f);
+        put_header(f, header);
+    }
+    for (i = 0; i < r->ncases; i++)
+        if (failed(&r->cases[i]) && (error = put_case(f, &r->cases[i], level)) < 0)
+            return error;
+    for (i = 0; i < r->ncases; i++)
+        if (!failed(&r->cases[i]) && r->cases[i].slicing == NULL &&
+            (error = put_case(f, &r->cases[i], level)) < 0)
+            return error;
+    for (i = 0; i < r->ncases; i++)
+        if (family_start(r, i) && (error = put_family(f, r, i, header, level)) < 0)
+            return error;
+    return 0;
+}
+
 static int render(const mg_report *r, FILE *f)
 {
     double level;
@@ -144,14 +266,7 @@ static int render(const mg_report *r, FILE *f)
     if (t.tests == 0)
         return 0;
     mg__interval_header(header, sizeof header, "Estimate", r, level);
-    fprintf(f,
-            "\n| | Test | Model | Slice | %s | Verdict |\n"
-            "|---|---|---|---|---|---|\n",
-            header);
-    for (i = 0; r->cases != NULL && i < r->ncases; i++)
-        if ((error = put_case(f, &r->cases[i], level)) < 0)
-            return error;
-    return 0;
+    return put_tables(f, r, header, level);
 }
 
 /* The whole document into *out (malloc'd, NUL-terminated) and *len. */

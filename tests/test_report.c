@@ -1723,6 +1723,16 @@ static int count_pipes(const char *line)
     return n;
 }
 
+static int count_of(const char *s, const char *what)
+{
+    int n = 0;
+    while ((s = strstr(s, what)) != NULL) {
+        n++;
+        s += strlen(what);
+    }
+    return n;
+}
+
 START_TEST(markdown_table)
 {
     mg_report *r = make_report();
@@ -1754,26 +1764,33 @@ START_TEST(markdown_table)
     line = line_at(md, 6);
     ck_assert_str_eq(line, "|---|---|---|---|---|---|");
     free(line);
-    for (i = 5; i < 13; i++) {
+    for (i = 5; i < 12; i++) {
         line = line_at(md, i);
         ck_assert_msg(count_pipes(line) == 7, "line %d has %d cell separators: %s", i,
                       count_pipes(line), line);
         free(line);
     }
 
+    /* failures first, then the tests without slices */
     line = line_at(md, 7);
+    ck_assert_ptr_nonnull(strstr(line, "| \xe2\x9d\x8c | recall per region | candidate | "
+                                       "region=south | 0.5500 [0.4800, 0.6200] |"));
+    free(line);
+    line = line_at(md, 8);
+    ck_assert_ptr_nonnull(
+        strstr(line, "| \xe2\x9a\xa0\xef\xb8\x8f | recall per region"));
+    free(line);
+    line = line_at(md, 9);
+    ck_assert_str_eq(line, "| \xe2\x9d\x8c | weird" FFFD "name" FFFD FFFD FFFD
+                           "\\\\ \\<b> | candidate | "
+                           "plan=pro \xc3\x97 region=north"
+                           " | 0.5000 | bad " FFFD "[31mred" FFFD "[0m " FFFD FFFD FFFD
+                           " end |");
+    free(line);
+    line = line_at(md, 10);
     ck_assert_str_eq(line, "| \xe2\x9c\x85 | auc >= 0.80 | candidate | overall | "
                            "0.3333 [0.3000, 0.4000] | auc 0.3333 [0.3000, 0.4000] 95% "
                            "BCa: lower bound >= 0.25 |");
-    free(line);
-    line = line_at(md, 9);
-    ck_assert_str_eq(line,
-                     "| \xe2\x8f\xad\xef\xb8\x8f | recall per region | candidate | "
-                     "region=west |  | slice has 12 rows \\< min\\_size 50 |");
-    free(line);
-    line = line_at(md, 10);
-    ck_assert_ptr_nonnull(
-        strstr(line, "| \xe2\x9a\xa0\xef\xb8\x8f | recall per region"));
     free(line);
     line = line_at(md, 11);
     ck_assert_str_eq(line,
@@ -1781,13 +1798,21 @@ START_TEST(markdown_table)
                      "champion | overall | \xce\x94 -0.0040 [-0.0090, 0.0012] | "
                      "auc delta -0.0040 [-0.0090, 0.0012]: lower bound >= -0.01 |");
     free(line);
-    line = line_at(md, 12);
-    ck_assert_str_eq(line, "| \xe2\x9d\x8c | weird" FFFD "name" FFFD FFFD FFFD
-                           "\\\\ \\<b> | candidate | "
-                           "plan=pro \xc3\x97 region=north"
-                           " | 0.5000 | bad " FFFD "[31mred" FFFD "[0m " FFFD FFFD FFFD
-                           " end |");
+    /* each slice family folded, with its counts; its name escaped for HTML */
+    line = line_at(md, 13);
+    ck_assert_str_eq(line, "<details><summary>\xe2\x9d\x8c recall per region (candidate, "
+                           "by region): 3 slices: 0 passed, 1 failed, 1 skipped, 1 error"
+                           "</summary>");
     free(line);
+    ck_assert_ptr_nonnull(strstr(md, "\n| \xe2\x8f\xad\xef\xb8\x8f | recall per region "
+                                     "| candidate | region=west |  | slice has 12 rows \\< "
+                                     "min\\_size 50 |\n"));
+    ck_assert_ptr_nonnull(strstr(md, "<details><summary>\xe2\x9d\x8c weird" FFFD "name" FFFD
+                                     FFFD FFFD "\\ &lt;b&gt; (candidate, by region_x_plan): "
+                                     "1 slice: 0 passed, 1 failed, 0 skipped, 0 errors"
+                                     "</summary>"));
+    ck_assert_int_eq(count_of(md, "<details>"), 2);
+    ck_assert_int_eq(count_of(md, "\n</details>\n"), 2);
     ck_assert_int_eq(md[strlen(md) - 1], '\n');
     ck_assert_ptr_null(strstr(md, "\n\n\n"));
     free(md);
