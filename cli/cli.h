@@ -131,6 +131,8 @@ void cli_args_init(cli_args *a, mg_run_mode mode);
 void cli_print_help(FILE *out);
 void cli_print_command_help(FILE *out, const cli_command *cmd);
 int cli_cmd_help(const cli_command *self, int argc, char **argv);
+/* The manual page modelgate(1) in roff (`modelgate help --man`). */
+void cli_print_man(FILE *out);
 
 /* cli/reports.c: the format table's rows at work. */
 int cli_check_reports(const cli_args *a);

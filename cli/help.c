@@ -206,8 +206,241 @@ int cli_cmd_help(const cli_command *self, int argc, char **argv)
         cli_print_help(stdout);
         return EXIT_PASS;
     }
+    if (strcmp(argv[1], "--man") == 0) {
+        cli_print_man(stdout);
+        return EXIT_PASS;
+    }
     if ((cmd = cli_command_find(argv[1])) == NULL)
         return cli_usage_error("unknown command '%s'", argv[1]);
     cli_print_command_help(stdout, cmd);
     return EXIT_PASS;
+}
+
+/*
+ * The manual page modelgate(1), in roff, from the same tables: the synopsis is
+ * every command's usage, COMMANDS their summaries, OPTIONS every report format and
+ * option with its help, range and the commands that take it, EXIT STATUS the
+ * table above. The build writes it with `modelgate help --man` and `make install`
+ * installs it, so the page cannot describe an option the parser does not know.
+ * The prose around the tables (description, environment, examples) is here.
+ */
+
+/* Text for a roff line: backslashes escaped, hyphens of options and numbers kept
+ * as minus signs, a leading '.' or '\'' defused. */
+static void roff(FILE *out, const char *text)
+{
+    if (*text == '.' || *text == '\'')
+        fputs("\\&", out);
+    for (const char *s = text; *s != '\0'; s++) {
+        if (*s == '\\')
+            fputs("\\e", out);
+        else if (*s == '-' && (s[1] == '-' || (s[1] >= '0' && s[1] <= '9') ||
+                               (s > text && s[-1] == '-')))
+            fputs("\\-", out);
+        else
+            fputc(*s, out);
+    }
+}
+
+/* An option's name, every hyphen a minus sign (as a reader types it). */
+static void roff_name(FILE *out, const char *name)
+{
+    for (; *name != '\0'; name++)
+        if (*name == '-')
+            fputs("\\-", out);
+        else
+            fputc(*name, out);
+}
+
+/* The commands whose bit is in `bits`, as "run, metrics and validate". */
+static void roff_commands(FILE *out, unsigned bits)
+{
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < cli_ncommands; i++)
+        n += (cli_commands[i].bit & bits) != 0;
+    for (size_t i = 0; i < cli_ncommands; i++) {
+        if (!(cli_commands[i].bit & bits))
+            continue;
+        fprintf(out, "%s\\fB%s\\fR", k == 0 ? "" : k + 1 == n ? " and " : ", ",
+                cli_commands[i].name);
+        k++;
+    }
+}
+
+/* The operands of a usage line, in italics: "\fISUITE.yaml\fR". */
+static void roff_operands(FILE *out, const char *operands)
+{
+    if (operands[0] != '\0') {
+        fputs(" \\fI", out);
+        roff(out, operands);
+        fputs("\\fR", out);
+    }
+}
+
+static void man_synopsis(FILE *out, const cli_command *cmd)
+{
+    fprintf(out, ".br\n\\fBmodelgate %s\\fR", cmd->name);
+    roff_operands(out, cmd->operands);
+    for (size_t i = 0; i < cli_nformats; i++) {
+        const cli_format *f = &cli_formats[i];
+        if (shown(f, cmd))
+            fprintf(out, (f->stdout_commands & cmd->bit) ? " [\\fB\\-\\-%s\\fR [\\fIF\\fR]]"
+                                                         : " [\\fB\\-\\-%s\\fR \\fIF\\fR]",
+                    f->name);
+    }
+    for (size_t i = 0; i < cli_noptions; i++) {
+        const cli_option *opt = &cli_options[i];
+        if (!(opt->commands & cmd->bit) || opt->kind == CLI_SHOW_HELP)
+            continue;
+        fputs(" [\\fB\\-\\-", out);
+        roff_name(out, opt->name);
+        fputs("\\fR", out);
+        if (opt->arg != NULL)
+            fprintf(out, " \\fI%s\\fR", opt->arg);
+        fputs("]", out);
+    }
+    fputs("\n", out);
+}
+
+static void man_formats(FILE *out)
+{
+    for (size_t i = 0; i < cli_nformats; i++) {
+        const cli_format *f = &cli_formats[i];
+        if (f->write == NULL)
+            continue;
+        fprintf(out, ".TP\n\\fB\\-\\-%s\\fR \\fIF\\fR\n", f->name);
+        roff(out, f->help);
+        fputs(f->to_string != NULL ? "; \\fIF\\fR = \\- for stdout" : "", out);
+        if (f->stdout_commands) {
+            fputs(" (for ", out);
+            roff_commands(out, f->stdout_commands);
+            fputs(", \\fB\\-\\-" , out);
+            fprintf(out, "%s\\fR alone too)", f->name);
+        }
+        fputs(".\nTaken by ", out);
+        roff_commands(out, f->commands);
+        fputs(".\n", out);
+    }
+}
+
+static void man_options(FILE *out)
+{
+    for (size_t i = 0; i < cli_noptions; i++) {
+        const cli_option *opt = &cli_options[i];
+        fputs(".TP\n", out);
+        if (opt->short_name != 0)
+            fprintf(out, "\\fB\\-%c\\fR, ", opt->short_name);
+        fputs("\\fB\\-\\-", out);
+        roff_name(out, opt->name);
+        fputs("\\fR", out);
+        if (opt->arg != NULL)
+            fprintf(out, " \\fI%s\\fR", opt->arg);
+        fputs("\n", out);
+        roff(out, opt->help);
+        if (opt->kind == CLI_UINT64 || opt->kind == CLI_SIZE_T ||
+            opt->kind == CLI_UNSIGNED)
+            fprintf(out, "; \\fI%s\\fR in [%llu, %llu]", opt->arg, opt->min, opt->max);
+        fputs(".\nTaken by ", out);
+        roff_commands(out, opt->commands);
+        fputs(".\n", out);
+    }
+}
+
+static const char *const man_description =
+    ".SH DESCRIPTION\n"
+    "modelgate loads a candidate model's predictions and a holdout set, computes\n"
+    "metrics overall and per slice with bootstrap confidence intervals, compares the\n"
+    "candidate with the champion (the model in production) on paired replicates,\n"
+    "decides pass or fail with explicit statistical rules, and writes JUnit XML, JSON\n"
+    "and Markdown reports, so that the decision gates an ordinary CI pipeline.\n"
+    "The suite file, described in\n"
+    ".BR modelgate-suite (5),\n"
+    "names the data, the models, the slicings and the tests.\n"
+    ".PP\n"
+    "Errors are one line on standard error naming the file, line, column and suite\n"
+    "key; no report is written then.\n"
+    "Report files are written atomically (a temporary file, then a rename).\n"
+    "Results are bit-identical for any number of threads.\n";
+
+static const char *const man_environment =
+    ".SH ENVIRONMENT\n"
+    ".TP\n"
+    ".B NO_COLOR\n"
+    "When set and not empty, the console tables have no colours (they have colours\n"
+    "only on a terminal anyway).\n"
+    ".TP\n"
+    ".B GITHUB_STEP_SUMMARY\n"
+    "The file of GitHub Actions' step summary: when it is set,\n"
+    ".B run\n"
+    "and\n"
+    ".B diff\n"
+    "append their Markdown summary to it (failures first, slice families folded),\n"
+    "unless\n"
+    ".B \\-\\-no\\-step\\-summary\n"
+    "is given.\n"
+    "A file that cannot be opened for appending stops the command before anything is\n"
+    "computed (exit status 2).\n";
+
+static const char *const man_examples =
+    ".SH EXAMPLES\n"
+    "Run a suite and write every report:\n"
+    ".PP\n"
+    ".nf\n"
+    ".RS\n"
+    "modelgate run suite.yaml \\-\\-junit junit.xml \\-\\-json results.json \\e\n"
+    "    \\-\\-markdown summary.md\n"
+    ".RE\n"
+    ".fi\n"
+    ".PP\n"
+    "Compare the main branch's stored report with a pull request's:\n"
+    ".PP\n"
+    ".nf\n"
+    ".RS\n"
+    "modelgate diff main.json results.json \\-\\-markdown diff.md\n"
+    ".RE\n"
+    ".fi\n"
+    ".PP\n"
+    "Every metric of every model on every slice, as JSON on standard output:\n"
+    ".PP\n"
+    ".nf\n"
+    ".RS\n"
+    "modelgate metrics suite.yaml \\-\\-json | jq .metrics\n"
+    ".RE\n"
+    ".fi\n";
+
+void cli_print_man(FILE *out)
+{
+    fprintf(out,
+            ".\\\" modelgate(1), generated by `modelgate help \\-\\-man` from the "
+            "command line's tables\n"
+            ".TH MODELGATE 1 \"\" \"modelgate %s\" \"User Commands\"\n"
+            ".SH NAME\n"
+            "modelgate \\- statistical acceptance tests for machine-learning models\n"
+            ".SH SYNOPSIS\n",
+            mg_version());
+    for (size_t i = 0; i < cli_ncommands; i++)
+        man_synopsis(out, &cli_commands[i]);
+    fputs(man_description, out);
+    fputs(".SH COMMANDS\n", out);
+    for (size_t i = 0; i < cli_ncommands; i++) {
+        fprintf(out, ".TP\n\\fBmodelgate %s\\fR", cli_commands[i].name);
+        roff_operands(out, cli_commands[i].operands);
+        fputs("\n", out);
+        roff(out, cli_commands[i].summary);
+        fputs(".\n", out);
+    }
+    fputs(".SH OPTIONS\n", out);
+    man_formats(out);
+    man_options(out);
+    fputs(".SH \"EXIT STATUS\"\n", out);
+    for (size_t i = 0; i < sizeof exit_statuses / sizeof exit_statuses[0]; i++)
+        fprintf(out, ".TP\n.B %d\n%s.\n", exit_statuses[i].status,
+                exit_statuses[i].meaning);
+    fputs(".PP\n\\fBdiff\\fR exits 1 when a case went from pass to fail or error, 0\n"
+          "when none did, 2 when a file is not a modelgate JSON report of a schema it\n"
+          "reads.\n",
+          out);
+    fputs(man_environment, out);
+    fputs(man_examples, out);
+    fputs(".SH \"SEE ALSO\"\n.BR modelgate-suite (5)\n", out);
 }

@@ -346,9 +346,9 @@ const cli_command cli_commands[] = {
      .fn = cmd_version},
     {.name = "help",
      .bit = CLI_HELP,
-     .operands = "[COMMAND]",
+     .operands = "[COMMAND | --man]",
      .summary = "this help, or one command's options in full (as modelgate COMMAND "
-                "--help)",
+                "--help), or the manual page modelgate(1) in roff (--man)",
      .alias = {"--help", "-h"},
      .fn = cli_cmd_help},
 };

@@ -37,7 +37,8 @@ const cli_format cli_formats[] = {
      .commands = CLI_REPORTING,
      .stdout_commands = CLI_METRICS},
     {.name = "markdown",
-     .help = "a Markdown summary table, for a CI step summary",
+     .help = "Markdown for a CI step summary or a merge-request comment: the "
+             "summary table (run, metrics) or the comparison (diff)",
      .write = mg_report_write_markdown,
      .to_string = mg_report_markdown_string,
      .commands = CLI_REPORTING | CLI_DIFF},

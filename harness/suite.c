@@ -1030,6 +1030,23 @@ static const mg__field suite_fields[] = {
 };
 MG__FIELDS_FIT(suite_fields);
 
+size_t mg__suite_schema(mg__schema_section *out, size_t max)
+{
+    mg__schema_section sections[] = {
+        {"", suite_fields, NULL},
+        {"data", data_fields, data_reserved},
+        {"models.NAME", model_fields, model_reserved},
+        {"bootstrap", bootstrap_fields, NULL},
+        {"slices.NAME", slicing_fields, slicing_reserved},
+        {"tests[]", NULL, NULL},
+    };
+    size_t count = sizeof sections / sizeof sections[0];
+    sections[count - 1].fields = mg__suite_test_fields(&sections[count - 1].reserved);
+    for (size_t i = 0; i < count && i < max; i++)
+        out[i] = sections[i];
+    return count;
+}
+
 /* ---- Loading ------------------------------------------------------------------- */
 
 static mg_suite *suite_new(const char *path)

@@ -52,6 +52,25 @@ struct mg__field {
 /* Rows of a section's table, its NULL row excluded. */
 #define MG__FIELDS_MAX 32
 
+/*
+ * The schema's sections, for the check that docs/man/modelgate-suite.5 documents
+ * every key and no other (tests/test_manual.c): each a key path ("" for the top
+ * level, "data", "models.NAME", "bootstrap", "slices.NAME", "tests[]"), its rows
+ * and its reserved keys.
+ */
+typedef struct mg__schema_section {
+    const char *path;
+    const mg__field *fields;     /* NULL-terminated */
+    const char *const *reserved; /* NULL-terminated, or NULL */
+} mg__schema_section;
+
+/* The sections in the order of a suite file, into out[] (room for max); returns
+ * their number, which may exceed max (then only max are written). */
+size_t mg__suite_schema(mg__schema_section *out, size_t max);
+
+/* suite_tests.c's table of a test's keys and its reserved keys. */
+const mg__field *mg__suite_test_fields(const char *const **reserved);
+
 /* A field's storage offset in a row, and the storage it names in obj. */
 #define MG__FIELD(type, member)         (offsetof(type, member) + 1)
 #define MG__FIELD_AT(type, obj, offset) ((type *)(void *)((char *)(obj) + (offset)-1))

@@ -380,6 +380,12 @@ static const mg__field test_fields[] = {
 MG__FIELDS_FIT(test_fields);
 static const char *const test_reserved[] = {"class", "k", NULL};
 
+const mg__field *mg__suite_test_fields(const char *const **reserved)
+{
+    *reserved = test_reserved;
+    return test_fields;
+}
+
 /* Checks across the keys of a test, after they are read: 0 or MG_EPARSE. */
 typedef int (*test_check)(mg__suite_ctx *c, const mg__yaml_node *v,
                           const mg_test_spec *t);

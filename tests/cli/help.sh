@@ -81,15 +81,24 @@ for cmd in $commands; do
       ;;
     esac
     [ "$opt" = --help ] && continue
-    (cd "$scratch" && "$bin" "$cmd" nosuch.yaml "$@") >"$out.opt" 2>"$out.opt.err"
+    # The run gets as far as reading its (missing) first operand: a suite, or the
+    # two reports diff compares.
+    if head -n 1 "$out.help" | grep -q "^usage: modelgate $cmd BASE.json HEAD.json"; then
+      set -- nosuch.json nosuch.json "$@"
+      missing="modelgate: nosuch.json: No such file or directory"
+    else
+      set -- nosuch.yaml "$@"
+      missing="nosuch.yaml: cannot open suite file"
+    fi
+    (cd "$scratch" && "$bin" "$cmd" "$@") >"$out.opt" 2>"$out.opt.err"
     status=$?
-    expect_status 2 "$cmd nosuch.yaml $*"
-    contains "$out.opt.err" "nosuch.yaml: cannot open suite file" "$cmd nosuch.yaml $*"
-    empty "$out.opt" "$cmd nosuch.yaml $*: stdout"
+    expect_status 2 "$cmd $*"
+    contains "$out.opt.err" "$missing" "$cmd $*"
+    empty "$out.opt" "$cmd $*: stdout"
 
     # A range the help states is the one the parser enforces.
     [ "$range" = - ] && continue
-    run "$out.range" "$out.range.err" "$bin" "$cmd" nosuch.yaml "$opt" x
+    run "$out.range" "$out.range.err" "$bin" "$cmd" "$1" "$opt" x
     expect_status 2 "$cmd $opt x"
     contains "$out.range.err" "modelgate: $opt: expected an integer in $range, got 'x'" \
       "$cmd $opt x (help says $range)"
