@@ -198,6 +198,23 @@ static int names_stdout(const char *path)
            strcmp(path, "/dev/fd/1") == 0 || strcmp(path, "/proc/self/fd/1") == 0;
 }
 
+/* The operands a command takes: one per word of its `operands`. */
+static size_t operand_count(const cli_command *cmd)
+{
+    size_t n = 0;
+    for (const char *p = cmd->operands; *p != '\0'; p++)
+        n += *p != ' ' && (p == cmd->operands || p[-1] == ' ');
+    return n;
+}
+
+static int writes_reports(const cli_command *cmd)
+{
+    for (size_t i = 0; i < cli_nformats; i++)
+        if (cli_formats[i].write != NULL && (cli_formats[i].commands & cmd->bit))
+            return 1;
+    return 0;
+}
+
 /*
  * A report option: `--json F`, `--json=F`, `--json -` for stdout, or, for a format
  * that may go to stdout on this command, `--json` alone. A format that may go to
@@ -211,6 +228,11 @@ static int set_report(cli_args *a, const cli_command *cmd, size_t i, int argc,
     const char *path = NULL;
     if (f->write == NULL)
         return cli_usage_error("--%s is not supported yet", f->name);
+    /* Refused where it appears, so that a --help after it does not hide it. */
+    if (!(f->commands & cmd->bit))
+        return writes_reports(cmd)
+                   ? cli_usage_error("--%s: not a report this command writes", f->name)
+                   : cli_usage_error("%s writes no reports", cmd->name);
     if (optarg != NULL)
         path = optarg;
     else if (optind < argc && strcmp(argv[optind], "-") == 0)
@@ -230,23 +252,6 @@ static int set_report(cli_args *a, const cli_command *cmd, size_t i, int argc,
         a->report_stdout[i] = 1;
     else
         a->report[i] = path;
-    return 0;
-}
-
-/* The operands a command takes: one per word of its `operands`. */
-static size_t operand_count(const cli_command *cmd)
-{
-    size_t n = 0;
-    for (const char *p = cmd->operands; *p != '\0'; p++)
-        n += *p != ' ' && (p == cmd->operands || p[-1] == ' ');
-    return n;
-}
-
-static int writes_reports(const cli_command *cmd)
-{
-    for (size_t i = 0; i < cli_nformats; i++)
-        if (cli_formats[i].write != NULL && (cli_formats[i].commands & cmd->bit))
-            return 1;
     return 0;
 }
 
@@ -313,12 +318,6 @@ int cli_parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
     a->suite = argv[optind];
     a->head = noperands > 1 ? argv[optind + 1] : NULL;
     for (size_t i = 0; i < cli_nformats; i++) {
-        if ((a->report[i] != NULL || a->report_stdout[i]) &&
-            !(cli_formats[i].commands & cmd->bit))
-            return writes_reports(cmd)
-                       ? cli_usage_error("--%s: not a report this command writes",
-                                         cli_formats[i].name)
-                       : cli_usage_error("%s writes no reports", cmd->name);
         for (size_t j = 0; a->report_stdout[i] && j < i; j++)
             if (a->report_stdout[j]) {
                 fprintf(stderr,
