@@ -39,7 +39,7 @@ simulate: build
 # FUZZ_SECONDS (default 60) on its seed corpus; see tests/fuzz/README.md.
 fuzz: deps
 	CC=clang cmake -S . -B build-fuzz -DMG_FUZZ=ON -DMG_TESTS=OFF
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_csv fuzz_suite fuzz_xmlclean
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_csv fuzz_suite fuzz_xmlclean fuzz_diff
 	./tests/fuzz/run.sh build-fuzz $(or $(FUZZ_SECONDS),60)
 
 clean:

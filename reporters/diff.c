@@ -659,9 +659,13 @@ static int compare_inputs(mg_diff *d, const side *b, const side *h)
                 rc = add_note(d, "input %s: read by head only (%s)", role, hi->path);
             else if (hi == NULL)
                 rc = add_note(d, "input %s: read by base only (%s)", role, bi->path);
-            else
-                rc = add_note(d, "input %s: other bytes (sha256 %.12s \xe2\x86\x92 %.12s, %zu \xe2\x86\x92 "
+            else if (in->base_rows == in->head_rows)
+                rc = add_note(d, "input %s: other bytes (sha256 %.12s \xe2\x86\x92 %.12s, "
                                  "%zu rows)",
+                              role, in->base_sha256, in->head_sha256, in->head_rows);
+            else
+                rc = add_note(d, "input %s: other bytes (sha256 %.12s \xe2\x86\x92 %.12s, %zu "
+                                 "\xe2\x86\x92 %zu rows)",
                               role, in->base_sha256, in->head_sha256, in->base_rows,
                               in->head_rows);
             if (rc < 0)
@@ -848,6 +852,14 @@ enum { COL_OUTCOME, COL_TEST, COL_MODEL, COL_SLICE, COL_BASE, COL_HEAD, COL_CHAN
 static const char *const headers[NCOLS] = {"OUTCOME", "TEST", "MODEL", "SLICE",
                                            "BASE",    "HEAD", "CHANGE"};
 
+/* Head's value lies outside base's interval. */
+static int moved_out(const mg_diff_case *c)
+{
+    const mg_diff_side *b = &c->base, *h = &c->head;
+    return b->present && h->present && h->has_value && b->has_ci &&
+           (h->value < b->ci_low || h->value > b->ci_high);
+}
+
 /* "0.8563 [0.8444, 0.8667]", "Δ +0.0373 [0.0267, 0.0482]", or "—" for an absent
  * case or value. */
 static void side_text(char *buf, size_t size, const mg_diff_case *c,
@@ -875,9 +887,7 @@ static void change_text(char *buf, size_t size, const mg_diff_case *c)
     buf[0] = '\0';
     if (!b->present || !h->present || !b->has_value || !h->has_value)
         return;
-    const char *outside = b->has_ci && (h->value < b->ci_low || h->value > b->ci_high)
-                              ? " (outside base's interval)"
-                              : "";
+    const char *outside = moved_out(c) ? " (outside base's interval)" : "";
     double m = h->value - b->value;
     if (m == 0)
         snprintf(buf, size, "0%s", outside);
@@ -901,6 +911,7 @@ static const char *kind_phrase(mg_diff_kind k)
 /* "9 cases: 1 pass → fail, 1 new, 7 unchanged outcome" */
 static void put_counts(FILE *f, const mg_diff *d)
 {
+    size_t moved = 0;
     int first = 1;
     fprintf(f, "%zu case%s:", d->ncases, d->ncases == 1 ? "" : "s");
     for (size_t k = 0; k < MG_DIFF_KINDS; k++) {
@@ -910,6 +921,10 @@ static void put_counts(FILE *f, const mg_diff *d)
                 kind_phrase((mg_diff_kind)k));
         first = 0;
     }
+    for (size_t i = 0; i < d->ncases; i++)
+        moved += d->cases[i].kind == MG_DIFF_SAME && moved_out(&d->cases[i]);
+    if (moved > 0)
+        fprintf(f, " (%zu outside base's interval)", moved);
     if (first)
         fputs(" none in either report", f);
 }
@@ -1014,8 +1029,14 @@ static int md_render(const mg_diff *d, FILE *f)
                 return rc;
     }
     if (d->count[MG_DIFF_SAME] > 0) {
-        fprintf(f, "\n<details><summary>%zu case%s with an unchanged outcome</summary>\n\n",
+        size_t moved = 0;
+        for (i = changed; i < d->ncases; i++)
+            moved += moved_out(&d->cases[i]);
+        fprintf(f, "\n<details><summary>%zu case%s with an unchanged outcome",
                 d->count[MG_DIFF_SAME], d->count[MG_DIFF_SAME] == 1 ? "" : "s");
+        if (moved > 0)
+            fprintf(f, ", %zu of them outside base's interval", moved);
+        fputs("</summary>\n\n", f);
         md_header(f);
         for (i = changed; i < d->ncases; i++)
             if ((rc = md_row(f, &d->cases[i])) < 0)

@@ -180,6 +180,28 @@ START_TEST(pass_to_fail_is_a_regression)
 }
 END_TEST
 
+/* A case whose outcome held but whose estimate left base's interval is counted. */
+START_TEST(movement_outside_the_interval)
+{
+    json_t *head = base_json(), *c = case_of(head, "brier ceiling", "overall");
+    mg_diff *d;
+    char *md;
+    json_object_set_new(c, "estimate", json_real(0.17));
+    d = diff_with(head);
+    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 9);
+    ck_assert(pair_of(d, "brier ceiling", "overall")->head.value == 0.17);
+    md = markdown(d);
+    ck_assert_ptr_nonnull(strstr(md, "9 cases: 9 unchanged outcome (1 outside base's "
+                                     "interval)"));
+    ck_assert_ptr_nonnull(strstr(md, "<details><summary>9 cases with an unchanged outcome, "
+                                     "1 of them outside base's interval</summary>"));
+    ck_assert_ptr_nonnull(strstr(md, "| 0.1700 [0.1"));
+    ck_assert_ptr_nonnull(strstr(md, "(outside base's interval) |"));
+    free(md);
+    mg_diff_free(d);
+}
+END_TEST
+
 START_TEST(other_outcome_changes)
 {
     json_t *head = base_json();
@@ -508,6 +530,7 @@ static Suite *diff_suite(void)
     tcase_add_test(core, identical_reports);
     tcase_add_test(core, pass_to_fail_is_a_regression);
     tcase_add_test(core, other_outcome_changes);
+    tcase_add_test(core, movement_outside_the_interval);
     tcase_add_test(core, renamed_test_is_paired);
     tcase_add_test(core, renamed_and_redefined_is_new);
     tcase_add_test(core, ambiguous_rename_is_not_guessed);

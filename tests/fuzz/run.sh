@@ -5,10 +5,10 @@
 # check leaves its input in tests/fuzz/corpus-work/artifacts/ and makes the script
 # exit 1.
 #
-#   tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]     (TARGET: csv suite xmlclean)
+#   tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]     (TARGET: csv suite xmlclean diff)
 set -u
 if [ $# -lt 2 ]; then
-  echo "usage: $0 BUILD_DIR SECONDS [csv] [suite] [xmlclean]" >&2
+  echo "usage: $0 BUILD_DIR SECONDS [csv] [suite] [xmlclean] [diff]" >&2
   exit 2
 fi
 build=$1
@@ -16,7 +16,7 @@ seconds=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 work=$here/corpus-work
-targets=${*:-csv suite xmlclean}
+targets=${*:-csv suite xmlclean diff}
 mkdir -p "$work/artifacts"
 status=0
 for t in $targets; do
