@@ -128,9 +128,13 @@ size_t cli_format_index(const char *name)
  * whose Markdown it shows on the run's page; every step appends to it. The file is
  * opened for appending before anything is computed, so that a path that cannot be
  * written stops the step at once (exit 2) rather than after the run; the text is
- * appended in one write(2) with O_APPEND, so parallel writers cannot interleave
- * within it.
+ * appended with O_APPEND, so parallel writers cannot interleave within a write.
+ * GitHub refuses a step's summary above 1 MiB (and then shows none of it), so a
+ * longer one keeps its heading and counts, up to its first table, and says where
+ * the rest is.
  */
+#define STEP_SUMMARY_MAX (1024 * 1024 - 4096)
+
 const char *cli_step_summary(const cli_args *a)
 {
     const char *path = getenv("GITHUB_STEP_SUMMARY");
@@ -163,11 +167,31 @@ int cli_check_step_summary(const cli_args *a)
 
 int cli_append_step_summary(const cli_args *a, const char *markdown)
 {
-    const char *path = cli_step_summary(a);
+    const char *path = cli_step_summary(a), *table;
+    char note[256];
     size_t len = strlen(markdown), done = 0;
     int fd;
     if (path == NULL)
         return 0;
+    note[0] = '\0';
+    if (len > STEP_SUMMARY_MAX) {
+        /* Up to the folded blocks (the failures' table stays), else up to the
+         * first table. */
+        const char *details = strstr(markdown, "\n<details>");
+        table = strstr(markdown, "\n|");
+        if (details != NULL && (size_t)(details - markdown) <= STEP_SUMMARY_MAX)
+            table = details;
+        else if (table != NULL && details != NULL && details < table)
+            table = details;
+        if (table == NULL || (size_t)(table - markdown) > STEP_SUMMARY_MAX)
+            table = markdown;
+        len = (size_t)(table - markdown);
+        snprintf(note, sizeof note,
+                 "\n> The rest is left out: the whole summary (%zu KiB) is above "
+                 "GitHub's 1 MiB limit for a step summary. The Markdown, JSON and "
+                 "JUnit reports hold every case.\n",
+                 strlen(markdown) / 1024);
+    }
     if ((fd = open_step_summary(path)) < 0)
         goto fail;
     /* A blank line keeps our heading apart from what an earlier step wrote. */
@@ -181,6 +205,8 @@ int cli_append_step_summary(const cli_args *a, const char *markdown)
             goto fail;
         done += (size_t)n;
     }
+    if (note[0] != '\0' && write(fd, note, strlen(note)) != (ssize_t)strlen(note))
+        goto fail;
     if (close(fd) != 0) {
         fd = -1;
         goto fail;

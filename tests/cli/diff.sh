@@ -107,6 +107,32 @@ run "$scratch/s.out" "$scratch/s.err" env GITHUB_STEP_SUMMARY="$summary" \
   "$bin" diff "$scratch/base.json" "$scratch/head.json" --no-step-summary
 same "$summary" "$scratch/summary.before" "--no-step-summary"
 
+# A summary above GitHub's 1 MiB limit (8,000 slices) keeps its heading, counts and
+# failures table (none here), and says where the rest is.
+cat >"$scratch/big.yaml" <<EOF
+suite: big
+task: binary
+data: {holdout: "$churn/data/holdout.csv", id: customer_id, label: churned, positive: "1"}
+models:
+  candidate: {file: "$churn/preds/candidate.csv", score: p_churn}
+bootstrap: {replicates: 20}
+slices:
+  customer: customer_id
+tests:
+  - {name: rows per customer, metric: n, slices: customer, at_least: 1, rule: estimate}
+  - {name: churn rate per customer, metric: prevalence, slices: customer, at_most: 1,
+     rule: estimate}
+EOF
+: >"$summary"
+run "$scratch/b.out" "$scratch/b.err" env GITHUB_STEP_SUMMARY="$summary" \
+  "$bin" run "$scratch/big.yaml" --markdown "$scratch/big.md"
+expect_status 0 "run of 8,000 slices"
+[ "$(wc -c <"$scratch/big.md")" -gt 1048576 ] || fail "big.md is not above 1 MiB"
+[ "$(wc -c <"$summary")" -lt 4096 ] || fail "the step summary was not cut"
+contains "$summary" '8000 tests: 8000 passed, 0 failed' "cut step summary: counts"
+contains "$summary" "> The rest is left out: the whole summary (" "cut step summary: note"
+lacks "$summary" '<details>' "cut step summary: no half block"
+
 # An unwritable step summary stops the step before anything is computed.
 run "$scratch/u.out" "$scratch/u.err" env GITHUB_STEP_SUMMARY="$scratch/no/such/dir/s.md" \
   "$bin" run "$scratch/base.yaml" --json "$scratch/u.json"
