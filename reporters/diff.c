@@ -72,8 +72,7 @@ typedef struct side {
     const char *name; /* the file, as named by the caller */
     json_t *root;
     mg_error *err;
-    const char *suite, *tool_version, *seed, *interval, *resampler, *stratify,
-        *cluster;
+    const char *suite, *tool_version, *seed, *interval, *resampler, *stratify, *cluster;
     char seed_buf[32];
     long long replicates;
     double confidence;
@@ -189,7 +188,8 @@ static int read_case(side *s, json_t *c, size_t i)
         return rc_;
     if (outcome_of(outcome, &rc->side.outcome) != 0) {
         snprintf(key, sizeof key, "%s.outcome", where);
-        return bad(s, key, "unknown outcome '%s' (pass, fail, skipped, error)", outcome);
+        return bad(s, key, "unknown outcome '%s' (pass, fail, skipped, error)",
+                   outcome);
     }
     rc->is_delta = strcmp(kind, "comparison") == 0;
     rc->side.present = 1;
@@ -502,14 +502,16 @@ static int add_case(mg_diff *d, const rcase *b, const rcase *h, size_t *order)
     d->count[c->kind]++;
     if ((rc = dup(&c->test, r->test)) < 0 || (rc = dup(&c->metric, r->metric)) < 0 ||
         (rc = dup(&c->model, r->model)) < 0 ||
-        (rc = dup(&c->baseline, r->baseline)) < 0 || (rc = dup(&c->slice, r->slice)) < 0)
+        (rc = dup(&c->baseline, r->baseline)) < 0 ||
+        (rc = dup(&c->slice, r->slice)) < 0)
         return rc;
     if (b != NULL && h != NULL && strcmp(b->test, h->test) != 0)
         return dup(&c->base_test, b->test);
     return 0;
 }
 
-static int add_note(mg_diff *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int add_note(mg_diff *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static int add_note(mg_diff *d, const char *fmt, ...)
 {
@@ -555,11 +557,11 @@ static int note_definition(mg_diff *d, const rtest *b, const rtest *h)
     int rc = 0;
 #define STR_FIELD(field, label)                                                        \
     if (rc == 0 && !same_str(b->field, h->field))                                      \
-        rc = add_note(d, "test '%s': %s %s \xe2\x86\x92 %s", h->name, label,                     \
+        rc = add_note(d, "test '%s': %s %s \xe2\x86\x92 %s", h->name, label,           \
                       str_or(b->field, "none"), str_or(h->field, "none"));
 #define NUM_FIELD(has, field, label)                                                   \
     if (rc == 0 && !same_num(b->has, b->field, h->has, h->field))                      \
-        rc = add_note(d, "test '%s': %s %s \xe2\x86\x92 %s", h->name, label,                     \
+        rc = add_note(d, "test '%s': %s %s \xe2\x86\x92 %s", h->name, label,           \
                       num(x, sizeof x, b->has, b->field),                              \
                       num(y, sizeof y, h->has, h->field));
     STR_FIELD(metric, "metric")
@@ -585,19 +587,23 @@ static int compare_provenance(mg_diff *d, const side *b, const side *h)
     int rc = 0;
 
     if (strcmp(b->suite, h->suite) != 0)
-        rc = add_note(d, "suite name '%s' \xe2\x86\x92 '%s': are these runs of one suite?",
+        rc = add_note(d,
+                      "suite name '%s' \xe2\x86\x92 '%s': are these runs of one suite?",
                       b->suite, h->suite);
     if (rc == 0 && strcmp(b->seed, h->seed) != 0) {
         d->seed_differs = 1;
-        rc = add_note(d,
-                      "seed %s \xe2\x86\x92 %s: intervals differ by resampling alone, even on "
-                      "the same data",
-                      b->seed, h->seed);
+        rc = add_note(
+            d,
+            "seed %s \xe2\x86\x92 %s: intervals differ by resampling alone, even on "
+            "the same data",
+            b->seed, h->seed);
     }
     if (rc == 0 && b->replicates != h->replicates)
-        rc = add_note(d, "replicates %lld \xe2\x86\x92 %lld", b->replicates, h->replicates);
+        rc = add_note(d, "replicates %lld \xe2\x86\x92 %lld", b->replicates,
+                      h->replicates);
     if (rc == 0 && b->confidence != h->confidence)
-        rc = add_note(d, "confidence %s \xe2\x86\x92 %s", num(x, sizeof x, 1, b->confidence),
+        rc = add_note(d, "confidence %s \xe2\x86\x92 %s",
+                      num(x, sizeof x, 1, b->confidence),
                       num(y, sizeof y, 1, h->confidence));
     if (rc == 0 && strcmp(b->interval, h->interval) != 0)
         rc = add_note(d, "interval %s \xe2\x86\x92 %s", b->interval, h->interval);
@@ -609,7 +615,8 @@ static int compare_provenance(mg_diff *d, const side *b, const side *h)
         rc = add_note(d, "cluster %s \xe2\x86\x92 %s", str_or(b->cluster, "none"),
                       str_or(h->cluster, "none"));
     if (rc == 0 && strcmp(b->tool_version, h->tool_version) != 0)
-        rc = add_note(d, "modelgate %s \xe2\x86\x92 %s", b->tool_version, h->tool_version);
+        rc = add_note(d, "modelgate %s \xe2\x86\x92 %s", b->tool_version,
+                      h->tool_version);
     return rc;
 }
 
@@ -660,14 +667,17 @@ static int compare_inputs(mg_diff *d, const side *b, const side *h)
             else if (hi == NULL)
                 rc = add_note(d, "input %s: read by base only (%s)", role, bi->path);
             else if (in->base_rows == in->head_rows)
-                rc = add_note(d, "input %s: other bytes (sha256 %.12s \xe2\x86\x92 %.12s, "
-                                 "%zu rows)",
+                rc = add_note(d,
+                              "input %s: other bytes (sha256 %.12s \xe2\x86\x92 %.12s, "
+                              "%zu rows)",
                               role, in->base_sha256, in->head_sha256, in->head_rows);
             else
-                rc = add_note(d, "input %s: other bytes (sha256 %.12s \xe2\x86\x92 %.12s, %zu "
-                                 "\xe2\x86\x92 %zu rows)",
-                              role, in->base_sha256, in->head_sha256, in->base_rows,
-                              in->head_rows);
+                rc = add_note(
+                    d,
+                    "input %s: other bytes (sha256 %.12s \xe2\x86\x92 %.12s, %zu "
+                    "\xe2\x86\x92 %zu rows)",
+                    role, in->base_sha256, in->head_sha256, in->base_rows,
+                    in->head_rows);
             if (rc < 0)
                 return rc;
         }
@@ -751,7 +761,8 @@ static int build(mg_diff *d, side *b, side *h)
         if (t->partner == NULL || (u = find_test(b, t->partner)) == NULL)
             continue;
         if (strcmp(t->name, u->name) != 0)
-            rc = add_note(d, "test '%s' renamed '%s' (same metric, model and thresholds)",
+            rc = add_note(d,
+                          "test '%s' renamed '%s' (same metric, model and thresholds)",
                           u->name, t->name);
         else
             rc = note_definition(d, u, t);
@@ -788,7 +799,8 @@ static int diff(mg_diff **out, const char *base_text, const char *base_name,
     if ((d = calloc(1, sizeof *d)) == NULL || dup(&d->base_name, base_name) < 0 ||
         dup(&d->head_name, head_name) < 0 || dup(&d->suite, h.suite) < 0 ||
         build(d, &b, &h) < 0) {
-        rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory comparing reports");
+        rc =
+            mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory comparing reports");
         goto cleanup;
     }
     *out = d;
@@ -846,8 +858,16 @@ void mg_diff_free(mg_diff *d)
 
 /* Plain-text cells of a case's row; the ones that hold names are cleaned by the
  * writer. */
-enum { COL_OUTCOME, COL_TEST, COL_MODEL, COL_SLICE, COL_BASE, COL_HEAD, COL_CHANGE,
-       NCOLS };
+enum {
+    COL_OUTCOME,
+    COL_TEST,
+    COL_MODEL,
+    COL_SLICE,
+    COL_BASE,
+    COL_HEAD,
+    COL_CHANGE,
+    NCOLS
+};
 
 static const char *const headers[NCOLS] = {"OUTCOME", "TEST", "MODEL", "SLICE",
                                            "BASE",    "HEAD", "CHANGE"};
@@ -997,9 +1017,9 @@ static int md_render(const mg_diff *d, FILE *f)
     size_t changed = d->ncases - d->count[MG_DIFF_SAME], i;
     int rc;
 
-    fprintf(f, "## %s ",
-            mg__md_symbol(d->count[MG_DIFF_REGRESSED] ? MG_OUTCOME_FAIL
-                                                      : MG_OUTCOME_PASS));
+    fprintf(
+        f, "## %s ",
+        mg__md_symbol(d->count[MG_DIFF_REGRESSED] ? MG_OUTCOME_FAIL : MG_OUTCOME_PASS));
     if ((rc = mg__md_put(f, d->suite)) < 0)
         return rc;
     fputs(": ", f);
@@ -1088,7 +1108,8 @@ int mg_diff_markdown_string(const mg_diff *d, char **out, mg_error *err)
     if (d == NULL || out == NULL)
         return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no comparison or output");
     if (render_text(d, md_render, out, &len) < 0)
-        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory writing Markdown");
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0,
+                            "out of memory writing Markdown");
     return 0;
 }
 
@@ -1101,7 +1122,8 @@ int mg_diff_write_markdown(const mg_diff *d, const char *path, mg_error *err)
     if (d == NULL || path == NULL)
         return mg_error_set(err, MG_EINVAL, NULL, 0, 0, "no comparison or output path");
     if (render_text(d, md_render, &text, &len) < 0)
-        return mg_error_set(err, MG_ENOMEM, path, 0, 0, "out of memory writing Markdown");
+        return mg_error_set(err, MG_ENOMEM, path, 0, 0,
+                            "out of memory writing Markdown");
     rc = mg_write_file_atomic(path, text, len, err);
     free(text);
     return rc;

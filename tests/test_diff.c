@@ -70,19 +70,21 @@ static mg_diff *diff_with(json_t *head)
     mg_error err = MG_ERROR_INIT;
     mg_diff *d = NULL;
     char *text = json_dumps(head, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    ck_assert_msg(mg_diff_strings(&d, base_text, "base.json", text, "head.json", &err) ==
-                      0,
-                  "%s: %s", err.key, err.message);
+    ck_assert_msg(
+        mg_diff_strings(&d, base_text, "base.json", text, "head.json", &err) == 0,
+        "%s: %s", err.key, err.message);
     free(text);
     json_decref(head);
     return d;
 }
 
 /* The pair of `test` on `slice`. */
-static const mg_diff_case *pair_of(const mg_diff *d, const char *test, const char *slice)
+static const mg_diff_case *pair_of(const mg_diff *d, const char *test,
+                                   const char *slice)
 {
     for (size_t i = 0; i < d->ncases; i++)
-        if (strcmp(d->cases[i].test, test) == 0 && strcmp(d->cases[i].slice, slice) == 0)
+        if (strcmp(d->cases[i].test, test) == 0 &&
+            strcmp(d->cases[i].slice, slice) == 0)
             return &d->cases[i];
     ck_abort_msg("no pair %s [%s]", test, slice);
     return NULL;
@@ -122,8 +124,9 @@ START_TEST(identical_reports)
     /* cases keep head's order within a kind */
     ck_assert_str_eq(d->cases[0].test, "auc floor");
     ck_assert_str_eq(d->cases[8].test, "brier ceiling");
-    ck_assert_ptr_nonnull(strstr(md, "## \xe2\x9c\x85 churn-model: no case went from pass "
-                                     "to fail"));
+    ck_assert_ptr_nonnull(strstr(md,
+                                 "## \xe2\x9c\x85 churn-model: no case went from pass "
+                                 "to fail"));
     ck_assert_ptr_nonnull(strstr(md, "<details><summary>9 cases with an unchanged "
                                      "outcome</summary>"));
     /* an unchanged value says so rather than +0.0000 */
@@ -155,13 +158,16 @@ START_TEST(pass_to_fail_is_a_regression)
     ck_assert_str_eq(p->slice, "region=east");
     ck_assert_int_eq(p->base.outcome, MG_OUTCOME_PASS);
     ck_assert_int_eq(p->head.outcome, MG_OUTCOME_FAIL);
-    ck_assert(p->head.value == 0.41 && p->head.ci_low == 0.35 && p->head.ci_high == 0.47);
+    ck_assert(p->head.value == 0.41 && p->head.ci_low == 0.35 &&
+              p->head.ci_high == 0.47);
     ck_assert(p->base.value > 0.74 && p->base.value < 0.75);
     md = markdown(d);
-    ck_assert_ptr_nonnull(strstr(md, "## \xe2\x9d\x8c churn-model: 1 case went from pass "
-                                     "to fail"));
-    ck_assert_ptr_nonnull(strstr(md, "| \xe2\x9c\x85 \xe2\x86\x92 \xe2\x9d\x8c | recall per "
-                                     "region | candidate | region=east | 0.7486 ["));
+    ck_assert_ptr_nonnull(strstr(md,
+                                 "## \xe2\x9d\x8c churn-model: 1 case went from pass "
+                                 "to fail"));
+    ck_assert_ptr_nonnull(
+        strstr(md, "| \xe2\x9c\x85 \xe2\x86\x92 \xe2\x9d\x8c | recall per "
+                   "region | candidate | region=east | 0.7486 ["));
     ck_assert_ptr_nonnull(strstr(md, "| 0.4100 [0.3500, 0.4700] | -0.3386 (outside "
                                      "base's interval) |"));
     /* the table of changes comes before the folded unchanged cases */
@@ -169,8 +175,8 @@ START_TEST(pass_to_fail_is_a_regression)
     ck_assert(strstr(md, "region=east") < strstr(md, "<details>"));
     free(md);
     /* the other way round it is a fix, not a regression */
-    ck_assert_int_eq(mg_diff_strings(&back, text, "head.json", base_text, "base.json", &err),
-                     0);
+    ck_assert_int_eq(
+        mg_diff_strings(&back, text, "head.json", base_text, "base.json", &err), 0);
     ck_assert_uint_eq(back->count[MG_DIFF_REGRESSED], 0);
     ck_assert_uint_eq(back->count[MG_DIFF_FIXED], 1);
     ck_assert_str_eq(back->cases[0].slice, "region=east");
@@ -193,8 +199,9 @@ START_TEST(movement_outside_the_interval)
     md = markdown(d);
     ck_assert_ptr_nonnull(strstr(md, "9 cases: 9 unchanged outcome (1 outside base's "
                                      "interval)"));
-    ck_assert_ptr_nonnull(strstr(md, "<details><summary>9 cases with an unchanged outcome, "
-                                     "1 of them outside base's interval</summary>"));
+    ck_assert_ptr_nonnull(strstr(md,
+                                 "<details><summary>9 cases with an unchanged outcome, "
+                                 "1 of them outside base's interval</summary>"));
     ck_assert_ptr_nonnull(strstr(md, "| 0.1700 [0.1"));
     ck_assert_ptr_nonnull(strstr(md, "(outside base's interval) |"));
     free(md);
@@ -230,8 +237,8 @@ START_TEST(renamed_test_is_paired)
 
     json_array_foreach(json_object_get(head, "cases"), i, c)
     {
-        if (strcmp(json_string_value(json_object_get(c, "test")), "recall per region") ==
-            0)
+        if (strcmp(json_string_value(json_object_get(c, "test")),
+                   "recall per region") == 0)
             json_object_set_new(c, "test", json_string("recall by region"));
     }
     d = diff_with(head);
@@ -333,11 +340,13 @@ END_TEST
 
 START_TEST(inputs_and_seed_differ)
 {
-    json_t *head = base_json(), *in = json_array_get(json_object_get(head, "inputs"), 0);
+    json_t *head = base_json(),
+           *in = json_array_get(json_object_get(head, "inputs"), 0);
     mg_diff *d;
     char *md;
-    json_object_set_new(in, "sha256", json_string("00112233445566778899aabbccddeeff00112233"
-                                                  "445566778899aabbccddeeff"));
+    json_object_set_new(in, "sha256",
+                        json_string("00112233445566778899aabbccddeeff00112233"
+                                    "445566778899aabbccddeeff"));
     json_object_set_new(in, "rows", json_integer(4100));
     json_object_set_new(head, "seed", json_integer(7));
     json_object_set_new(head, "replicates", json_integer(2000));
@@ -353,8 +362,9 @@ START_TEST(inputs_and_seed_differ)
     ck_assert_int_eq(d->inputs[1].changed, 0);
     ck_assert_str_eq(d->inputs[2].role, "model champion");
     ck_assert_ptr_null(d->inputs[2].head_path);
-    ck_assert(has_note(d, "input holdout: other bytes (sha256 0943e6813a1b \xe2\x86\x92 "
-                          "001122334455, 4000 \xe2\x86\x92 4100 rows)"));
+    ck_assert(has_note(d,
+                       "input holdout: other bytes (sha256 0943e6813a1b \xe2\x86\x92 "
+                       "001122334455, 4000 \xe2\x86\x92 4100 rows)"));
     ck_assert(has_note(d, "input model champion: read by base only"));
     ck_assert(has_note(d, "seed 1 \xe2\x86\x92 7"));
     ck_assert(has_note(d, "replicates 200 \xe2\x86\x92 2000"));
@@ -388,9 +398,9 @@ static mg_error diff_error(const char *head_text, int code)
 {
     mg_error err = MG_ERROR_INIT;
     mg_diff *d = (mg_diff *)1;
-    ck_assert_int_eq(mg_diff_strings(&d, base_text, "base.json", head_text, "head.json",
-                                     &err),
-                     code);
+    ck_assert_int_eq(
+        mg_diff_strings(&d, base_text, "base.json", head_text, "head.json", &err),
+        code);
     ck_assert_ptr_null(d);
     ck_assert_str_eq(err.file, "head.json");
     return err;
@@ -414,8 +424,9 @@ START_TEST(schema_mismatch)
     err = diff_error_json(head, MG_EPARSE);
     ck_assert_str_eq(err.key, "schema");
     mg_error_format(&err, line, sizeof line);
-    ck_assert_str_eq(line, "head.json: key 'schema': schema 2, but this modelgate reads "
-                           "schema 1 only (compare reports of one schema)");
+    ck_assert_str_eq(line,
+                     "head.json: key 'schema': schema 2, but this modelgate reads "
+                     "schema 1 only (compare reports of one schema)");
     head = base_json();
     json_object_set_new(head, "schema", json_string("1"));
     err = diff_error_json(head, MG_EPARSE);
@@ -459,7 +470,8 @@ START_TEST(wrong_types_are_located)
                         json_string("passed"));
     err = diff_error_json(head, MG_EPARSE);
     ck_assert_str_eq(err.key, "cases[1].outcome");
-    ck_assert_str_eq(err.message, "unknown outcome 'passed' (pass, fail, skipped, error)");
+    ck_assert_str_eq(err.message,
+                     "unknown outcome 'passed' (pass, fail, skipped, error)");
 
     head = base_json();
     json_object_del(json_array_get(json_object_get(head, "cases"), 0), "estimate");

@@ -95,7 +95,8 @@ static char *section_text(const page *p, const char *title)
     start += strlen(head);
     end = start + strcspn(start, "");
     for (const char *m = start; *m; m++)
-        if (m[0] == '\n' && m[1] == '.' && m[2] == 'S' && (m[3] == 'S' || m[3] == 'H')) {
+        if (m[0] == '\n' && m[1] == '.' && m[2] == 'S' &&
+            (m[3] == 'S' || m[3] == 'H')) {
             end = (char *)m;
             break;
         }
@@ -128,12 +129,12 @@ START_TEST(every_key_documented)
     read_page(&p);
     for (size_t s = 0; s < n; s++)
         for (const mg__field *f = sections[s].fields; f->name != NULL; f++)
-            ck_assert_msg(documented(&p, title_of(&sections[s]), f->name),
-                          "docs/man/modelgate-suite.5: key '%s' of section '%s' is read "
-                          "by the suite reader but has no entry (.TP, then .B %s, under "
-                          ".SS \"%s\")",
-                          f->name, title_of(&sections[s]), f->name,
-                          title_of(&sections[s]));
+            ck_assert_msg(
+                documented(&p, title_of(&sections[s]), f->name),
+                "docs/man/modelgate-suite.5: key '%s' of section '%s' is read "
+                "by the suite reader but has no entry (.TP, then .B %s, under "
+                ".SS \"%s\")",
+                f->name, title_of(&sections[s]), f->name, title_of(&sections[s]));
     free(p.text);
 }
 END_TEST
@@ -152,7 +153,8 @@ START_TEST(no_key_the_reader_refuses)
         for (size_t s = 0; s < n && !found; s++) {
             if (strcmp(title_of(&sections[s]), e->section) != 0)
                 continue;
-            for (const mg__field *f = sections[s].fields; f->name != NULL && !found; f++)
+            for (const mg__field *f = sections[s].fields; f->name != NULL && !found;
+                 f++)
                 found = strcmp(f->name, e->key) == 0;
         }
         ck_assert_msg(found,

@@ -250,8 +250,8 @@ static void check_commands(const recipe *r, const char *rel)
         ck_assert_msg(rc >= 0, "%s: modelgate %s ...: %s", rel, r->commands[i].words[0],
                       why);
         if (rc == 1)
-            printf("%s: modelgate %s: an option this binary reserves for later: %s", rel,
-                   r->commands[i].words[0], why);
+            printf("%s: modelgate %s: an option this binary reserves for later: %s",
+                   rel, r->commands[i].words[0], why);
     }
 }
 
@@ -322,7 +322,8 @@ START_TEST(github_actions)
         const char *v = option_value(run, reports[k]);
         ck_assert_msg(v != NULL, "%s: the run writes no %s report", rel, reports[k]);
         ck_assert_msg(strncmp(v, upload, strlen(upload)) == 0,
-                      "%s: %s %s is not in the uploaded %s", rel, reports[k], v, upload);
+                      "%s: %s %s is not in the uploaded %s", rel, reports[k], v,
+                      upload);
     }
     /* diff compares with the run's JSON */
     ck_assert_str_eq(diff->words[2], option_value(run, "--json"));
@@ -377,8 +378,9 @@ START_TEST(checker)
     recipe r;
     char why[2048];
     memset(&r, 0, sizeof r);
-    scan_script(&r, "mkdir -p out\nbuild/modelgate run 'my suite.yaml' \\\n  --json "
-                    "\"out/r.json\" || status=$?\nif x; then ./modelgate diff a b; fi\n");
+    scan_script(&r,
+                "mkdir -p out\nbuild/modelgate run 'my suite.yaml' \\\n  --json "
+                "\"out/r.json\" || status=$?\nif x; then ./modelgate diff a b; fi\n");
     ck_assert_uint_eq(r.ncommands, 2);
     ck_assert_uint_eq(r.commands[0].n, 4);
     ck_assert_str_eq(r.commands[0].words[1], "my suite.yaml");

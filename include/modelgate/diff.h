@@ -63,8 +63,8 @@ typedef struct mg_diff_case {
 
 /** An input file of either run, by role. */
 typedef struct mg_diff_input {
-    char *role;                      /**< "holdout", "model candidate", … */
-    char *base_path, *head_path;     /**< NULL when the run did not read it */
+    char *role;                  /**< "holdout", "model candidate", … */
+    char *base_path, *head_path; /**< NULL when the run did not read it */
     char base_sha256[65], head_sha256[65];
     size_t base_rows, head_rows;
     int changed; /**< read by one run only, or other bytes */
@@ -114,12 +114,12 @@ MG_EXTERN int mg_diff_strings(mg_diff **out, const char *base_json,
  */
 MG_EXTERN int mg_diff_markdown_string(const mg_diff *d, char **out, mg_error *err);
 /** The same Markdown written atomically to `path`. */
-MG_EXTERN int mg_diff_write_markdown(const mg_diff *d, const char *path,
-                                     mg_error *err);
+MG_EXTERN int mg_diff_write_markdown(const mg_diff *d, const char *path, mg_error *err);
 
 /** The comparison for a terminal: the notes, the changed cases, a summary line
  * (opts: colour only; NULL for the defaults). */
-MG_EXTERN int mg_diff_print(const mg_diff *d, FILE *out, const mg_console_options *opts);
+MG_EXTERN int mg_diff_print(const mg_diff *d, FILE *out,
+                            const mg_console_options *opts);
 
 /** Free the comparison; NULL is allowed. */
 MG_EXTERN void mg_diff_free(mg_diff *d);

@@ -33,8 +33,8 @@ static void check_diff(const mg_diff *d)
 
     for (size_t i = 0; i < d->ncases; i++) {
         const mg_diff_case *c = &d->cases[i];
-        int bad_head = c->head.outcome == MG_OUTCOME_FAIL ||
-                       c->head.outcome == MG_OUTCOME_ERROR;
+        int bad_head =
+            c->head.outcome == MG_OUTCOME_FAIL || c->head.outcome == MG_OUTCOME_ERROR;
         FUZZ_CHECK(c->kind < MG_DIFF_KINDS);
         count[c->kind]++;
         FUZZ_CHECK(i == 0 || d->cases[i - 1].kind <= c->kind);
@@ -51,7 +51,8 @@ static void check_diff(const mg_diff *d)
     for (size_t k = 0; k < MG_DIFF_KINDS; k++)
         FUZZ_CHECK(count[k] == d->count[k]);
     FUZZ_CHECK(mg_diff_markdown_string(d, &md, &err) == 0);
-    for (line = strtok_r(md, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+    for (line = strtok_r(md, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save))
         if (line[0] == '|')
             FUZZ_CHECK(line[strlen(line) - 1] == '|');
     free(md);
