@@ -1037,7 +1037,7 @@ size_t mg__suite_schema(mg__schema_section *out, size_t max)
         {"data", data_fields, data_reserved},
         {"models.NAME", model_fields, model_reserved},
         {"bootstrap", bootstrap_fields, NULL},
-        {"slices.NAME", slicing_fields, slicing_reserved},
+        {"slices.NAME", slicing_fields, NULL},
         {"tests[]", NULL, NULL},
     };
     size_t count = sizeof sections / sizeof sections[0];

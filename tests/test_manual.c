@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "harness/suite_fields.h"
+#include "modelgate/metrics.h"
 #include "testutil.h"
 
 #define SECTIONS_MAX 16
@@ -189,6 +190,28 @@ START_TEST(reserved_keys_mentioned)
 }
 END_TEST
 
+/* The metric key's entry lists every metric of the registry (metrics.h). */
+START_TEST(every_metric_listed)
+{
+    page p;
+    char *text, *item, *end;
+    read_page(&p);
+    text = section_text(&p, "tests[]");
+    item = strstr(text, ".TP\n.B metric\n");
+    ck_assert_ptr_nonnull(item);
+    end = strstr(item + 4, ".TP\n");
+    ck_assert_ptr_nonnull(end);
+    *end = '\0';
+    for (int m = 0; m < MG_METRIC_COUNT; m++)
+        ck_assert_msg(mentions(item, mg_metric_name((mg_metric)m)),
+                      "docs/man/modelgate-suite.5: metric '%s' is not listed under the "
+                      "key 'metric' of tests[]",
+                      mg_metric_name((mg_metric)m));
+    free(text);
+    free(p.text);
+}
+END_TEST
+
 /* The parser of this test reads what it should: a known entry and its line. */
 START_TEST(page_parser)
 {
@@ -214,6 +237,7 @@ static Suite *manual_suite(void)
     tcase_add_test(core, every_key_documented);
     tcase_add_test(core, no_key_the_reader_refuses);
     tcase_add_test(core, reserved_keys_mentioned);
+    tcase_add_test(core, every_metric_listed);
     tcase_add_test(core, page_parser);
     suite_add_tcase(s, core);
     return s;
