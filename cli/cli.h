@@ -28,11 +28,12 @@ enum {
     CLI_VERSION = 1u << 3,
     CLI_HELP = 1u << 4,
     CLI_DIFF = 1u << 5,
+    CLI_DISCOVER = 1u << 6,
 };
 
 /* The commands that read a suite, and those of them that write reports. */
-#define CLI_SUITE     (CLI_RUN | CLI_METRICS | CLI_VALIDATE)
-#define CLI_REPORTING (CLI_RUN | CLI_METRICS)
+#define CLI_SUITE     (CLI_RUN | CLI_METRICS | CLI_VALIDATE | CLI_DISCOVER)
+#define CLI_REPORTING (CLI_RUN | CLI_METRICS | CLI_DISCOVER)
 
 /*
  * An output format: the option `--NAME F` writes the report with `write`. A format
@@ -62,7 +63,9 @@ typedef enum cli_kind {
     CLI_SIZE_T,   /* the same, into a size_t */
     CLI_UNSIGNED, /* the same, into an unsigned */
     CLI_BYTES,    /* a size such as 512M or 4G, in bytes, into a double */
-    CLI_SHOW_HELP /* prints the command's help and stops parsing */
+    CLI_SHOW_HELP, /* prints the command's help and stops parsing */
+    CLI_STRING,    /* a non-empty word, into a const char * */
+    CLI_NUMBER     /* a finite number >= 0, into a double */
 } cli_kind;
 
 /*
@@ -97,6 +100,11 @@ typedef struct cli_args {
     int help; /* --help was given: the help is printed, nothing else is done */
     int no_step_summary; /* do not append to $GITHUB_STEP_SUMMARY */
     mg_run_options run;
+    /* discover: the search (mg_suite_discover) */
+    int discover;
+    const char *columns, *metric, *model;
+    size_t depth;
+    double margin;
 } cli_args;
 
 typedef struct cli_command cli_command;

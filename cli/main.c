@@ -132,6 +132,16 @@ static int execute(cli_args *a, mg_report **report)
         }
         return cli_report_error(&err);
     }
+    if (a->discover && a->columns == NULL) {
+        mg_suite_free(suite);
+        return cli_usage_error("%s", "discover needs --columns");
+    }
+    if (a->discover &&
+        mg_suite_discover(suite, a->columns, a->depth, a->metric, a->model, a->margin,
+                          &err) != 0) {
+        mg_suite_free(suite);
+        return cli_report_error(&err);
+    }
     if (isatty(STDERR_FILENO) && !a->quiet && a->run.mode != MG_RUN_VALIDATE) {
         a->run.progress = show_progress;
         a->run.progress_ctx = NULL;
@@ -287,6 +297,37 @@ static int cmd_metrics(const cli_command *self, int argc, char **argv)
     return rc;
 }
 
+/* discover: the suite's data and models, searched for weak slices; the suite's own
+ * tests are not run. Exit 0 whatever it finds: it explores (a weak_slices test in a
+ * suite gates). */
+static int cmd_discover(const cli_command *self, int argc, char **argv)
+{
+    mg_console_options co = MG_CONSOLE_OPTIONS_INIT;
+    mg_report *r = NULL;
+    FILE *table = stdout;
+    cli_args a;
+    int rc, printed;
+
+    cli_args_init(&a, MG_RUN_TESTS);
+    if ((rc = cli_parse(&a, self, argc, argv)) != 0 || a.help)
+        return rc;
+    a.discover = 1;
+    a.run.allow_empty = 1;
+    if ((rc = execute(&a, &r)) != 0 || r == NULL)
+        return rc;
+    if ((rc = cli_print_reports(&a, r, &printed)) != 0) {
+        mg_report_free(r);
+        return rc;
+    }
+    if (printed)
+        table = stderr;
+    co.color = use_color(table);
+    co.verbose = !a.quiet;
+    mg_report_print_cases(r, table, &co);
+    mg_report_free(r);
+    return EXIT_PASS;
+}
+
 static int cmd_validate(const cli_command *self, int argc, char **argv)
 {
     mg_report *r = NULL;
@@ -326,6 +367,12 @@ const cli_command cli_commands[] = {
      .operands = "SUITE.yaml",
      .summary = "every metric × model × slice, with intervals",
      .fn = cmd_metrics},
+    {.name = "discover",
+     .bit = CLI_DISCOVER,
+     .operands = "SUITE.yaml",
+     .summary = "search the suite's data for slices where a model is weak, with the "
+                "false discovery rate controlled",
+     .fn = cmd_discover},
     {.name = "validate",
      .bit = CLI_VALIDATE,
      .operands = "SUITE.yaml",

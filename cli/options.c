@@ -16,6 +16,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,6 +83,40 @@ const cli_option cli_options[] = {
      .kind = CLI_FLAG,
      .field = offsetof(cli_args, no_step_summary),
      .commands = CLI_RUN | CLI_DIFF},
+    {.name = "columns",
+     .arg = "A,B,C",
+     .help = "discover: the columns whose values, and combinations of values, are "
+             "searched for weak slices (required)",
+     .kind = CLI_STRING,
+     .field = offsetof(cli_args, columns),
+     .commands = CLI_DISCOVER},
+    {.name = "depth",
+     .arg = "N",
+     .help = "discover: combine up to N columns (default 2)",
+     .kind = CLI_SIZE_T,
+     .min = 1,
+     .max = 4,
+     .field = offsetof(cli_args, depth),
+     .commands = CLI_DISCOVER},
+    {.name = "metric",
+     .arg = "NAME",
+     .help = "discover: the metric to compare (default recall; a metric of counts or "
+             "per-row losses, not auc or average_precision)",
+     .kind = CLI_STRING,
+     .field = offsetof(cli_args, metric),
+     .commands = CLI_DISCOVER},
+    {.name = "model",
+     .arg = "NAME",
+     .help = "discover: the model to search (default candidate)",
+     .kind = CLI_STRING,
+     .field = offsetof(cli_args, model),
+     .commands = CLI_DISCOVER},
+    {.name = "margin",
+     .arg = "D",
+     .help = "discover: report slices worse than the rest by more than D (default 0)",
+     .kind = CLI_NUMBER,
+     .field = offsetof(cli_args, margin),
+     .commands = CLI_DISCOVER},
     {.name = "help",
      .short_name = 'h',
      .help = "show this help",
@@ -101,6 +137,7 @@ void cli_args_init(cli_args *a, mg_run_mode mode)
     memset(a, 0, sizeof *a);
     a->run = run;
     a->run.mode = mode;
+    a->depth = 2;
 }
 
 /* A decimal integer in [opt->min, opt->max]; no sign, no spaces, no exponent. */
@@ -185,6 +222,26 @@ static int set_option(cli_args *a, const cli_option *opt, const char *value)
         if (parse_bytes(opt, value, (double *)field) != 0)
             return EXIT_USAGE;
         break;
+    case CLI_STRING:
+        if (value[0] == '\0') {
+            fprintf(stderr, "modelgate: --%s: expected a value, got ''\n", opt->name);
+            return EXIT_USAGE;
+        }
+        *(const char **)field = value;
+        break;
+    case CLI_NUMBER: {
+        char *end;
+        double x;
+        errno = 0;
+        x = strtod(value, &end);
+        if (errno != 0 || end == value || *end != '\0' || !(x >= 0) || !isfinite(x)) {
+            fprintf(stderr, "modelgate: --%s: expected a number >= 0, got '%s'\n",
+                    opt->name, value);
+            return EXIT_USAGE;
+        }
+        *(double *)field = x;
+        break;
+    }
     }
     if (opt->given != 0)
         *(int *)((char *)a + opt->given) = 1;

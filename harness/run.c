@@ -50,7 +50,7 @@ _Static_assert(MG__SLICES_MAX <= MG__ENGINE_MAX_SLICES,
 static const char *interval_names[] = {"bca", "percentile", "basic", "analytic"};
 static const char *rule_names[] = {"strict", "lenient", "estimate"};
 
-static mg_case *new_case(ctx *c)
+mg_case *mg__new_case(ctx *c)
 {
     mg_report *r = c->r;
     mg_case *cases = realloc(r->cases, (r->ncases + 1) * sizeof *cases);
@@ -73,7 +73,7 @@ static void count_outcome(mg_report *r, mg_outcome o)
         r->errors++;
 }
 
-static double now(void)
+double mg__now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -87,7 +87,7 @@ static double unsigned_zero(double x)
 }
 
 /* The case's names and kinds as the test and the suite state them. */
-static int name_case(ctx *c, const plan *p, size_t index, mg_case *k, const extras *x)
+int mg__name_case(ctx *c, const plan *p, size_t index, mg_case *k, const extras *x)
 {
     const mg_test_spec *t = p->t;
     k->test = mg__strdup(t->name);
@@ -140,9 +140,9 @@ typedef struct family_of {
 static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
                          const family_of *fam)
 {
-    double t0 = now();
+    double t0 = mg__now();
     extras x = {NULL, ""};
-    mg_case *k = new_case(c);
+    mg_case *k = mg__new_case(c);
     int rc;
 
     if (k == NULL)
@@ -151,7 +151,7 @@ static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
         rc = mg__decide_gap(c, p, level, k, &x);
     else
         rc = mg__decide_case(c, p, index, level, 1, k, &x);
-    if (rc != 0 || (rc = name_case(c, p, index, k, &x)) != 0)
+    if (rc != 0 || (rc = mg__name_case(c, p, index, k, &x)) != 0)
         return rc;
     k->correction = fam->size ? fam->correction : MG_CORRECTION_NONE;
     k->family_size = fam->size;
@@ -160,6 +160,12 @@ static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
         k->family_p = fam->p;
         k->family_p_adjusted = fam->p_adjusted;
     }
+    return mg__keep_case(c, k, t0);
+}
+
+int mg__keep_case(ctx *c, mg_case *k, double t0)
+{
+    int rc;
     k->estimate = unsigned_zero(k->estimate);
     k->ci_low = unsigned_zero(k->ci_low);
     k->ci_high = unsigned_zero(k->ci_high);
@@ -170,7 +176,7 @@ static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
     if ((rc = mg__case_render(k)) != 0)
         return rc;
     count_outcome(c->r, k->outcome);
-    k->seconds = now() - t0;
+    k->seconds = mg__now() - t0;
     return 0;
 }
 
@@ -251,7 +257,7 @@ static int plan_test(const ctx *c, const mg_test_spec *t, plan *p)
 /* A gate that ran nothing must not look green. */
 static int empty_suite_case(ctx *c)
 {
-    mg_case *k = new_case(c);
+    mg_case *k = mg__new_case(c);
     if (k == NULL)
         return MG_ENOMEM;
     k->kind = MG_TEST_SUITE;
@@ -284,6 +290,10 @@ static int run_tests(ctx *c)
         if (plan_test(c, &s->tests[i], &p) != 0)
             return MG_ENOMEM;
         corr = mg__family_correction(p.t->correction, p.t->rule);
+        if (p.t->weak) {
+            rc = mg__weak_cases(c, &p);
+            continue;
+        }
         if (p.gap == MG_GAP_MAX || p.gap == MG_GAP_RATIO) {
             /* one case across the slicing: no family */
             family_of fam = {MG_CORRECTION_NONE, 0, -1, -1};
@@ -366,6 +376,8 @@ static int metric_entries(ctx *c)
     for (size_t m = 0; m < c->s->nmodels; m++)
         for (long k = -1; k < (long)c->s->nslicings; k++) {
             size_t span = k < 0 ? 1 : c->d->slicings[k].nlevels;
+            if (k >= 0 && c->s->slicings[k].discovery)
+                continue; /* a weak_slices search's, not the suite's */
             for (size_t q = 0; q < span; q++)
                 for (int mt = 0; mt < MG_METRIC_COUNT; mt++) {
                     int rc = metric_entry(c, m, k, q, mg_metric_get((mg_metric)mt),
@@ -698,7 +710,7 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     mg_run_options defaults = MG_RUN_OPTIONS_INIT;
     mg__c_numeric scope = {0};
     ctx c = {0};
-    double t0 = now();
+    double t0 = mg__now();
     int rc;
 
     *out = NULL;
@@ -722,7 +734,7 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     rc = run(&c, err);
     mg__c_numeric_end(&scope);
     if (rc == 0) {
-        c.r->seconds = now() - t0;
+        c.r->seconds = mg__now() - t0;
         *out = c.r;
         c.r = NULL;
     }

@@ -98,4 +98,21 @@ int mg__too_small(ctx *c, const plan *p, size_t slice, size_t model, mg_case *k)
 /* The two-sided level whose ends are one-sided bounds at `level`. */
 double mg__two_sided(double level);
 
+/* A new zeroed case at the end of the report (NULL: out of memory); valid until
+ * the next call. */
+mg_case *mg__new_case(ctx *c);
+/* The case's names and kinds as test p and the suite state them (slice `index`). */
+int mg__name_case(ctx *c, const plan *p, size_t index, mg_case *k, const extras *x);
+/* Keep a decided, named case: its sentences, its count, its time since t0. */
+int mg__keep_case(ctx *c, mg_case *k, double t0);
+/* Monotonic seconds. */
+double mg__now(void);
+
+/*
+ * The cases of weak_slices test p (harness/weak.c): one failing case per slice
+ * discovered, ranked by effect, or one passing case when none was. Returns 0 or
+ * MG_ENOMEM.
+ */
+int mg__weak_cases(ctx *c, const plan *p);
+
 #endif

@@ -1183,6 +1183,9 @@ void mg_suite_free(mg_suite *s)
             free(s->tests[i].thresholds[j].slice);
         free(s->tests[i].thresholds);
         mg__suite_where_free(s->tests[i].where, s->tests[i].nwhere);
+        for (j = 0; j < s->tests[i].nweak_columns; j++)
+            free(s->tests[i].weak_columns[j]);
+        free(s->tests[i].weak_columns);
     }
     free(s->tests);
     free(s);
@@ -1207,7 +1210,7 @@ long mg_suite_slicing(const mg_suite *suite, const char *name)
     if (suite == NULL || name == NULL)
         return -1;
     for (i = 0; i < suite->nslicings; i++)
-        if (suite->slicings[i].name != NULL &&
+        if (suite->slicings[i].name != NULL && !suite->slicings[i].discovery &&
             strcmp(suite->slicings[i].name, name) == 0)
             return (long)i;
     return -1;

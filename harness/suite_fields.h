@@ -116,6 +116,18 @@ int mg__suite_where(mg__suite_ctx *c, const mg__yaml_node *v, mg_where_cond **ou
 void mg__suite_where_free(mg_where_cond *w, size_t n);
 
 /* read of the top-level `tests` (harness/suite_tests.c); obj is the mg_suite. */
+/* The deepest weak_slices search: combinations of up to this many columns. */
+#define MG_WEAK_DEPTH_MAX 4
+
+/* Why `metric` cannot serve a weak-slice search (its complement is not a
+ * difference of sums, or it is descriptive), or NULL (harness/weak_spec.c). */
+const char *mg__weak_metric_refusal(int metric);
+
+/* Append the slicings of weak_slices test t to s: every combination of up to
+ * t->weak_depth of its columns, as mg_slicing_spec.discovery slicings; sets
+ * t->weak_first and t->weak_count. Returns 0 or MG_ENOMEM (harness/weak_spec.c). */
+int mg__suite_weak_slicings(mg_suite *s, mg_test_spec *t);
+
 int mg__suite_tests(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                     void *obj);
 

@@ -345,6 +345,84 @@ static int read_test_where(mg__suite_ctx *c, const mg__field *f,
     return mg__suite_where(c, v, &t->where, &t->nwhere);
 }
 
+/* weak_slices.columns: distinct column names. */
+static int read_weak_columns(mg__suite_ctx *c, const mg__field *f,
+                             const mg__yaml_node *v, void *obj)
+{
+    mg_test_spec *t = obj;
+    char shown[MG__YAML_CLIP_SIZE];
+    int rc;
+
+    (void)f;
+    if ((rc = mg__yaml_list(&c->r, v)) < 0)
+        return rc;
+    if (v->n == 0)
+        return mg__yaml_fail(&c->r, v, "expected at least one column");
+    if ((t->weak_columns = calloc(v->n, sizeof *t->weak_columns)) == NULL)
+        return mg__yaml_oom(&c->r);
+    for (size_t i = 0; i < v->n; i++) {
+        const char *name;
+        if ((rc = mg__yaml_string(&c->r, v->items[i], &name)) < 0)
+            return rc;
+        for (size_t j = 0; j < t->nweak_columns; j++)
+            if (strcmp(t->weak_columns[j], name) == 0)
+                return mg__yaml_fail(&c->r, v->items[i], "column '%s' appears twice",
+                                     mg__yaml_clip(name, strlen(name), shown));
+        if ((rc = mg__suite_copy(c, name, &t->weak_columns[i])) < 0)
+            return rc;
+        t->nweak_columns++;
+    }
+    return 0;
+}
+
+static int read_weak_depth(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                           void *obj)
+{
+    uint64_t n = 0;
+    int rc = mg__yaml_uint(&c->r, v, 1, MG_WEAK_DEPTH_MAX, &n);
+
+    (void)f;
+    if (rc == 0)
+        ((mg_test_spec *)obj)->weak_depth = (size_t)n;
+    return rc;
+}
+
+static int read_weak_margin(mg__suite_ctx *c, const mg__field *f,
+                            const mg__yaml_node *v, void *obj)
+{
+    mg_test_spec *t = obj;
+    char got[96];
+    int rc;
+
+    (void)f;
+    if ((rc = mg__yaml_number(&c->r, v, &t->weak_margin)) < 0)
+        return rc;
+    if (t->weak_margin < 0)
+        return mg__yaml_fail(&c->r, v, "expected a non-negative margin, got %s",
+                             mg__yaml_describe(v, got, sizeof got));
+    return 0;
+}
+
+static const mg__field weak_fields[] = {
+    {"columns", .read = read_weak_columns, .absent = mg__field_required},
+    {"depth", .read = read_weak_depth},
+    {"margin", .read = read_weak_margin},
+    {.name = NULL},
+};
+MG__FIELDS_FIT(weak_fields);
+
+/* weak_slices: {columns: [...], depth: 2, margin: 0}. */
+static int read_weak(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                     void *obj)
+{
+    mg_test_spec *t = obj;
+
+    (void)f;
+    t->weak = 1;
+    t->weak_depth = 2;
+    return mg__suite_section(c, v, weak_fields, NULL, "key", t);
+}
+
 #define TEST(m) MG__FIELD(mg_test_spec, m)
 static const mg__field test_fields[] = {
     {"name", .read = mg__field_string, .absent = mg__field_required,
@@ -375,6 +453,7 @@ static const mg__field test_fields[] = {
     {"min_ratio", .read = read_gap, .arg = MG_GAP_RATIO},
     {"vs_overall", .read = read_gap, .arg = MG_GAP_VS_OVERALL},
     {"where", .read = read_test_where, .loc = TEST(where_loc)},
+    {"weak_slices", .read = read_weak, .loc = TEST(weak_loc)},
     {.name = NULL},
 };
 MG__FIELDS_FIT(test_fields);
@@ -470,6 +549,25 @@ static int check_gap(mg__suite_ctx *c, const mg__yaml_node *v, const mg_test_spe
     return 0;
 }
 
+/* weak_slices: a test of its own, on a metric whose complement is a difference of
+ * sums and which has a better direction. */
+static int check_weak(mg__suite_ctx *c, const mg__yaml_node *v, const mg_test_spec *t)
+{
+    const mg__yaml_node *wv = mg__yaml_get(v, "weak_slices");
+    const char *why;
+
+    if (!t->weak)
+        return 0;
+    if (t->has_at_least || t->has_at_most || t->gap != MG_GAP_NONE || t->slices ||
+        t->nwhere > 0 || mg__yaml_get(v, "baseline") != NULL)
+        return mg__yaml_fail_key(&c->r, wv->key, wv, NULL,
+                                 "weak_slices is a test of its own: no slices, where, "
+                                 "baseline, thresholds or gaps beside it");
+    if ((why = mg__weak_metric_refusal(t->metric)) != NULL)
+        return mg__yaml_fail(&c->r, mg__yaml_get(v, "metric"), "%s", why);
+    return 0;
+}
+
 static int check_baseline_comparison(mg__suite_ctx *c, const mg__yaml_node *v,
                                      const mg_test_spec *t)
 {
@@ -499,11 +597,11 @@ static int check_assertion(mg__suite_ctx *c, const mg__yaml_node *v,
                            const mg_test_spec *t)
 {
     if (t->has_at_least || t->has_at_most || mg__yaml_get(v, "baseline") != NULL ||
-        t->gap != MG_GAP_NONE)
+        t->gap != MG_GAP_NONE || t->weak)
         return 0;
     return mg__yaml_fail(&c->r, v,
                          "a test needs at_least, at_most, a baseline comparison, "
-                         "max_gap, min_ratio or vs_overall");
+                         "max_gap, min_ratio, vs_overall or weak_slices");
 }
 
 static int check_one_kind(mg__suite_ctx *c, const mg__yaml_node *v,
@@ -542,6 +640,7 @@ static int check_slice_thresholds(mg__suite_ctx *c, const mg__yaml_node *v,
 }
 
 static const test_check test_checks[] = {
+    check_weak,
     check_gap,
     check_comparison_baseline,
     check_baseline_comparison,
@@ -586,6 +685,9 @@ int mg__suite_tests(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v
     for (i = 0; i < v->n; i++)
         if ((rc = read_test(c, v->items[i], &s->tests[s->ntests++])) < 0)
             return rc;
+    for (i = 0; i < s->ntests; i++)
+        if (s->tests[i].weak && mg__suite_weak_slicings(s, &s->tests[i]) != 0)
+            return mg__yaml_oom(&c->r);
 
     names = malloc(v->n * sizeof *names);
     if (names == NULL)

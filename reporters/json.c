@@ -125,6 +125,8 @@ static const char *kind_name(mg_test_kind k)
         return "ratio";
     case MG_TEST_VS_OVERALL:
         return "vs_overall";
+    case MG_TEST_WEAK_SLICE:
+        return "weak_slice";
     default:
         return "suite";
     }
@@ -175,6 +177,8 @@ static const char *method_name(mg_ci_method m)
         return "max_t";
     case MG_CI_DELONG_LOGIT:
         return "delong_logit";
+    case MG_CI_NORMAL:
+        return "normal";
     default:
         return NULL;
     }
@@ -275,7 +279,8 @@ static int case_schema_json(json_t *o, const mg_case *c)
     int across = c->kind == MG_TEST_GAP || c->kind == MG_TEST_RATIO;
     int threshold = c->kind == MG_TEST_THRESHOLD || (across && !c->has_delta);
     int comparison = c->kind == MG_TEST_COMPARISON || c->kind == MG_TEST_VS_OVERALL ||
-                     (across && c->has_delta);
+                     c->kind == MG_TEST_WEAK_SLICE || (across && c->has_delta);
+    int weak = c->kind == MG_TEST_WEAK_SLICE;
     int suite = c->kind == MG_TEST_SUITE;
     json_t *checks = NULL;
     size_t i;
@@ -308,6 +313,9 @@ static int case_schema_json(json_t *o, const mg_case *c)
     CHECK(set(o, "gap_low_value", num(across && c->gap_low, c->gap_low_value)));
     CHECK(set(o, "gap_slices", across ? u64(c->gap_slices) : json_null()));
     CHECK(set(o, "gap_left_out", across ? u64(c->gap_left_out) : json_null()));
+    CHECK(set(o, "weak_rank", weak && c->weak_rank ? u64(c->weak_rank) : json_null()));
+    CHECK(set(o, "weak_explained_by", str(weak ? c->weak_explained_by : NULL)));
+    CHECK(set(o, "weak_candidates", weak ? u64(c->weak_candidates) : json_null()));
     CHECK(set(o, "min_size", suite ? json_null() : json_integer(c->min_size)));
     CHECK(set(o, "replicates", u64(c->replicates)));
     CHECK(set(o, "replicates_undefined", u64(c->replicates_undefined)));

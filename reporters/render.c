@@ -33,6 +33,7 @@ static const char *method_titles[] = {
     [MG_CI_CLOPPER_PEARSON] = "Clopper-Pearson",
     [MG_CI_MAX_T] = "simultaneous max-t",
     [MG_CI_DELONG_LOGIT] = "DeLong (logit)",
+    [MG_CI_NORMAL] = "normal (bootstrap SE)",
 };
 
 /* Format x with the fewest digits (at least 3 significant) that tell it apart from
@@ -130,6 +131,7 @@ static void put_statistic(line *l, const mg_case *k)
         k->kind == MG_TEST_GAP          ? " gap"
         : k->kind == MG_TEST_RATIO      ? " ratio"
         : k->kind == MG_TEST_VS_OVERALL ? " vs overall"
+        : k->kind == MG_TEST_WEAK_SLICE ? " vs the rest"
                                         : "");
 }
 
@@ -168,9 +170,41 @@ static void put_pair(line *l, const mg_case *k)
     put(l, ")");
 }
 
+/* A weak-slice search: a discovered slice, or the search's pass (whose bound level
+ * is the suite's confidence, 1 − the false discovery rate). */
+static void render_weak(line *l, const mg_case *k)
+{
+    char margin[64], q[64], est[64], rest[64];
+    snprintf(margin, sizeof margin, "%.6g", k->margin);
+    if (!k->has_delta) {
+        put(l,
+            "no slice of the %zu searched is worse than the rest of the rows by more "
+            "than %s (Benjamini-Hochberg at a false discovery rate of %g%%)",
+            k->weak_candidates, margin, 100 * (1 - k->bound_level));
+        return;
+    }
+    put_estimate(l, k);
+    put(l, ": ");
+    for (size_t i = 0; i < k->nchecks; i++)
+        put_check(l, k, &k->checks[i]);
+    fmt3(est, sizeof est, k->estimate);
+    fmt3(rest, sizeof rest, k->baseline_estimate);
+    snprintf(q, sizeof q, "%.3g", k->family_p_adjusted);
+    put(l, " (weak slice %zu of the %zu searched: %s %s here, %s on the rest; "
+           "BH-adjusted p %s",
+        k->weak_rank, k->weak_candidates, k->metric, est, rest, q);
+    if (k->weak_explained_by != NULL)
+        put(l, "; explained by %s", k->weak_explained_by);
+    put(l, ")");
+}
+
 static void render_verdict(line *l, const mg_case *k)
 {
     char margin[64];
+    if (k->kind == MG_TEST_WEAK_SLICE) {
+        render_weak(l, k);
+        return;
+    }
     put_estimate(l, k);
     put_pair(l, k);
     if (k->kind == MG_TEST_COMPARISON)
@@ -222,6 +256,24 @@ static void put_interval(line *l, const mg_case *k, const char *what)
 
 static void render_detail(line *l, const mg_case *k)
 {
+    if (k->kind == MG_TEST_WEAK_SLICE) {
+        if (!k->has_delta) {
+            put(l, "candidate slices searched: %zu", k->weak_candidates);
+            return;
+        }
+        put(l, "estimate: slice %.17g, the rest %.17g\ndelta%s: %.17g\n", k->estimate,
+            k->baseline_estimate,
+            k->direction < 0 ? " (sign-adjusted: lower is better)" : "", k->delta);
+        put_interval(l, k, "delta");
+        put(l,
+            "\np-value: %.17g (one-sided, of a slice worse by more than the margin), "
+            "adjusted %.17g (Benjamini-Hochberg over %zu slices)",
+            k->family_p, k->family_p_adjusted, k->family_size);
+        if (k->weak_explained_by != NULL)
+            put(l, "\nexplained by: %s (not significantly worse than it)",
+                k->weak_explained_by);
+        return;
+    }
     if (k->kind == MG_TEST_VS_OVERALL) {
         put(l, "estimate: slice %.17g, whole set %.17g\ndelta%s: %.17g\n", k->estimate,
             k->baseline_estimate,

@@ -63,6 +63,7 @@ static void free_case(mg_case *c)
     free(c->reason);
     free(c->gap_high);
     free(c->gap_low);
+    free(c->weak_explained_by);
 }
 
 static void free_metric(mg_metric_entry *m)

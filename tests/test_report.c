@@ -666,9 +666,9 @@ START_TEST(json_fields)
         "relative", "sign_adjusted", "baseline_estimate", "method", "correction",
         "family_size", "family_p_value", "family_p_adjusted", "gap_high_slice",
         "gap_high_value", "gap_low_slice", "gap_low_value", "gap_slices",
-        "gap_left_out", "min_size", "replicates", "replicates_undefined", "degenerate",
-        "reason", "bound_level", "effective_size", "replicates_needed", "checks",
-        "warning"};
+        "gap_left_out", "weak_rank", "weak_explained_by", "weak_candidates", "min_size",
+        "replicates", "replicates_undefined", "degenerate", "reason", "bound_level",
+        "effective_size", "replicates_needed", "checks", "warning"};
     static const char *const top_keys[] = {
         "schema",   "suite",      "suite_path", "tool_version", "timestamp",
         "seed",     "replicates", "confidence", "interval",     "resampler",

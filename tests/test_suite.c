@@ -692,8 +692,8 @@ static const bad_case bad[] = {
           "  - {name: a, metric: recall, at_least: 0.5}\n",
      7, 12, "tests[1].name", "duplicate test name 'a' (first at tests[0], line 6)"},
     {HEAD "tests:\n  - {name: a, metric: auc}\n", 6, 5, "tests[0]",
-     "a test needs at_least, at_most, a baseline comparison, max_gap, min_ratio or "
-     "vs_overall"},
+     "a test needs at_least, at_most, a baseline comparison, max_gap, min_ratio, "
+     "vs_overall or weak_slices"},
     {HEAD "tests:\n  - {name: a, metric: auc, at_least: 0.9, at_most: 0.8}\n", 6, 38,
      "tests[0].at_least", "at_least (0.9) is greater than at_most (0.8)"},
     {HEAD "tests:\n  - {name: a, metric: auc, at_least: 0.9, rule: lenien}\n", 6, 49,

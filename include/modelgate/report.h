@@ -38,7 +38,10 @@ typedef enum mg_test_kind {
     MG_TEST_GAP,        /**< max_gap: the largest minus the smallest slice value (with
                              a baseline: Δ = baseline's gap − model's gap) */
     MG_TEST_RATIO,      /**< min_ratio: the smallest over the largest slice value */
-    MG_TEST_VS_OVERALL  /**< vs_overall: Δ = slice − whole set, sign-adjusted */
+    MG_TEST_VS_OVERALL, /**< vs_overall: Δ = slice − whole set, sign-adjusted */
+    MG_TEST_WEAK_SLICE  /**< weak_slices: a discovered slice, Δ = slice − the rest of
+                             the rows (sign-adjusted), or the search's pass when it
+                             found none */
 } mg_test_kind;
 
 /** How a case ended: decided by its rule, or why it could not be. */
@@ -161,6 +164,13 @@ typedef struct mg_case {
      * (docs/statistics.md). 0: no warning. */
     size_t reliable_from;
     char *warning; /**< that warning as a sentence, or NULL */
+    /** Weak slices: the slice's rank by Δ among those discovered (1: the worst; 0
+     * when none was), the discovered parent slice (one column fewer) that explains it
+     * (its Δ is not significantly worse than the parent's), or NULL, and the
+     * candidate slices searched. */
+    size_t weak_rank;
+    char *weak_explained_by;
+    size_t weak_candidates;
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */

@@ -32,8 +32,9 @@ typedef enum mg_ci_method {
                                 the bootstrap has too few successes or failures */
     MG_CI_MAX_T, /**< simultaneous bootstrap bounds on every pairwise slice difference
                       (studentised maximum), for a gap or ratio across slices */
-    MG_CI_DELONG_LOGIT /**< DeLong interval of one AUC on the logit scale, mapped
+    MG_CI_DELONG_LOGIT, /**< DeLong interval of one AUC on the logit scale, mapped
                             back: inside (0, 1), wider on the side away from 1 */
+    MG_CI_NORMAL /**< estimate ± z · the bootstrap standard deviation (weak slices) */
 } mg_ci_method;
 
 typedef enum mg_rule { MG_RULE_STRICT, MG_RULE_LENIENT, MG_RULE_ESTIMATE } mg_rule;

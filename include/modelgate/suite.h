@@ -110,6 +110,10 @@ typedef struct mg_slicing_spec {
                                (1, the default) or belong to no slice (0) */
     mg_where_cond *where; /**< the filter's conditions, or NULL */
     size_t nwhere;
+    /** Made for a weak_slices test (one of its column subsets), not declared under
+     * slices: mg_suite_slicing does not find it and `modelgate metrics` does not list
+     * it. */
+    int discovery;
 } mg_slicing_spec;
 
 /** A threshold for one slice of a test (`at_least: {default: 0.8, "region=x": 0.7}`). */
@@ -148,6 +152,16 @@ typedef struct mg_test_spec {
                                rows it keeps */
     size_t nwhere;
     mg_loc where_loc;
+    /** weak_slices: discover the slices of these columns (every combination of up to
+     * weak_depth of them) worse than their complement by more than weak_margin,
+     * with the false discovery rate controlled. The suite holds the combinations as
+     * slicings weak_first … weak_first + weak_count − 1 (mg_slicing_spec.discovery). */
+    int weak;
+    char **weak_columns;
+    size_t nweak_columns, weak_depth;
+    double weak_margin;
+    size_t weak_first, weak_count;
+    mg_loc weak_loc;
 } mg_test_spec;
 
 typedef struct mg_bootstrap_spec {
@@ -209,6 +223,19 @@ typedef struct mg_suite {
  * @param out receives the suite, owned by the caller (mg_suite_free)
  */
 MG_EXTERN int mg_suite_load(mg_suite **out, const char *path, mg_error *err);
+
+/**
+ * Turn a loaded suite into a weak-slice search (`modelgate discover`): its tests
+ * are replaced by one weak_slices test named "weak slices" of `metric` (a name, as
+ * in a suite) on `model` (NULL: candidate) over `columns` (comma-separated), every
+ * combination of up to `depth` of them, with margin `margin`. Errors (MG_EINVAL,
+ * naming the option): an unknown metric or model, a metric whose complement cannot
+ * be formed from sums (auc, average_precision) or that is descriptive, no column,
+ * a column twice, depth 0 or above 4.
+ */
+MG_EXTERN int mg_suite_discover(mg_suite *suite, const char *columns, size_t depth,
+                                const char *metric, const char *model, double margin,
+                                mg_error *err);
 
 /** Free a suite; NULL is allowed. */
 MG_EXTERN void mg_suite_free(mg_suite *suite);

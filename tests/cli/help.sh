@@ -73,6 +73,8 @@ for cmd in $commands; do
     case $arg in
     N) set -- "$opt" 1 ;;
     SIZE) set -- "$opt" 1G ;;
+    A,B,C | NAME) set -- "$opt" x ;;
+    D) set -- "$opt" 0 ;;
     F) set -- "$opt" "$scratch/report.$cmd.${opt#--}" ;;
     - | '[F]') set -- "$opt" ;;
     *)
