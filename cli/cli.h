@@ -58,11 +58,11 @@ extern const size_t cli_nformats;
 
 /* How an option's value is read and stored. */
 typedef enum cli_kind {
-    CLI_FLAG,     /* no value; sets an int to 1 */
-    CLI_UINT64,   /* an integer in [min, max], into a uint64_t */
-    CLI_SIZE_T,   /* the same, into a size_t */
-    CLI_UNSIGNED, /* the same, into an unsigned */
-    CLI_BYTES,    /* a size such as 512M or 4G, in bytes, into a double */
+    CLI_FLAG,      /* no value; sets an int to 1 */
+    CLI_UINT64,    /* an integer in [min, max], into a uint64_t */
+    CLI_SIZE_T,    /* the same, into a size_t */
+    CLI_UNSIGNED,  /* the same, into an unsigned */
+    CLI_BYTES,     /* a size such as 512M or 4G, in bytes, into a double */
     CLI_SHOW_HELP, /* prints the command's help and stops parsing */
     CLI_STRING,    /* a non-empty word, into a const char * */
     CLI_NUMBER     /* a finite number >= 0, into a double */

@@ -136,9 +136,8 @@ static int execute(cli_args *a, mg_report **report)
         mg_suite_free(suite);
         return cli_usage_error("%s", "discover needs --columns");
     }
-    if (a->discover &&
-        mg_suite_discover(suite, a->columns, a->depth, a->metric, a->model, a->margin,
-                          &err) != 0) {
+    if (a->discover && mg_suite_discover(suite, a->columns, a->depth, a->metric,
+                                         a->model, a->margin, &err) != 0) {
         mg_suite_free(suite);
         return cli_report_error(&err);
     }

@@ -91,7 +91,8 @@ static void deltas(ctx *c, const plan *p, size_t slice, double *d)
     for (size_t b = 0; b < c->replicates; b++) {
         double s, r;
         if (delta_of(p, mg__engine_replicate(c->e, b, p->model, 0),
-                     mg__engine_replicate(c->e, b, p->model, slice), &s, &r, &d[b]) != 0)
+                     mg__engine_replicate(c->e, b, p->model, slice), &s, &r,
+                     &d[b]) != 0)
             d[b] = NAN;
     }
 }
@@ -236,7 +237,8 @@ static int explain(ctx *c, const plan *p, candidate *v, size_t m, double alpha)
 
 static int by_delta(const void *a, const void *b)
 {
-    const candidate *x = *(const candidate *const *)a, *y = *(const candidate *const *)b;
+    const candidate *x = *(const candidate *const *)a,
+                    *y = *(const candidate *const *)b;
     if (x->delta != y->delta)
         return x->delta < y->delta ? -1 : 1;
     return x->slice < y->slice ? -1 : x->slice > y->slice;
@@ -295,8 +297,8 @@ static int weak_case(ctx *c, const plan *p, const candidate *v, const candidate 
     {
         const mg_binary_stats *st = mg__engine_estimate(c->e, p->model, x->slice);
         double z = gsl_cdf_ugaussian_Pinv(level);
-        mg__rule rule = {MG_RULE_LENIENT, 0, 0, 0, 0, MG_COMPARE_NON_INFERIOR,
-                         k->margin};
+        mg__rule rule = {MG_RULE_LENIENT,         0,        0, 0, 0,
+                         MG_COMPARE_NON_INFERIOR, k->margin};
         mg__evidence ev = {x->delta, 1, x->delta - z * x->se, x->delta + z * x->se};
         mg__verdict vd;
         k->n = mg__engine_slice_rows(c->e, x->slice);

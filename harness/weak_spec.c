@@ -180,7 +180,7 @@ int mg_suite_discover(mg_suite *s, const char *columns, size_t depth,
         (t->model = mg__strdup(model)) == NULL ||
         (t->weak_columns = calloc(count, sizeof *t->weak_columns)) == NULL)
         goto nomem;
-    for (p = columns; ; p++) {
+    for (p = columns;; p++) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (len == 0)

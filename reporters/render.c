@@ -190,8 +190,9 @@ static void render_weak(line *l, const mg_case *k)
     fmt3(est, sizeof est, k->estimate);
     fmt3(rest, sizeof rest, k->baseline_estimate);
     snprintf(q, sizeof q, "%.3g", k->family_p_adjusted);
-    put(l, " (weak slice %zu of the %zu searched: %s %s here, %s on the rest; "
-           "BH-adjusted p %s",
+    put(l,
+        " (weak slice %zu of the %zu searched: %s %s here, %s on the rest; "
+        "BH-adjusted p %s",
         k->weak_rank, k->weak_candidates, k->metric, est, rest, q);
     if (k->weak_explained_by != NULL)
         put(l, "; explained by %s", k->weak_explained_by);

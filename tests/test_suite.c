@@ -475,6 +475,20 @@ static const bad_case bad[] = {
     {"suite: s\ntask: binary\ndata: {holdout: h, label: y, positive: 1, classes: "
      "[a]}\n",
      3, 43, "data.classes", "key 'classes' is not supported yet"},
+    {HEAD "tests:\n  - {name: w, metric: auc, weak_slices: {columns: [a, b]}}\n", 6,
+     23, "tests[0].metric",
+     "weak_slices compares a slice with the rest of the rows, which needs a metric of "
+     "sums (confusion counts or per-row losses); auc and average_precision are not"},
+    {HEAD "slices: {r: region}\ntests:\n  - {name: w, metric: recall, slices: r, "
+          "weak_slices: {columns: [a]}}\n",
+     7, 42, "tests[0].weak_slices",
+     "weak_slices is a test of its own: no slices, baseline, thresholds or gaps "
+     "beside it"},
+    {HEAD "tests:\n  - {name: w, metric: recall, weak_slices: {columns: []}}\n", 6, 54,
+     "tests[0].weak_slices.columns", "expected at least one column"},
+    {HEAD "tests:\n  - {name: w, metric: recall, weak_slices: {columns: [a], "
+          "depth: 5}}\n",
+     6, 66, "tests[0].weak_slices.depth", "expected an integer between 1 and 4, got '5'"},
     {HEAD "tests:\n  - {name: gap, metric: recall, max_gap: 0.05}\n", 6, 33,
      "tests[0].max_gap", "max_gap compares the slices of a slicing: give slices"},
     {HEAD "slices: {r: region}\ntests:\n  - {name: g, metric: recall, slices: r, "
