@@ -482,8 +482,8 @@ static const bad_case bad[] = {
     {HEAD "slices: {r: region}\ntests:\n  - {name: w, metric: recall, slices: r, "
           "weak_slices: {columns: [a]}}\n",
      7, 42, "tests[0].weak_slices",
-     "weak_slices is a test of its own: no slices, baseline, thresholds or gaps "
-     "beside it"},
+     "weak_slices is a test of its own: no slices, where, baseline, thresholds or "
+     "gaps beside it"},
     {HEAD "tests:\n  - {name: w, metric: recall, weak_slices: {columns: []}}\n", 6, 54,
      "tests[0].weak_slices.columns", "expected at least one column"},
     {HEAD "tests:\n  - {name: w, metric: recall, weak_slices: {columns: [a], "
