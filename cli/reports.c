@@ -148,21 +148,29 @@ static int open_step_summary(const char *path)
     return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 }
 
+/* Writable, without creating it: a run stopped by bad input leaves no file. */
 int cli_check_step_summary(const cli_args *a)
 {
+    mg_error err = MG_ERROR_INIT;
     const char *path = cli_step_summary(a);
+    const char *why;
     int fd;
     if (path == NULL)
         return 0;
-    if ((fd = open_step_summary(path)) < 0) {
-        fprintf(stderr,
-                "modelgate: %s: %s (GITHUB_STEP_SUMMARY; --no-step-summary to leave "
-                "it)\n",
-                path, strerror(errno));
-        return EXIT_USAGE;
+    if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0) {
+        close(fd);
+        return 0;
     }
-    close(fd);
-    return 0;
+    why = strerror(errno);
+    if (errno == ENOENT) {
+        if (mg_report_check_path(path, &err) == 0)
+            return 0;
+        why = err.message;
+    }
+    fprintf(stderr,
+            "modelgate: %s: %s (GITHUB_STEP_SUMMARY; --no-step-summary to leave it)\n",
+            path, why);
+    return EXIT_USAGE;
 }
 
 int cli_append_step_summary(const cli_args *a, const char *markdown)

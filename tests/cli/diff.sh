@@ -138,8 +138,17 @@ run "$scratch/u.out" "$scratch/u.err" env GITHUB_STEP_SUMMARY="$scratch/no/such/
   "$bin" run "$scratch/base.yaml" --json "$scratch/u.json"
 expect_status 2 "run with an unwritable GITHUB_STEP_SUMMARY"
 contains "$scratch/u.err" \
-  "modelgate: $scratch/no/such/dir/s.md: No such file or directory (GITHUB_STEP_SUMMARY; --no-step-summary to leave it)" \
+  "modelgate: $scratch/no/such/dir/s.md: directory '$scratch/no/such/dir' does not exist (GITHUB_STEP_SUMMARY; --no-step-summary to leave it)" \
   "unwritable step summary"
 [ ! -e "$scratch/u.json" ] || fail "unwritable step summary: a report was written"
+# A summary file that does not exist yet is not created by a run stopped by bad input.
+run "$scratch/u.out" "$scratch/u.err" env GITHUB_STEP_SUMMARY="$scratch/new-summary.md" \
+  "$bin" run "$scratch/no-such-suite.yaml"
+expect_status 2 "run of a missing suite with GITHUB_STEP_SUMMARY"
+[ ! -e "$scratch/new-summary.md" ] || fail "bad input: the step summary file was created"
+run "$scratch/u.out" "$scratch/u.err" env GITHUB_STEP_SUMMARY="$scratch/new-summary.md" \
+  "$bin" diff "$scratch/base.json" "$scratch/base.json"
+expect_status 0 "diff with a new GITHUB_STEP_SUMMARY file"
+contains "$scratch/new-summary.md" "no case went from pass to fail" "new step summary file"
 
 finish
