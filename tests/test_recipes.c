@@ -341,10 +341,11 @@ START_TEST(gitlab_ci)
                                              NULL};
     static const char *const when_path[] = {"model-acceptance", "artifacts", "when",
                                             NULL};
+    static const char *const rules_path[] = {"model-acceptance", "rules", NULL};
     const char *rel = "examples/ci/gitlab-ci.yml";
-    const mg__yaml_node *junit, *paths, *when;
+    const mg__yaml_node *junit, *paths, *when, *rules;
     const command *run, *diff;
-    int html_exposed = 0;
+    int html_exposed = 0, mr = 0;
     recipe r;
 
     load(&r, rel);
@@ -367,6 +368,14 @@ START_TEST(gitlab_ci)
     ck_assert_ptr_nonnull(when);
     ck_assert_str_eq(when->text, "always");
     ck_assert_str_eq(diff->words[2], option_value(run, "--json"));
+    /* the job runs in merge request pipelines, where the diff is */
+    rules = at(r.root, rules_path);
+    ck_assert_msg(rules != NULL && rules->kind == MG__YAML_SEQUENCE, "%s: no rules", rel);
+    for (size_t i = 0; i < rules->n; i++) {
+        const mg__yaml_node *cond = mg__yaml_get(rules->items[i], "if");
+        mr |= cond != NULL && strstr(cond->text, "merge_request_event") != NULL;
+    }
+    ck_assert_msg(mr, "%s: the job does not run in merge request pipelines", rel);
     unload(&r);
 }
 END_TEST
