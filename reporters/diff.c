@@ -21,10 +21,12 @@
  * because a threshold moved is not a regression of the model.
  *
  * What is compared is what each rule compared: the estimate and its interval for a
- * threshold test, Δ and its interval for a comparison. A regression is a case that
- * passed in base and fails or errs in head; that is what makes `modelgate diff`
- * exit 1. The provenance is compared too: an input whose SHA-256 differs, another
- * seed or other bootstrap settings explain movement that is not the model's.
+ * threshold test, Δ and its interval for a comparison (and for the other kinds
+ * that compare a difference: a slice against the whole set or the rest, a gap
+ * against a baseline's). A regression is a case that passed in base and fails or
+ * errs in head; that is what makes `modelgate diff` exit 1. The provenance is
+ * compared too: an input whose SHA-256 differs, another seed or other bootstrap
+ * settings explain movement that is not the model's.
  */
 #include <errno.h>
 #include <math.h>
@@ -191,7 +193,13 @@ static int read_case(side *s, json_t *c, size_t i)
         return bad(s, key, "unknown outcome '%s' (pass, fail, skipped, error)",
                    outcome);
     }
-    rc->is_delta = strcmp(kind, "comparison") == 0;
+    /* What the rule compared: Δ for the kinds that compare a difference
+     * (model − baseline, slice − whole set, slice − rest), and wherever a Δ was
+     * computed (a gap against a baseline's); the estimate otherwise. */
+    if ((rc_ = get_num(s, c, where, "delta", &has_lo, &lo)) < 0)
+        return rc_;
+    rc->is_delta = has_lo || strcmp(kind, "comparison") == 0 ||
+                   strcmp(kind, "vs_overall") == 0 || strcmp(kind, "weak_slice") == 0;
     rc->side.present = 1;
     rc->pos = i;
     rc->pair = rc->test;
@@ -495,6 +503,10 @@ static int add_case(mg_diff *d, const rcase *b, const rcase *h, size_t *order)
         c->base = b->side;
     if (h != NULL)
         c->head = h->side;
+    /* A test redefined between the runs (a baseline added) compared another
+     * quantity in base: its number is not set beside head's. */
+    if (b != NULL && h != NULL && b->is_delta != h->is_delta)
+        c->base.has_value = c->base.has_ci = 0;
     c->kind = kind_of(&c->base, &c->head);
     c->is_delta = r->is_delta;
     order[d->ncases] = h != NULL ? h->pos : SIZE_MAX / 2 + b->pos;

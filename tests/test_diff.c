@@ -209,6 +209,36 @@ START_TEST(movement_outside_the_interval)
 }
 END_TEST
 
+/* Kinds that compare a difference are read by their Δ; a test that became one
+ * between the runs keeps no base number beside head's. */
+START_TEST(difference_kinds)
+{
+    json_t *head = base_json(), *c = case_of(head, "recall per region", "region=north");
+    json_t *a = case_of(head, "auc floor", "overall");
+    mg_diff *d;
+    const mg_diff_case *p;
+    json_object_set_new(c, "kind", json_string("vs_overall"));
+    json_object_set_new(c, "delta", json_real(-0.02));
+    json_object_set_new(c, "delta_ci_low", json_real(-0.05));
+    json_object_set_new(c, "delta_ci_high", json_real(0.01));
+    json_object_set_new(a, "kind", json_string("comparison"));
+    json_object_set_new(a, "delta", json_real(0.01));
+    d = diff_with(head);
+    p = pair_of(d, "recall per region", "region=north");
+    ck_assert_int_eq(p->is_delta, 1);
+    ck_assert(p->head.value == -0.02 && p->head.ci_low == -0.05 &&
+              p->head.ci_high == 0.01);
+    ck_assert_int_eq(p->base.has_value, 0);
+    p = pair_of(d, "auc floor", "overall");
+    ck_assert_int_eq(p->is_delta, 1);
+    ck_assert(p->head.value == 0.01);
+    ck_assert_int_eq(p->head.has_ci, 0);
+    ck_assert_int_eq(p->base.has_value, 0);
+    ck_assert_int_eq(p->base.has_ci, 0);
+    mg_diff_free(d);
+}
+END_TEST
+
 START_TEST(other_outcome_changes)
 {
     json_t *head = base_json();
@@ -543,6 +573,7 @@ static Suite *diff_suite(void)
     tcase_add_test(core, pass_to_fail_is_a_regression);
     tcase_add_test(core, other_outcome_changes);
     tcase_add_test(core, movement_outside_the_interval);
+    tcase_add_test(core, difference_kinds);
     tcase_add_test(core, renamed_test_is_paired);
     tcase_add_test(core, renamed_and_redefined_is_new);
     tcase_add_test(core, ambiguous_rename_is_not_guessed);

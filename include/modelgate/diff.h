@@ -43,7 +43,9 @@ typedef struct mg_diff_side {
     int present; /**< the case is in this report */
     mg_outcome outcome;
     int has_value;
-    double value; /**< the estimate, or Δ for a comparison (what the rule compared) */
+    double value; /**< what the rule compared: the estimate, or Δ (a comparison, a
+                       slice against the whole set or the rest, a gap against a
+                       baseline's) */
     int has_ci;
     double ci_low, ci_high; /**< the interval of `value` */
 } mg_diff_side;
