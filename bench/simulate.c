@@ -2,7 +2,7 @@
  * simulate: Monte Carlo checks of modelgate's error rates and interval coverage
  * (issue 8, "Tests"), through the public API only.
  *
- *   simulate [--quick] [--sections abcdef] [--k K] [--b B] [--seed S]
+ *   simulate [--quick] [--sections abcdefg] [--k K] [--b B] [--seed S]
  *            [--scratch DIR] [--truths]
  *
  * For each setting the program draws K data sets from a known truth, writes each as
@@ -34,6 +34,9 @@
  *   f. Section d's table again, through test cases (MG_RUN_TESTS: one lenient
  *      threshold test per metric), so the interval is the one a decision reads,
  *      with the runner's own rules for small counts.
+ *   g. The decisions themselves: strict threshold tests at the true value on the
+ *      data sets of d and f, strict `superior: 0` tests on those of e (Δ = 0);
+ *      every pass is a false pass, and every rule of the runner applies.
 
  *
  * Truths. Recall settings: each positive is predicted positive with probability r
@@ -1139,7 +1142,7 @@ static void section_e(sim *S)
            "interval is the (2c − 1) one whose ends are the one-sided bounds); "
            "misses low / high should each be near (1 − level)/2. p ≤ α: the share of "
            "data sets whose p-value (bootstrap "
-           "for average precision and Brier, paired DeLong for AUC) is at most "
+           "inverting the interval's own method, for every metric) is at most "
            "1 − level; disagree: the share where that and \"0 outside the "
            "interval\" differ. Bold: coverage more than 0.02 below the level.\n\n",
            BN_PI, BN_MU, S->K, S->B);
@@ -1170,6 +1173,148 @@ static void section_e(sim *S)
     fflush(stdout);
 }
 
+/* ---- Section g: strict decisions at the truth --------------------------------- */
+
+/*
+ * The guarantee itself: a strict test whose threshold is the true value passes
+ * with probability at most 1 − c. Every decision rule of the runner applies
+ * (exact bounds for few successes, no interval below 10 of a class, the small-sample
+ * widening). One statistic: the data sets of sections d and f (the same streams),
+ * one strict threshold test per metric at its truth. A difference: the data sets of
+ * section e (true Δ = 0), one strict `superior: 0` test per metric.
+ */
+static void section_g(sim *S)
+{
+    static const char *const metrics[] = {"auc",    "average_precision", "precision",
+                                          "recall", "accuracy",          "brier"};
+    enum { NM = sizeof metrics / sizeof *metrics };
+    static const char *const paired_metrics[] = {"average_precision", "brier", "auc"};
+    enum { NP = sizeof paired_metrics / sizeof *paired_metrics };
+    static const size_t sizes[] = {50, 100, 200, 1000};
+    enum { NN = sizeof sizes / sizeof *sizes };
+    truths t = binormal_truths(BN_PI, BN_MU);
+    rate one[4][NN][NM], two[3][NN - 1][NP];
+    char why[1024] = "", body[4096], buf[64];
+    size_t len;
+    memset(one, 0, sizeof one);
+    memset(two, 0, sizeof two);
+
+    for (int m = 0; m < 4; m++) {
+        mg_suite *suite;
+        len = (size_t)snprintf(body, sizeof body,
+                               "models:\n  candidate: {score: score}\ntests:\n");
+        for (size_t j = 0; j < NM; j++) {
+            int lower = strcmp(metrics[j], "brier") == 0;
+            if (m == MG_INTERVAL_ANALYTIC && (j == 1 || lower))
+                continue; /* no closed form */
+            len += (size_t)snprintf(body + len, sizeof body - len,
+                                    "  - {name: %s, metric: %s, %s: %.17g}\n",
+                                    metrics[j], metrics[j],
+                                    lower ? "at_most" : "at_least",
+                                    truth_of(&t, metrics[j]));
+        }
+        if ((suite = load_suite(S, method_names[m], "none", 0.95, body)) == NULL)
+            die("section g: the suite was refused");
+        for (size_t i = 0; i < NN; i++) {
+            char what[128];
+            snprintf(what, sizeof what, "g %s n = %zu", method_names[m], sizes[i]);
+            for (size_t k = 0; k < S->K; k++) {
+                rng g = stream(S->seed, 4, (unsigned)sizes[i], (unsigned)k);
+                mg_report *r;
+                write_binormal(S->holdout, &g, sizes[i], BN_PI, BN_MU);
+                if ((r = run(S, suite, MG_RUN_TESTS, k, why, sizeof why)) == NULL)
+                    die("section g: %s", why);
+                for (size_t j = 0; j < NM; j++) {
+                    const mg_case *x = NULL;
+                    for (size_t c = 0; c < r->ncases; c++)
+                        if (strcmp(r->cases[c].test, metrics[j]) == 0)
+                            x = &r->cases[c];
+                    if (x == NULL)
+                        continue;
+                    one[m][i][j].total++;
+                    one[m][i][j].hit += x->outcome == MG_OUTCOME_PASS;
+                }
+                mg_report_free(r);
+                progress(what, k, S->K);
+            }
+        }
+        mg_suite_free(suite);
+    }
+    for (int m = 0; m < 3; m++) {
+        mg_suite *suite;
+        len = (size_t)snprintf(body, sizeof body,
+                               "models:\n  candidate: {score: m}\n"
+                               "  champion: {score: b}\ntests:\n");
+        for (size_t j = 0; j < NP; j++)
+            len += (size_t)snprintf(body + len, sizeof body - len,
+                                    "  - {name: %s, metric: %s, baseline: champion, "
+                                    "superior: 0}\n",
+                                    paired_metrics[j], paired_metrics[j]);
+        if ((suite = load_suite(S, method_names[m], "none", 0.95, body)) == NULL)
+            die("section g: the paired suite was refused");
+        for (size_t i = 0; i + 1 < NN; i++) {
+            char what[128];
+            snprintf(what, sizeof what, "g paired %s n = %zu", method_names[m],
+                     sizes[i]);
+            for (size_t k = 0; k < S->K; k++) {
+                rng g = stream(S->seed, 5, (unsigned)sizes[i], (unsigned)k);
+                mg_report *r;
+                write_exchangeable(S->holdout, &g, sizes[i], 0.64);
+                if ((r = run(S, suite, MG_RUN_TESTS, k, why, sizeof why)) == NULL)
+                    die("section g: %s", why);
+                for (size_t j = 0; j < NP; j++) {
+                    const mg_case *x = find_case(r, paired_metrics[j], NULL);
+                    if (x == NULL)
+                        continue;
+                    two[m][i][j].total++;
+                    two[m][i][j].hit += x->outcome == MG_OUTCOME_PASS;
+                }
+                mg_report_free(r);
+                progress(what, k, S->K);
+            }
+        }
+        mg_suite_free(suite);
+    }
+    printf("\n### g. Strict false-pass rate of the decision at the truth\n\n"
+           "Every rule of the runner applies. One statistic: the data sets of d and "
+           "f, one strict threshold test per metric at its true value (`at_least`, "
+           "`at_most` for Brier), so a pass is a false pass. A difference: the data "
+           "sets of e (true Δ = 0), one strict `superior: 0` test per metric. "
+           "`confidence: 0.95`, so the target is at most 0.05; K = %zu, B = %zu; "
+           "Monte Carlo error at 0.05: %.3f. Bold: above 0.05 by more than three "
+           "Monte Carlo errors.\n\n",
+           S->K, S->B, se(0.05, S->K));
+    printf("| test | method | metric | n = 50 | n = 100 | n = 200 | n = 1000 |\n"
+           "|---|---|---|---|---|---|---|\n");
+    for (int m = 0; m < 4; m++)
+        for (size_t j = 0; j < NM; j++) {
+            if (one[m][0][j].total == 0)
+                continue;
+            printf("| threshold | %s | %s", method_names[m], metrics[j]);
+            for (size_t i = 0; i < NN; i++) {
+                rate r = one[m][i][j];
+                double p = r.total ? (double)r.hit / r.total : 0;
+                int bold = p > 0.05 + 3 * se(0.05, r.total);
+                printf(" | %s%s%s", bold ? "**" : "", fmt_rate(buf, sizeof buf, r),
+                       bold ? "**" : "");
+            }
+            printf(" |\n");
+        }
+    for (int m = 0; m < 3; m++)
+        for (size_t j = 0; j < NP; j++) {
+            printf("| superior: 0 | %s | %s", method_names[m], paired_metrics[j]);
+            for (size_t i = 0; i + 1 < NN; i++) {
+                rate r = two[m][i][j];
+                double p = r.total ? (double)r.hit / r.total : 0;
+                int bold = p > 0.05 + 3 * se(0.05, r.total);
+                printf(" | %s%s%s", bold ? "**" : "", fmt_rate(buf, sizeof buf, r),
+                       bold ? "**" : "");
+            }
+            printf(" | — |\n");
+        }
+    fflush(stdout);
+}
+
 /* ---- Main ---------------------------------------------------------------------------
  */
 
@@ -1185,7 +1330,7 @@ static void print_truths(void)
 
 static void usage(void)
 {
-    fputs("usage: simulate [--quick] [--sections abcdef] [--k K] [--b B] [--seed S]\n"
+    fputs("usage: simulate [--quick] [--sections abcdefg] [--k K] [--b B] [--seed S]\n"
           "                [--scratch DIR] [--truths]\n",
           stderr);
     exit(2);
@@ -1194,7 +1339,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     sim S;
-    const char *sections = "abcdef", *scratch = NULL;
+    const char *sections = "abcdefg", *scratch = NULL;
     char tmpl[4096];
     size_t K = 0, B = 0;
     memset(&S, 0, sizeof S);
@@ -1244,6 +1389,8 @@ int main(int argc, char **argv)
         section_e(&S);
     if (strchr(sections, 'f'))
         coverage_table(&S, MG_RUN_TESTS);
+    if (strchr(sections, 'g'))
+        section_g(&S);
     printf("\n(%.0f s in mg_run_suite)\n", S.seconds);
     remove(S.holdout);
     remove(S.suite);

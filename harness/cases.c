@@ -455,22 +455,32 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
     k->outcome = v.outcome;
     memcpy(k->checks, v.checks, sizeof v.checks);
     k->nchecks = v.nchecks;
-    /* A sample too small for the interval's method (its bounds sat too close to
-     * the estimate in simulation, at worst about half as far as they should): a
-     * verdict the error could have produced (a strict pass, a lenient failure)
-     * that would not survive the interval twice as wide around its estimate
-     * carries a warning. */
+    /* A sample too small for the interval's method: in simulation its bounds sat
+     * too close to the estimate, by up to a factor `widen`. A verdict that error
+     * could have produced (a strict pass, a lenient failure) must survive the
+     * interval widened by that factor around its estimate; if it does not, there
+     * is no evidence either way (strict fails, lenient passes) and the case says
+     * why. */
     if (ci.has_ci && (p->t->rule == MG_RULE_STRICT ? k->outcome == MG_OUTCOME_PASS
                       : p->t->rule == MG_RULE_LENIENT ? k->outcome == MG_OUTCOME_FAIL
                                                       : 0)) {
-        size_t from = mg__ci_reliable_from(ci.method, p->metric->family, p->base >= 0);
+        size_t from;
+        double widen;
         mg__evidence wide = ev;
         mg__verdict w;
-        wide.low = ev.estimate - 2 * (ev.estimate - ev.low);
-        wide.high = ev.estimate + 2 * (ev.high - ev.estimate);
-        mg__decide(&rule, &wide, &w);
-        if (k->effective_size < from && w.outcome != k->outcome)
-            k->reliable_from = from;
+        if (mg__ci_small_sample(ci.method, p->metric->family, p->base >= 0,
+                                k->effective_size, &from, &widen)) {
+            wide.low = ev.estimate - widen * (ev.estimate - ev.low);
+            wide.high = ev.estimate + widen * (ev.high - ev.estimate);
+            mg__decide(&rule, &wide, &w);
+            if (w.outcome != k->outcome) {
+                k->status = MG_STATUS_NO_EVIDENCE;
+                k->outcome = p->t->rule == MG_RULE_LENIENT ? MG_OUTCOME_PASS
+                                                           : MG_OUTCOME_FAIL;
+                k->reliable_from = from;
+                k->reliable_widen = widen;
+            }
+        }
     }
     return 0;
 }

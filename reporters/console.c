@@ -334,9 +334,8 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
         if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != level)
             append_level(est, sizeof est, c->confidence);
         /* A pass the rule could not demonstrate (lenient, the interval straddles
-         * the threshold), or one resting on a small sample for its interval
-         * method, shows its verdict, which says so. */
-        show = !pass || opts->verbose || lenient_pass(c) || c->warning != NULL;
+         * the threshold) shows its verdict, which says so. */
+        show = !pass || opts->verbose || lenient_pass(c);
         cells[0] = outcome_label(c->outcome);
         cells[1] = c->test;
         cells[2] = model;

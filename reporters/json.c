@@ -335,6 +335,12 @@ static int case_schema_json(json_t *o, const mg_case *c)
     checks = NULL;
     if (error == 0)
         error = set(o, "warning", str(c->warning));
+    if (error == 0)
+        error = set(o, "reliable_from",
+                    c->reliable_from ? u64(c->reliable_from) : json_null());
+    if (error == 0)
+        error = set(o, "reliable_widen",
+                    num(c->reliable_from > 0, c->reliable_widen));
 
 cleanup:
     json_decref(checks);

@@ -324,6 +324,22 @@ int mg__case_render(mg_case *k)
 {
     line l = {.used = 0};
     l.text[0] = '\0';
+    free(k->warning);
+    k->warning = NULL;
+    if (k->reliable_from > 0) {
+        line w = {.used = 0};
+        w.text[0] = '\0';
+        put(&w,
+            "small sample: %s intervals of %s%s held their level in simulation from "
+            "an effective size of %zu up, and this one rests on %zu; below that their "
+            "bounds fell short by up to a factor of %.2f, and the verdict does not "
+            "survive the interval widened by it",
+            method_titles[k->method],
+            k->kind == MG_TEST_COMPARISON ? "a difference in " : "", k->metric,
+            k->reliable_from, k->effective_size, k->reliable_widen);
+        if ((k->warning = mg__strdup(w.text)) == NULL)
+            return MG_ENOMEM;
+    }
     switch (k->status) {
     case MG_STATUS_DECIDED:
         render_verdict(&l, k);
@@ -366,7 +382,7 @@ int mg__case_render(mg_case *k)
     case MG_STATUS_NO_EVIDENCE:
         put_estimate(&l, k);
         put(&l, ": inconclusive: %s (%zu rows: %zu positives, %zu negatives); %s",
-            k->reason, k->n, k->positives, k->negatives,
+            k->warning ? k->warning : k->reason, k->n, k->positives, k->negatives,
             k->rule_kind == MG_RULE_LENIENT
                 ? "a lenient test fails only on clear evidence, so it passes"
                 : "a strict test needs a bound on the passing side, so it fails");
@@ -379,22 +395,6 @@ int mg__case_render(mg_case *k)
         put(&l, "every test case was skipped, so nothing was tested (--allow-empty "
                 "lets it pass)");
         break;
-    }
-    free(k->warning);
-    k->warning = NULL;
-    if (k->reliable_from > 0) {
-        line w = {.used = 0};
-        w.text[0] = '\0';
-        put(&w,
-            "small sample: %s intervals of %s%s kept their level in simulation from "
-            "an effective size of %zu up, and this one rests on %zu, so this verdict "
-            "may err more often than the stated %g%%",
-            method_titles[k->method],
-            k->kind == MG_TEST_COMPARISON ? "a difference in " : "", k->metric,
-            k->reliable_from, k->effective_size, 100 * (1 - k->bound_level));
-        if ((k->warning = mg__strdup(w.text)) == NULL)
-            return MG_ENOMEM;
-        put(&l, "; warning: %s", k->warning);
     }
     free(k->message);
     free(k->detail);

@@ -220,36 +220,47 @@ int mg__ci_delong_paired(mg__ci *out, const double *scores1, const double *score
  * twenty cells and one of them would pass two by chance. Between two simulated
  * sizes the larger is taken. BCa for one statistic, Wilson and the logit DeLong
  * interval stayed within it everywhere; Clopper–Pearson never errs above its level.
+ *
+ * Below that size the worst cell's one-sided error e says how far short the bound
+ * fell: it sat z(1 − e) standard errors from the estimate where it should sit
+ * z(level), so `widen` = z(level) / z(1 − e) is the factor by which the distance
+ * from the estimate to the bound must grow for that cell to hold its level (for a
+ * difference, from the worse tail of the two-sided 95 % interval).
  */
 static const struct {
     mg_ci_method method;
     mg_family family;
     int difference;
     size_t from;
+    double widen;
 } reliable[] = {
     /* one statistic: table f */
-    {MG_CI_PERCENTILE, MG_FAMILY_RANK, 0, 300},  /* auc, 60: 0.078; ap: 0.088 */
-    {MG_CI_PERCENTILE, MG_FAMILY_CONFUSION, 0, 1000}, /* accuracy, 200 rows: 0.084 */
-    {MG_CI_PERCENTILE, MG_FAMILY_MEAN, 0, 1000}, /* brier, 200 rows: 0.080 */
-    {MG_CI_BASIC, MG_FAMILY_RANK, 0, 300},       /* ap, 60: 0.117 */
-    {MG_CI_BASIC, MG_FAMILY_CONFUSION, 0, 1000}, /* accuracy, 200 rows: 0.091 */
-    {MG_CI_BASIC, MG_FAMILY_MEAN, 0, 1000},      /* brier, 200 rows: 0.088 */
+    {MG_CI_PERCENTILE, MG_FAMILY_RANK, 0, 300, 1.62},  /* ap, 15: 0.155 */
+    {MG_CI_PERCENTILE, MG_FAMILY_CONFUSION, 0, 1000, 1.20}, /* accuracy, 200: 0.084 */
+    {MG_CI_PERCENTILE, MG_FAMILY_MEAN, 0, 1000, 1.24}, /* brier, 50 rows: 0.091 */
+    {MG_CI_BASIC, MG_FAMILY_RANK, 0, 300, 2.22},       /* ap, 15: 0.229 */
+    {MG_CI_BASIC, MG_FAMILY_CONFUSION, 0, 1000, 1.31}, /* accuracy, 100: 0.104 */
+    {MG_CI_BASIC, MG_FAMILY_MEAN, 0, 1000, 1.36},      /* brier, 50 rows: 0.113 */
     /* a paired difference: table e */
-    {MG_CI_BCA, MG_FAMILY_RANK, 1, 300},         /* ap, 60: coverage 0.926 */
-    {MG_CI_BCA, MG_FAMILY_MEAN, 1, 200},         /* brier, 100 rows: 0.925 */
-    {MG_CI_BASIC, MG_FAMILY_RANK, 1, 300},       /* not simulated: as for one */
-    {MG_CI_BASIC, MG_FAMILY_CONFUSION, 1, 1000},
-    {MG_CI_BASIC, MG_FAMILY_MEAN, 1, 1000},
+    {MG_CI_BCA, MG_FAMILY_RANK, 1, 300, 1.19},  /* ap, 30: 0.049 above 0.025 */
+    {MG_CI_BCA, MG_FAMILY_MEAN, 1, 200, 1.15},  /* brier, 100 rows: 0.044 */
+    {MG_CI_BASIC, MG_FAMILY_RANK, 1, 300, 2.22}, /* not simulated: as for one */
+    {MG_CI_BASIC, MG_FAMILY_CONFUSION, 1, 1000, 1.31},
+    {MG_CI_BASIC, MG_FAMILY_MEAN, 1, 1000, 1.36},
 };
 
-size_t mg__ci_reliable_from(mg_ci_method method, mg_family family,
-                            int difference)
+int mg__ci_small_sample(mg_ci_method method, mg_family family, int difference,
+                        size_t effective_size, size_t *from, double *widen)
 {
     if (method == MG_CI_BC) /* BCa without an acceleration: at least BCa's limits */
         method = MG_CI_BCA;
     for (size_t i = 0; i < sizeof reliable / sizeof reliable[0]; i++)
         if (reliable[i].method == method && reliable[i].family == family &&
-            reliable[i].difference == difference)
-            return reliable[i].from;
+            reliable[i].difference == difference &&
+            effective_size < reliable[i].from) {
+            *from = reliable[i].from;
+            *widen = reliable[i].widen;
+            return 1;
+        }
     return 0;
 }

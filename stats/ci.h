@@ -63,12 +63,13 @@ int mg__ci_delong_paired(mg__ci *out, const double *scores1, const double *score
                          double level);
 
 /*
- * The effective size from which `method` kept its stated level in simulation for a
- * metric of `family` (of a paired difference when `difference`), or 0 when it did
- * at every size simulated. A case below it carries a small-sample warning.
+ * Whether `effective_size` is below the size from which `method` kept its stated
+ * level in simulation for a metric of `family` (of a paired difference when
+ * `difference`); if so, that size and the factor by which the distance from the
+ * estimate to a bound must grow there to hold the level.
  */
-size_t mg__ci_reliable_from(mg_ci_method method, mg_family family,
-                            int difference);
+int mg__ci_small_sample(mg_ci_method method, mg_family family, int difference,
+                        size_t effective_size, size_t *from, double *widen);
 
 /* No interval, with the reason (printf-style). */
 void mg__ci_none(mg__ci *out, const char *fmt, ...)

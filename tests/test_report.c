@@ -668,7 +668,8 @@ START_TEST(json_fields)
         "gap_high_value", "gap_low_slice", "gap_low_value", "gap_slices",
         "gap_left_out", "weak_rank", "weak_explained_by", "weak_candidates", "min_size",
         "replicates", "replicates_undefined", "degenerate", "reason", "bound_level",
-        "effective_size", "replicates_needed", "checks", "warning"};
+        "effective_size", "replicates_needed", "checks", "warning",
+        "reliable_from", "reliable_widen"};
     static const char *const top_keys[] = {
         "schema",   "suite",      "suite_path", "tool_version", "timestamp",
         "seed",     "replicates", "confidence", "interval",     "resampler",

@@ -159,11 +159,14 @@ typedef struct mg_case {
     char *gap_high, *gap_low;
     double gap_high_value, gap_low_value;
     size_t gap_slices, gap_left_out;
-    /** A small-sample warning: the interval's method kept its stated level in
-     * simulation only from this effective size up, and the case's is smaller
-     * (docs/statistics.md). 0: no warning. */
+    /** A small sample for the interval's method (MG_STATUS_NO_EVIDENCE): the
+     * method kept its stated level in simulation only from this effective size up,
+     * its bounds below it fell short by up to the factor `reliable_widen`, and the
+     * verdict did not survive the interval widened by it (docs/statistics.md).
+     * 0: not the reason. */
     size_t reliable_from;
-    char *warning; /**< that warning as a sentence, or NULL */
+    double reliable_widen;
+    char *warning; /**< that reason as a sentence, or NULL */
     /** Weak slices: the slice's rank by Δ among those discovered (1: the worst; 0
      * when none was), the discovered parent slice (one column fewer) that explains it
      * (its Δ is not significantly worse than the parent's), or NULL, and the
