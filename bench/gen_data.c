@@ -8,7 +8,8 @@
  *   OUTDIR/holdout.csv    id,region,segment,tenure,label
  *   OUTDIR/candidate.csv  id,score
  *   OUTDIR/champion.csv   id,score
- *   OUTDIR/suite.yaml     a suite over those files, for `modelgate run`
+ *   OUTDIR/suite.yaml     a suite over those files, for `modelgate run` (66 slices)
+ *   OUTDIR/slices.yaml    the same with a quantile slicing and a 3-way cross (271)
  *
  * The data are shaped like the churn example but bigger: ten regions r0..r9 of
  * unequal size (weights 10:9:…:1, so the smallest region is under 2 % of the rows),
@@ -219,6 +220,39 @@ static const char suite_yaml[] =
     "  - {name: log loss ceiling, metric: log_loss, at_most: 1}\n"
     "  - {name: brier ceiling, metric: brier, at_most: 0.5}\n";
 
+/* The same data cut into hundreds of slices (issue 9): three slice columns, one of
+ * them by quantiles, and their 3-way cross: 1 + 10 + 5 + 5 + 250 = 271 slices. */
+static const char slices_yaml[] =
+    "# Benchmark suite written by bench/gen_data: 3 slice columns and a 3-way cross.\n"
+    "suite: bench-slices\n"
+    "task: binary\n"
+    "data:\n"
+    "  holdout: holdout.csv\n"
+    "  id: id\n"
+    "  label: label\n"
+    "  positive: \"1\"\n"
+    "models:\n"
+    "  candidate: {file: candidate.csv, score: score}\n"
+    "  champion: {file: champion.csv, score: score}\n"
+    "threshold: 0.5\n"
+    "bootstrap: {replicates: 2000, confidence: 0.95, interval: bca, seed: 1}\n"
+    "slices:\n"
+    "  region: region\n"
+    "  segment: segment\n"
+    "  tenure: {column: tenure, quantiles: 5}\n"
+    "  cross3: [region, segment, tenure]\n"
+    "tests:\n"
+    "  - {name: auc floor, metric: auc, at_least: 0.5}\n"
+    "  - {name: auc per region, metric: auc, slices: region, at_least: 0.5}\n"
+    "  - {name: recall per segment, metric: recall, slices: segment, at_least: 0.5}\n"
+    "  - {name: no accuracy regression, metric: accuracy, baseline: champion,\n"
+    "     non_inferior: 0.05}\n"
+    "  - {name: log loss ceiling, metric: log_loss, at_most: 1}\n"
+    "  - {name: brier ceiling, metric: brier, at_most: 0.5}\n"
+    "  - {name: auc per tenure, metric: auc, slices: tenure, at_least: 0.5}\n"
+    "  - {name: recall per cross, metric: recall, slices: cross3, at_least: 0.3,\n"
+    "     rule: lenient}\n";
+
 static int parse_u64(const char *s, uint64_t *out)
 {
     char *end;
@@ -303,6 +337,11 @@ int main(int argc, char **argv)
     if (out_open(&suite, dir, "suite.yaml") != 0)
         goto cleanup;
     fputs(suite_yaml, suite.f);
+    if (out_close(&suite) != 0)
+        goto cleanup;
+    if (out_open(&suite, dir, "slices.yaml") != 0)
+        goto cleanup;
+    fputs(slices_yaml, suite.f);
     if (out_close(&suite) != 0)
         goto cleanup;
     rc = 0;

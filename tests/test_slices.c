@@ -3,7 +3,12 @@
  * (harness/data.c) from a suite and a holdout file written to a scratch directory.
  *
  * core: codes and labels of a column (natural order: numbers by value, before
- *   strings), a cross and bins, each row's label checked against its own values.
+ *   strings), a cross and bins, each row's label checked against its own values;
+ *   quantile edges worked out by hand (bin sizes ⌊m/k⌋ or ⌈m/k⌉ without ties,
+ *   ties in one bin with a warning), groups with and without (other), filters
+ *   alone and on a slicing (missing values meet no condition), a filtered cross of
+ *   slicings, finding a slice by its parts in any order; the errors for values no
+ *   row holds and filters that keep nothing.
  * edge: the run's limit on slices (MG__SLICES_MAX) at its boundary, shared between
  *   slicings, reached by a cross of small columns (through the direct index and
  *   through the sort), and by bins; labels and order under a host locale with a
@@ -241,6 +246,168 @@ START_TEST(test_missing_slice)
     }
     mg__data_free(d);
     mg_suite_free(s);
+}
+END_TEST
+
+/* Quantiles: row i of 103 has t = (i * 37) % 103 (distinct, shuffled), and q
+ * ties half its rows at 0; row 5 misses both, row 50 (t = 99) misses q. */
+static void quantile_row(size_t i, char *buf, size_t size)
+{
+    if (i == 5 || i == 50)
+        snprintf(buf, size, "%zu,0.5,%s,NA,%s", i % 2, i == 5 ? "NA" : "99",
+                 i % 3 ? "a" : "b");
+    else
+        snprintf(buf, size, "%zu,0.5,%zu,%zu,%s", i % 2, (i * 37) % 103,
+                 i % 2 ? 0 : i, i % 3 ? "a" : "b");
+}
+
+START_TEST(test_quantiles)
+{
+    const char *dir = tu_scratch_dir("slices_quantiles");
+    mg_suite *s = NULL;
+    mg__data *d;
+    size_t count[8] = {0};
+    const mg__slicing *t, *q;
+
+    write_holdout(dir, "label,p,t,q,g", 103, quantile_row);
+    d = load_ok(dir,
+                "  tq: {column: t, quantiles: 4}\n"
+                "  qq: {column: q, quantiles: 4}\n",
+                &s);
+    /* 102 distinct values, 0..102 without 82 (row 5): sorted, edge j is the value
+     * at position floor(j * 102 / 4) = 25, 51, 76. */
+    t = &d->slicings[0];
+    ck_assert_uint_eq(t->nlevels, 5);
+    ck_assert_str_eq(t->labels[0], "t=[0, 25)");
+    ck_assert_str_eq(t->labels[1], "t=[25, 51)");
+    ck_assert_str_eq(t->labels[2], "t=[51, 76)");
+    ck_assert_str_eq(t->labels[3], "t=[76, 102]");
+    ck_assert_str_eq(t->labels[4], "t=(missing)");
+    for (size_t i = 0; i < 103; i++)
+        count[t->code[i]]++;
+    /* Without ties each bin holds floor(102/4) or ceil(102/4) rows. */
+    for (size_t b = 0; b < 4; b++)
+        ck_assert_msg(count[b] == 25 || count[b] == 26, "bin %zu: %zu", b, count[b]);
+    ck_assert_uint_eq(count[4], 1);
+    /* Ties: 51 rows of 0 (odd i, and i = 0) among 101, then 2, 4, …, 102 without
+     * 50: edges at positions 25 and 50 are 0, the minimum, and are dropped; the
+     * one at 75 is 52. Every 0 is in the first bin. */
+    q = &d->slicings[1];
+    ck_assert_uint_eq(q->nlevels, 3);
+    ck_assert_str_eq(q->labels[0], "q=[0, 52)");
+    ck_assert_str_eq(q->labels[1], "q=[52, 102]");
+    ck_assert_str_eq(q->labels[2], "q=(missing)");
+    for (size_t i = 0; i < 103; i++)
+        if (i != 5 && i != 50 && (i % 2 == 1 || i == 0))
+            ck_assert_uint_eq(q->code[i], 0);
+    /* (after the warning that every score is 0.5) */
+    ck_assert_uint_eq(d->nwarnings, 2);
+    ck_assert_str_eq(d->warnings[1], "slicing 'qq': 4 quantile bins asked, 2 made: "
+                                     "tied values of 'q' stay in one bin");
+    mg__data_free(d);
+    mg_suite_free(s);
+}
+END_TEST
+
+/* Groups (with and without other), a filter alone, a filtered slicing and a cross
+ * of slicings: each row's label against its own values. */
+START_TEST(test_groups_filters_crosses)
+{
+    const char *dir = tu_scratch_dir("slices_groups");
+    mg_suite *s = NULL;
+    mg__data *d;
+
+    write_holdout(dir, "label,p,t,q,g", 103, quantile_row);
+    d = load_ok(dir,
+                "  grp: {column: q, groups: {zero: [0], small: [2, 4, \"6\"]}}\n"
+                "  only: {column: q, groups: {small: [2, 4, 6]}, other: false}\n"
+                "  b: {where: {g: b}}\n"
+                "  tb: {column: g, where: {t: {\">=\": 50}, q: {not_in: [0]}}}\n"
+                "  x: {cross: [grp, g], where: {t: {\"<\": 40}}}\n",
+                &s);
+    for (size_t i = 0; i < 103; i++) {
+        int missing = i == 5 || i == 50, zero = !missing && (i % 2 == 1 || i == 0);
+        int t_missing = i == 5;
+        int small = !missing && !zero && i <= 6;
+        const char *g = i % 3 ? "a" : "b";
+        size_t tv = i == 50 ? 99 : (i * 37) % 103;
+        char want[128];
+        ck_assert_str_eq(label_of(&d->slicings[0], i),
+                         missing ? "q=(missing)"
+                         : zero  ? "q=zero"
+                         : small ? "q=small"
+                                 : "q=(other)");
+        if (small)
+            ck_assert_str_eq(label_of(&d->slicings[1], i), "q=small");
+        else if (missing)
+            ck_assert_str_eq(label_of(&d->slicings[1], i), "q=(missing)");
+        else
+            ck_assert_ptr_null(label_of(&d->slicings[1], i));
+        if (*g == 'b')
+            ck_assert_str_eq(label_of(&d->slicings[2], i), "g=b");
+        else
+            ck_assert_ptr_null(label_of(&d->slicings[2], i));
+        /* A missing value meets no condition, not_in included. */
+        if (!missing && tv >= 50 && !zero) { /* q missing: no condition met */
+            snprintf(want, sizeof want, "g=%s \xc3\x97 t>=50 \xc3\x97 q not in {0}", g);
+            ck_assert_str_eq(label_of(&d->slicings[3], i), want);
+        } else {
+            ck_assert_ptr_null(label_of(&d->slicings[3], i));
+        }
+        if (!t_missing && !missing && tv < 40) {
+            snprintf(want, sizeof want, "q=%s \xc3\x97 g=%s \xc3\x97 t<40",
+                     zero ? "zero" : small ? "small" : "(other)", g);
+            ck_assert_str_eq(label_of(&d->slicings[4], i), want);
+        } else {
+            ck_assert_ptr_null(label_of(&d->slicings[4], i));
+        }
+    }
+    /* Slices left empty by a filter are dropped: (missing) is not in x. */
+    for (size_t l = 0; l < d->slicings[4].nlevels; l++)
+        ck_assert_ptr_null(strstr(d->slicings[4].labels[l], "missing"));
+    ck_assert_int_eq(mg__slicing_find(&d->slicings[4],
+                                      "t<40 & g=b & q=zero"),
+                     mg__slicing_find(&d->slicings[4],
+                                      "q=zero \xc3\x97 g=b \xc3\x97 t<40"));
+    ck_assert_int_ge(mg__slicing_find(&d->slicings[4], "t<40 & g=b & q=zero"), 0);
+    ck_assert_int_eq(mg__slicing_find(&d->slicings[4], "g=b & q=zero"), -1);
+    mg__data_free(d);
+    mg_suite_free(s);
+}
+END_TEST
+
+/* The load fails with MG_EDATA at the key, with this message. */
+static void load_error(const char *dir, const char *slices, const char *key,
+                       const char *message)
+{
+    mg_error err = MG_ERROR_INIT;
+    mg_suite *s = NULL;
+    mg__data *d = NULL;
+
+    ck_assert_int_eq(load(dir, slices, &s, &d, &err), MG_EDATA);
+    ck_assert_ptr_null(d);
+    ck_assert_str_eq(err.key, key);
+    ck_assert_str_eq(err.message, message);
+    ck_assert_uint_eq(err.line, 7);
+    mg_suite_free(s);
+}
+
+/* Values no row holds, filters that keep nothing, quantiles of nothing. */
+START_TEST(test_slicing_errors)
+{
+    const char *dir = tu_scratch_dir("slices_errors");
+
+    write_holdout(dir, "label,p,t,q,g", 103, quantile_row);
+    load_error(dir, "  grp: {column: g, groups: {A: [a, c]}}\n", "slices.grp.groups.A",
+               "group 'A': no row has g=c");
+    load_error(dir, "  f: {where: {g: [a, z]}}\n", "slices.f.where.g",
+               "no row has g=z");
+    load_error(dir, "  f: {where: {t: 1.5}}\n", "slices.f.where.t", "no row has t=1.5");
+    load_error(dir, "  f: {where: {t: {\">\": 102}}}\n", "slices.f",
+               "the filter (where) keeps no row of the holdout set");
+    load_error(dir, "  f: {column: q, quantiles: 2, where: {t: [99]}}\n", "slices.f",
+               "slicing 'f': column 'q' has no values to cut into quantiles (every "
+               "value is missing)");
 }
 END_TEST
 
@@ -498,6 +665,9 @@ int main(void)
 
     tcase_add_test(core, test_labels_and_codes);
     tcase_add_test(core, test_missing_slice);
+    tcase_add_test(core, test_quantiles);
+    tcase_add_test(core, test_groups_filters_crosses);
+    tcase_add_test(core, test_slicing_errors);
     tcase_add_test(edge, test_limit_boundary);
     tcase_add_test(edge, test_limit_shared);
     tcase_add_test(edge, test_limit_cross);
