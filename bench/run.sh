@@ -4,15 +4,16 @@
 #   1. where the engine's time goes (bench_engine: load, setup, jackknife, and the
 #      time per replicate of each metric family);
 #   2. the whole CLI run, wall time and peak memory (GNU time), for
-#      `modelgate metrics` (all 14 metrics, every slice, intervals) and
-#      `modelgate run` (the suite's tests).
+#      `modelgate metrics` (all 14 metrics, every slice, intervals),
+#      `modelgate run` (the suite's tests, 66 slices) and `modelgate run` of
+#      slices.yaml (issue 9: a quantile slicing and a 3-way cross, 271 slices).
 # Usage: bench/run.sh BUILD_DIR [ROWS] [REPLICATES]
 set -eu
 build=${1:-build}
 rows=${2:-1000000}
 reps=${3:-2000}
 data=bench/data/$rows
-if [ ! -f "$data/suite.yaml" ]; then
+if [ ! -f "$data/suite.yaml" ] || [ ! -f "$data/slices.yaml" ]; then
   mkdir -p "$data"
   "$build/bench/gen_data" "$data" "$rows" 1
 fi
@@ -30,3 +31,5 @@ echo "== modelgate metrics (every metric, model and slice, with intervals)"
 measure "$build/modelgate" metrics "$data/suite.yaml" --replicates "$reps" >/dev/null
 echo "== modelgate run (the suite's tests)"
 measure "$build/modelgate" run "$data/suite.yaml" --replicates "$reps" --quiet || true
+echo "== modelgate run slices.yaml (3 slice columns and their 3-way cross: 271 slices)"
+measure "$build/modelgate" run "$data/slices.yaml" --replicates "$reps" --quiet || true
