@@ -154,6 +154,9 @@ const char *cli_step_summary(const cli_args *a);
 int cli_check_step_summary(const cli_args *a);
 int cli_append_step_summary(const cli_args *a, const char *markdown);
 
+/* Two paths that name one file (the same string, or the same device and inode). */
+int cli_same_file(const char *p, const char *q);
+
 /* The row of the format table named `name` (a format that exists). */
 size_t cli_format_index(const char *name);
 

@@ -241,6 +241,13 @@ static int cmd_diff(const cli_command *self, int argc, char **argv)
         return rc;
     if ((rc = cli_check_reports(&a)) != 0 || (rc = cli_check_step_summary(&a)) != 0)
         return rc;
+    for (int k = 0; k < 2 && a.report[md] != NULL; k++)
+        if (cli_same_file(a.report[md], k == 0 ? a.suite : a.head)) {
+            fprintf(stderr,
+                    "modelgate: --markdown would replace the report it compares, '%s'\n",
+                    a.report[md]);
+            return EXIT_USAGE;
+        }
     if (mg_diff_reports(&d, a.suite, a.head, &err) != 0)
         return cli_report_error(&err);
     if ((a.report[md] != NULL || a.report_stdout[md] || cli_step_summary(&a) != NULL) &&

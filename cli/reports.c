@@ -51,7 +51,7 @@ _Static_assert(sizeof cli_formats / sizeof cli_formats[0] <= CLI_FORMATS_MAX,
                "cli_args holds CLI_FORMATS_MAX reports: raise it");
 
 /* Two report paths that name one file: the second would replace the first. */
-static int same_file(const char *p, const char *q)
+int cli_same_file(const char *p, const char *q)
 {
     struct stat sp, sq;
     return strcmp(p, q) == 0 || (stat(p, &sp) == 0 && stat(q, &sq) == 0 &&
@@ -68,7 +68,7 @@ int cli_check_reports(const cli_args *a)
         if (mg_report_check_path(a->report[i], &err) != 0)
             return cli_report_error(&err);
         for (size_t j = 0; j < i; j++)
-            if (a->report[j] != NULL && same_file(a->report[i], a->report[j])) {
+            if (a->report[j] != NULL && cli_same_file(a->report[i], a->report[j])) {
                 fprintf(stderr, "modelgate: --%s and --%s name the same file '%s'\n",
                         cli_formats[j].name, cli_formats[i].name, a->report[i]);
                 return EXIT_USAGE;
