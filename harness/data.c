@@ -51,6 +51,7 @@ typedef struct want {
     const char *name;
     mg_column_type type;
     const mg_loc *loc;
+    int optional; /* a `columns` check names it: the header may lack it */
 } want;
 
 typedef struct want_list {
@@ -80,7 +81,50 @@ static int want_add(want_list *l, const char *name, mg_column_type type,
         l->items = items;
         l->cap = cap;
     }
-    l->items[l->n++] = (want){name, type, loc};
+    l->items[l->n++] = (want){name, type, loc, 0};
+    return 0;
+}
+
+static want *want_find(want_list *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].name, name) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+/*
+ * The holdout columns the data checks read: each as the suite reads it anyway, or
+ * else as strings (a check decides what they hold). A column a `columns` check
+ * names is optional: the check reports it absent.
+ */
+static int check_wants(const mg_suite *s, want_list *w)
+{
+    for (size_t k = 0; k < s->nchecks; k++) {
+        const mg_check_spec *ck = &s->checks[k];
+        for (size_t c = 0; c < ck->ncolumns; c++) {
+            want *have = want_find(w, ck->columns[c]);
+            int rc;
+            if (have == NULL) {
+                if ((rc = want_add(w, ck->columns[c], MG_COLUMN_CATEGORY,
+                                   &ck->column_locs[c])) != 0)
+                    return rc;
+                have = &w->items[w->n - 1];
+            }
+            have->optional |= ck->kind == MG_CHECK_COLUMNS;
+        }
+    }
+    return 0;
+}
+
+/* A unique check names the holdout's id column. */
+static int id_checked_unique(const mg_suite *s)
+{
+    for (size_t k = 0; s->data.id != NULL && k < s->nchecks; k++)
+        for (size_t c = 0; c < s->checks[k].ncolumns; c++)
+            if (s->checks[k].kind == MG_CHECK_UNIQUE &&
+                strcmp(s->checks[k].columns[c], s->data.id) == 0)
+                return 1;
     return 0;
 }
 
@@ -90,6 +134,10 @@ void mg__data_free(mg__data *d)
         return;
     free(d->label);
     free(d->negative);
+    for (size_t i = 0; i < d->nabsent; i++)
+        free(d->absent[i]);
+    free(d->absent);
+    free(d->placeholder);
     mg_table_free(d->holdout);
     for (size_t i = 0; i < d->ntables; i++)
         mg_table_free(d->tables[i]);
@@ -331,13 +379,94 @@ static void run_jobs(load_job *jobs, size_t n)
     }
 }
 
-static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cancel,
-                       mg_error *err)
+/* Remember that the holdout's header lacks `name` (a `columns` check reports it). */
+static int note_absent(mg__data *d, const char *name)
+{
+    char **grown = realloc(d->absent, (d->nabsent + 1) * sizeof *grown);
+
+    if (grown == NULL)
+        return MG_ENOMEM;
+    d->absent = grown;
+    if ((d->absent[d->nabsent] = mg__strdup(name)) == NULL)
+        return MG_ENOMEM;
+    d->nabsent++;
+    return 0;
+}
+
+/*
+ * Read the holdout file. With `lenient` (a run with data checks), a column that a
+ * `columns` check names may be absent: the file is read again without it, and the
+ * check reports it. And when the read fails while a `unique` check names the id
+ * column, the file is read again without an id: if its ids do repeat, the check
+ * reports them and the predictions are not joined (d->ids_repeat); otherwise the
+ * first error stands. Both rereads stop at the header or at the failure, and need a
+ * file that can be read twice (not standard input).
+ */
+static int load_holdout(mg__data *d, const mg_suite *s, want_list *w,
+                        mg_csv_options *opts, int lenient, mg_error *err)
+{
+    int again = lenient && strcmp(s->data.holdout, "-") != 0, without_id = 0, rc;
+    mg_error first = MG_ERROR_INIT;
+
+    for (;;) {
+        mg_column_request *req = calloc(w->n ? w->n : 1, sizeof *req);
+        size_t absent = SIZE_MAX;
+
+        if (req == NULL)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < w->n; i++)
+            req[i] = (mg_column_request){w->items[i].name, w->items[i].type};
+        opts->absent = &absent;
+        rc = mg_table_load_csv(&d->holdout, s->data.holdout, opts, req, w->n, err);
+        opts->absent = NULL;
+        free(req);
+        if (rc == 0)
+            break;
+        if (again && rc == MG_EDATA && absent < w->n && w->items[absent].optional) {
+            if (note_absent(d, w->items[absent].name) != 0)
+                return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+            memmove(&w->items[absent], &w->items[absent + 1],
+                    (w->n - absent - 1) * sizeof *w->items);
+            w->n--;
+            continue;
+        }
+        if (again && !without_id && rc == MG_EDATA && absent == SIZE_MAX &&
+            id_checked_unique(s)) {
+            if (err != NULL)
+                first = *err;
+            without_id = 1;
+            opts->id = NULL;
+            if (want_find(w, s->data.id) == NULL &&
+                want_add(w, s->data.id, MG_COLUMN_CATEGORY, &s->data.id_loc) != 0)
+                return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+            continue;
+        }
+        if (without_id) {
+            if (err != NULL)
+                *err = first;
+            return first.code;
+        }
+        return blame_column(s, w, absent, s->data.holdout, s->data.id, &s->data.id_loc,
+                            &s->data.holdout_loc, err);
+    }
+    if (without_id) {
+        size_t col = (size_t)mg_table_find(d->holdout, s->data.id);
+        if (mg_table_levels(d->holdout, col) == mg_table_rows(d->holdout)) {
+            /* Every id differs: the first failure was something else. */
+            if (err != NULL)
+                *err = first;
+            return first.code;
+        }
+        d->ids_repeat = 1;
+    }
+    return 0;
+}
+
+static int load_tables(mg__data *d, const mg_suite *s, int lenient,
+                       volatile const int *cancel, mg_error *err)
 {
     want_list w = {0};
-    mg_column_request *req = NULL;
     mg_csv_options opts = MG_CSV_OPTIONS_INIT;
-    size_t absent = SIZE_MAX;
     load_job *jobs = NULL;
     size_t njobs = 0;
     int rc;
@@ -359,6 +488,8 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
             goto cleanup;
         }
     rc = holdout_wants(s, &w);
+    if (rc == 0 && lenient)
+        rc = check_wants(s, &w);
     if (rc == MG_EINVAL) {
         rc = mg_suite_error(s, w.conflict_loc, err, MG_EDATA,
                             "column '%s' is used both as numbers (scores, bins, "
@@ -367,23 +498,22 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
                             w.conflict->name);
         goto cleanup;
     }
-    if (rc != 0 || (req = calloc(w.n, sizeof *req)) == NULL) {
+    if (rc != 0) {
         rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
-    for (size_t i = 0; i < w.n; i++)
-        req[i] = (mg_column_request){w.items[i].name, w.items[i].type};
-    opts.absent = &absent;
-    rc = mg_table_load_csv(&d->holdout, s->data.holdout, &opts, req, w.n, err);
-    opts.absent = NULL;
-    if (rc != 0) {
-        rc = blame_column(s, &w, absent, s->data.holdout, s->data.id, &s->data.id_loc,
-                          &s->data.holdout_loc, err);
+    if ((rc = load_holdout(d, s, &w, &opts, lenient, err)) != 0)
         goto cleanup;
-    }
     if ((rc = add_input(d, "holdout", d->holdout)) != 0)
         goto cleanup;
     d->n = mg_table_rows(d->holdout);
+    for (size_t m = 0; m < s->nmodels; m++)
+        if (s->models[m].file == NULL)
+            d->score_table[m] = d->holdout;
+    /* Repeated ids join nothing: the unique check reports them, and every test
+     * that would read the predictions is not evaluated. */
+    if (d->ids_repeat)
+        goto cleanup;
 
     /* Each distinct prediction file once, with every score column it serves; the
      * files are independent, so they are read in parallel. */
@@ -411,11 +541,7 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     }
     for (size_t m = 0; m < s->nmodels; m++) {
         const char *path = s->models[m].file;
-        if (path == NULL) {
-            d->score_table[m] = d->holdout;
-            continue;
-        }
-        for (size_t j = 0; j < njobs; j++)
+        for (size_t j = 0; path != NULL && j < njobs; j++)
             if (strcmp(jobs[j].path, path) == 0)
                 d->score_table[m] = d->tables[j];
     }
@@ -428,7 +554,6 @@ static int load_tables(mg__data *d, const mg_suite *s, volatile const int *cance
     rc = 0;
 cleanup:
     free(w.items);
-    free(req);
     free_jobs(jobs, njobs);
     return rc;
 }
@@ -447,7 +572,8 @@ static int is_marker(const mg_suite *s, const char *v)
  * or with data.drop_missing left out of every table, counted against the first
  * input file that has the row missing.
  */
-static int missing_values(mg__data *d, const mg_suite *s, mg_error *err)
+static int missing_values(mg__data *d, const mg_suite *s, const unsigned char *blocked,
+                          mg_error *err)
 {
     const mg_table *h = d->holdout;
     size_t lc = (size_t)mg_table_find(h, s->data.label), n = d->n, kept = 0;
@@ -462,7 +588,8 @@ static int missing_values(mg__data *d, const mg_suite *s, mg_error *err)
         goto cleanup;
     }
     for (size_t m = 0; m < s->nmodels; m++)
-        scol[m] = (size_t)mg_table_find(d->score_table[m], s->models[m].score);
+        if (blocked == NULL || !blocked[m])
+            scol[m] = (size_t)mg_table_find(d->score_table[m], s->models[m].score);
     for (size_t c = 0; c < nl; c++)
         gone[c] = (unsigned char)is_marker(s, mg_table_level(h, lc, (uint32_t)c));
     for (size_t i = 0; i < n; i++) {
@@ -470,6 +597,8 @@ static int missing_values(mg__data *d, const mg_suite *s, mg_error *err)
         size_t col = lc;
         int missing = gone[codes[i]];
         for (size_t m = 0; !missing && m < s->nmodels; m++) {
+            if (blocked != NULL && blocked[m])
+                continue;
             t = d->score_table[m];
             col = scol[m];
             missing = isnan(mg_table_numbers(t, col)[i]);
@@ -752,7 +881,8 @@ static int check_scale(const mg__data *d, const mg_suite *s, size_t m, mg_error 
  * of its own, the suite's restricted to the rows the filter keeps, appended after
  * the suite's. The slicings' notes go to the report's warnings.
  */
-static int test_slicings(mg__data *d, const mg_suite *s, mg_error *err)
+static int test_slicings(mg__data *d, const mg_suite *s, const unsigned char *blocked,
+                         mg_error *err)
 {
     size_t extra = 0, used = 1;
     mg__slicing *grown;
@@ -777,8 +907,8 @@ static int test_slicings(mg__data *d, const mg_suite *s, mg_error *err)
         long k = t->slices ? mg_suite_slicing(s, t->slices) : -1;
         int rc;
         d->test_slicing[i] = k;
-        if (t->nwhere == 0)
-            continue;
+        if (t->nwhere == 0 || (blocked != NULL && blocked[i]))
+            continue; /* a test a data check holds back is never evaluated */
         if ((rc = mg__slicing_restrict(&d->slicings[d->nslicings], s, d->holdout,
                                        k < 0 ? NULL : &d->slicings[k], t, used, err)) !=
             0)
@@ -789,11 +919,11 @@ static int test_slicings(mg__data *d, const mg_suite *s, mg_error *err)
     return 0;
 }
 
-int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
-                  mg_error *err)
+int mg__data_read(mg__data **out, const mg_suite *s, int lenient,
+                  volatile const int *cancel, mg_error *err)
 {
     mg__data *d = calloc(1, sizeof *d);
-    int rc = MG_ENOMEM;
+    int rc;
 
     *out = NULL;
     if (d == NULL)
@@ -806,51 +936,112 @@ int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
     d->inputs = calloc(s->nmodels + 1, sizeof *d->inputs);
     if (!d->tables || !d->score || !d->threshold || !d->not_probability ||
         !d->score_table || !d->inputs) {
-        mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
-        goto cleanup;
+        mg__data_free(d);
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    if ((rc = load_tables(d, s, cancel, err)) != 0 ||
-        (rc = missing_values(d, s, err)) != 0 || (rc = build_label(d, s, err)) != 0)
-        goto cleanup;
+    if ((rc = load_tables(d, s, lenient, cancel, err)) != 0) {
+        mg__data_free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+/*
+ * The slicings, with a blocked one (its column failed a data check, or is absent)
+ * built over the label column instead: a placeholder that keeps every slicing's
+ * index and that no test reads (every test on it is not evaluated).
+ */
+static int build_slicings(mg__data *d, const mg_suite *s, const unsigned char *blocked,
+                          mg_error *err)
+{
+    mg_suite copy = *s;
+    mg_slicing_spec *specs = NULL;
+    char *label = s->data.label;
+    int rc;
+
+    if (blocked != NULL && s->nslicings > 0) {
+        if ((specs = malloc(s->nslicings * sizeof *specs)) == NULL)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        memcpy(specs, s->slicings, s->nslicings * sizeof *specs);
+        for (size_t k = 0; k < s->nslicings; k++)
+            if (blocked[k]) {
+                mg_slicing_spec one = {0};
+                one.name = specs[k].name;
+                one.loc = specs[k].loc;
+                one.columns = &label;
+                one.ncolumns = 1;
+                specs[k] = one;
+            }
+        copy.slicings = specs;
+    }
+    rc = mg__slicings_new(&d->slicings, &copy, d->holdout, err);
+    free(specs);
+    if (rc == 0)
+        d->nslicings = s->nslicings;
+    return rc;
+}
+
+int mg__data_prepare(mg__data *d, const mg_suite *s, const mg__data_blocks *b,
+                     mg_error *err)
+{
+    const unsigned char *bm = b ? b->model : NULL;
+    int rc;
+
+    if (b != NULL && b->all)
+        return 0;
+    if ((rc = missing_values(d, s, bm, err)) != 0 || (rc = build_label(d, s, err)) != 0)
+        return rc;
     for (size_t m = 0; m < s->nmodels; m++) {
         const mg_table *t = d->score_table[m];
-        const double *x =
-            mg_table_numbers(t, (size_t)mg_table_find(t, s->models[m].score));
-        d->score[m] = x;
         d->threshold[m] =
             s->models[m].has_threshold ? s->models[m].threshold : s->threshold;
         d->not_probability[m] = -1;
+        if (bm != NULL && bm[m]) {
+            /* A placeholder no test reads: its tests are not evaluated. */
+            if (d->placeholder == NULL &&
+                (d->placeholder = calloc(d->n ? d->n : 1, sizeof *d->placeholder)) ==
+                    NULL)
+                return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+            d->score[m] = d->placeholder;
+            continue;
+        }
+        const double *x =
+            mg_table_numbers(t, (size_t)mg_table_find(t, s->models[m].score));
+        d->score[m] = x;
         for (size_t i = 0; i < d->n; i++)
             if (x[i] < 0 || x[i] > 1) {
                 d->not_probability[m] = (long)i;
                 break;
             }
         if ((rc = check_scale(d, s, m, err)) != 0)
-            goto cleanup;
-        if (two_values_warning(d, s, m) != 0) {
-            rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
-            goto cleanup;
-        }
+            return rc;
+        if (two_values_warning(d, s, m) != 0)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    if ((rc = mg__slicings_new(&d->slicings, s, d->holdout, err)) != 0)
-        goto cleanup;
-    d->nslicings = s->nslicings;
-    if ((rc = test_slicings(d, s, err)) != 0)
-        goto cleanup;
+    if ((rc = build_slicings(d, s, b ? b->slicing : NULL, err)) != 0 ||
+        (rc = test_slicings(d, s, b ? b->test : NULL, err)) != 0)
+        return rc;
     if (s->bootstrap.cluster) {
         long col = mg_table_find(d->holdout, s->bootstrap.cluster);
         d->nclusters = mg_table_levels(d->holdout, (size_t)col);
-        d->cluster = malloc(d->n * sizeof *d->cluster);
-        if (d->cluster == NULL) {
-            rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
-            goto cleanup;
-        }
+        d->cluster = malloc((d->n ? d->n : 1) * sizeof *d->cluster);
+        if (d->cluster == NULL)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         memcpy(d->cluster, mg_table_codes(d->holdout, (size_t)col),
                d->n * sizeof *d->cluster);
     }
-    *out = d;
     return 0;
-cleanup:
-    mg__data_free(d);
+}
+
+int mg__data_load(mg__data **out, const mg_suite *s, volatile const int *cancel,
+                  mg_error *err)
+{
+    int rc = mg__data_read(out, s, 0, cancel, err);
+
+    if (rc == 0 && (rc = mg__data_prepare(*out, s, NULL, err)) != 0) {
+        mg__data_free(*out);
+        *out = NULL;
+    }
     return rc;
 }

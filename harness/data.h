@@ -38,7 +38,36 @@ typedef struct mg__data {
     size_t ninputs;
     char **warnings; /* lines for the report (harness/run.c moves them there) */
     size_t nwarnings;
+    char **absent; /* holdout columns a `columns` check names that the header lacks
+                      (read with lenient only) */
+    size_t nabsent;
+    int ids_repeat;      /* the holdout's ids repeat, under a `unique` check: it was
+                            read without its id and no prediction file was read */
+    double *placeholder; /* n zeros: the scores of a model a data check blocks */
 } mg__data;
+
+/* What failed data checks keep from being prepared (harness/checks.c decides). */
+typedef struct mg__data_blocks {
+    int all;                      /* nothing: no test is evaluated */
+    const unsigned char *model;   /* per model, or NULL: its scores */
+    const unsigned char *slicing; /* per slicing, or NULL */
+    const unsigned char *test;    /* per test, or NULL: its own filtered slicing */
+} mg__data_blocks;
+
+/*
+ * The two steps of mg__data_load, with the data checks between them. Read the
+ * tables (holdout, then each prediction file joined to it), nothing else checked;
+ * with `lenient` (a run with data checks) the holdout is read as the checks need
+ * (see load_holdout in data.c): columns only checks read as strings, a column a
+ * `columns` check names may be absent, repeated ids under a `unique` check are
+ * the check's to report.
+ */
+int mg__data_read(mg__data **out, const mg_suite *suite, int lenient,
+                  volatile const int *cancel, mg_error *err);
+/* Then missing values, the label, scores, slicings and clusters, leaving out what
+ * `blocks` (NULL: nothing) holds back. */
+int mg__data_prepare(mg__data *d, const mg_suite *suite, const mg__data_blocks *blocks,
+                     mg_error *err);
 
 /* Load and check everything the suite names. Errors name file, line and key. When
  * *cancel (NULL for none) becomes non-zero, loading stops with MG_EINTERNAL. */

@@ -61,7 +61,7 @@ mg_case *mg__new_case(ctx *c)
     return &cases[r->ncases++];
 }
 
-static void count_outcome(mg_report *r, mg_outcome o)
+void mg__count_outcome(mg_report *r, mg_outcome o)
 {
     if (o == MG_OUTCOME_PASS)
         r->passed++;
@@ -175,7 +175,7 @@ int mg__keep_case(ctx *c, mg_case *k, double t0)
     k->baseline_estimate = unsigned_zero(k->baseline_estimate);
     if ((rc = mg__case_render(k)) != 0)
         return rc;
-    count_outcome(c->r, k->outcome);
+    mg__count_outcome(c->r, k->outcome);
     k->seconds = mg__now() - t0;
     return 0;
 }
@@ -274,7 +274,46 @@ static int empty_suite_case(ctx *c)
     if (!k->test || !k->metric || !k->model || !k->slice || !k->rule || !k->interval ||
         mg__case_render(k) != 0)
         return MG_ENOMEM;
-    count_outcome(c->r, k->outcome);
+    mg__count_outcome(c->r, k->outcome);
+    return 0;
+}
+
+/* A test that a failed data check holds back: one error case naming the check. */
+static int blocked_case(ctx *c, const mg_test_spec *t, const char *why)
+{
+    mg_case *k = mg__new_case(c);
+    if (k == NULL)
+        return MG_ENOMEM;
+    k->kind = t->gap == MG_GAP_MAX          ? MG_TEST_GAP
+              : t->gap == MG_GAP_RATIO      ? MG_TEST_RATIO
+              : t->gap == MG_GAP_VS_OVERALL ? MG_TEST_VS_OVERALL
+              : t->baseline                 ? MG_TEST_COMPARISON
+                                            : MG_TEST_THRESHOLD;
+    k->status = MG_STATUS_DATA_FAILED;
+    k->outcome = MG_OUTCOME_ERROR;
+    k->rule_kind = t->rule;
+    k->interval_kind = c->kind;
+    k->direction = mg_metric_get((mg_metric)t->metric)->direction;
+    k->comparison = t->baseline ? t->comparison : MG_COMPARE_NONE;
+    k->has_at_least = t->has_at_least;
+    k->at_least = t->at_least;
+    k->has_at_most = t->has_at_most;
+    k->at_most = t->at_most;
+    k->min_size = t->min_size >= 0 ? t->min_size : (long)c->s->min_size;
+    k->test = mg__strdup(t->name);
+    k->metric = mg__strdup(mg_metric_name((mg_metric)t->metric));
+    k->model = mg__strdup(t->model);
+    k->baseline = mg__strdup(t->baseline);
+    k->slicing = mg__strdup(t->slices);
+    k->slice = mg__strdup(t->slices ? "all slices" : "overall");
+    k->rule = mg__strdup(rule_names[t->rule]);
+    k->interval = mg__strdup(interval_names[c->kind]);
+    k->reason = mg__strdup(why);
+    if (!k->test || !k->metric || !k->model || (t->baseline && !k->baseline) ||
+        (t->slices && !k->slicing) || !k->slice || !k->rule || !k->interval ||
+        !k->reason || mg__case_render(k) != 0)
+        return MG_ENOMEM;
+    mg__count_outcome(c->r, k->outcome);
     return 0;
 }
 
@@ -287,6 +326,11 @@ static int run_tests(ctx *c)
         mg_correction corr;
         size_t family_size = 0;
         double *level, *pv, *padj;
+        const char *why = mg__test_blocked(c, &s->tests[i]);
+        if (why != NULL) {
+            rc = blocked_case(c, &s->tests[i], why);
+            continue;
+        }
         if (plan_test(c, &s->tests[i], &p) != 0)
             return MG_ENOMEM;
         corr = mg__family_correction(p.t->correction, p.t->rule);
@@ -325,6 +369,16 @@ static int run_tests(ctx *c)
 
 /* ---- Metrics view -------------------------------------------------------- */
 
+/* What a failed data check holds back from model m's metrics on slicing k. */
+static const char *entry_blocked(const ctx *c, size_t m, long k)
+{
+    if (c->b.model != NULL && c->b.model[m] != NULL)
+        return c->b.model[m];
+    if (c->b.slicing != NULL && k >= 0 && c->b.slicing[k] != NULL)
+        return c->b.slicing[k];
+    return NULL;
+}
+
 static int metric_entry(ctx *c, size_t m, long k, size_t q, const mg_metric_info *mi,
                         mg_metric_entry *en)
 {
@@ -341,7 +395,9 @@ static int metric_entry(ctx *c, size_t m, long k, size_t q, const mg_metric_info
     en->n = mg__engine_slice_rows(c->e, slice);
     if (!en->model || (k >= 0 && !en->slicing) || !en->slice || !en->metric)
         return MG_ENOMEM;
-    if (mi->needs_probability && c->d->not_probability[m] >= 0)
+    if ((reason = entry_blocked(c, m, k)) != NULL)
+        ;
+    else if (mi->needs_probability && c->d->not_probability[m] >= 0)
         reason = "scores outside [0, 1] are not probabilities";
     else if (mg_metric_value(mi->id, mg__engine_estimate(c->e, m, slice), &est,
                              &reason) == 0)
@@ -495,7 +551,8 @@ static int check_tests(const ctx *c, mg_error *err)
                     mg_metric_name((mg_metric)s->tests[i].metric));
     }
     for (size_t i = 0; i < s->ntests; i++)
-        if ((rc = check_test(c, &s->tests[i], err)) != 0)
+        if (mg__test_blocked(c, &s->tests[i]) == NULL &&
+            (rc = check_test(c, &s->tests[i], err)) != 0)
             return rc;
     return 0;
 }
@@ -672,12 +729,32 @@ static int run(ctx *c, mg_error *err)
     engine_input in = {0};
     int rc;
 
+    /* Data checks are test cases: `run` and `validate` decide them, on data read as
+     * they need it; `metrics` explores and reads strictly. */
+    int checking = c->o->mode != MG_RUN_METRICS && s->nchecks > 0;
+    mg__data_blocks held = {0};
+
     if ((rc = mg__budget_check(s, mg__budget_tables(s), limit,
                                "to hold the input files", err)) != 0 ||
-        (rc = mg__data_load(&c->d, s, c->o->cancel, err)) != 0 ||
-        (rc = check_tests(c, err)) != 0)
+        (rc = mg__data_read(&c->d, s, checking, c->o->cancel, err)) != 0)
+        return rc;
+    if (checking && mg__checks_run(c) != 0)
+        return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+    held = (mg__data_blocks){c->b.all != NULL, c->b.model_flag, c->b.slicing_flag,
+                             c->b.test_flag};
+    if ((rc = mg__data_prepare(c->d, s, checking ? &held : NULL, err)) != 0)
         return rc;
     c->r->threads = c->o->threads ? c->o->threads : available_cores();
+    if (c->b.all != NULL) {
+        /* Nothing may be computed: every test is an error naming the check. */
+        c->replicates = 0;
+        if (fill_provenance(c) != 0 ||
+            (c->o->mode == MG_RUN_TESTS && run_tests(c) != 0))
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        return 0;
+    }
+    if ((rc = check_tests(c, err)) != 0)
+        return rc;
     if (plan_pairs(c) != 0 || engine_input_init(&in, c) != 0 ||
         (c->buf = malloc((c->replicates ? c->replicates : 1) * sizeof *c->buf)) == NULL)
         goto nomem;
@@ -744,6 +821,7 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     free(c.buf);
     free(c.pairs);
     mg__engine_free(c.e);
+    mg__blocks_free(&c.b, s->nmodels, s->nslicings);
     mg__data_free(c.d);
     mg_report_free(c.r);
     return rc;

@@ -16,6 +16,21 @@
 #include "stats/ci.h"
 #include "stats/engine.h"
 
+/* What failed data checks hold back (harness/checks.c): a reason per target,
+ * owned, NULL when nothing is held back; the flags mirror the reasons for
+ * mg__data_prepare. */
+typedef struct blocks {
+    char *all;                  /* no test is evaluated */
+    char **model;               /* per model: tests of or against it */
+    char **slicing;             /* per slicing: tests over it */
+    unsigned char *model_flag;  /* per model: model[m] != NULL */
+    unsigned char *slicing_flag;
+    unsigned char *test_flag;   /* per test: mg__test_blocked is not NULL */
+    char **column;              /* the holdout columns a check failed on ... */
+    char **column_reason;       /* ... and why, for a test's filter */
+    size_t ncolumns;
+} blocks;
+
 typedef struct ctx {
     const mg_suite *s;
     const mg_run_options *o;
@@ -30,6 +45,7 @@ typedef struct ctx {
     double *buf;       /* replicates scratch */
     double *sx, *sy;   /* a slice's scores, for DeLong and McNemar */
     unsigned char *sl; /* a slice's labels */
+    blocks b;          /* what failed data checks hold back */
 } ctx;
 
 /* One test, its names resolved to indices. */
@@ -61,6 +77,24 @@ typedef struct extras {
     const char *p_method;
     char reason[MG_ERROR_MESSAGE_MAX];
 } extras;
+
+/* The two-sided level whose ends are one-sided bounds at `level`: 2·level − 1, to
+ * 12 decimals (0.9, not 0.8999999999999999). */
+double mg__two_sided(double level);
+
+/* Count a kept case's outcome in the report's totals. */
+void mg__count_outcome(mg_report *r, mg_outcome o);
+
+/*
+ * Evaluate the suite's data checks on the data as read (before missing values are
+ * dropped and the label is built): one case per check and column, kept in the
+ * report, and c->b filled with what the failures hold back. Returns 0 or
+ * MG_ENOMEM.
+ */
+int mg__checks_run(ctx *c);
+void mg__blocks_free(blocks *b, size_t nmodels, size_t nslicings);
+/* The reason test t is not evaluated, or NULL when it is. */
+const char *mg__test_blocked(const ctx *c, const mg_test_spec *t);
 
 /* "overall", or the slice's label. */
 const char *mg__slice_label(const ctx *c, long slicing, size_t index);

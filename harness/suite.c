@@ -1025,6 +1025,7 @@ static const mg__field suite_fields[] = {
     {"min_positives", .read = read_floor, .value = SUITE(min_positives)},
     {"min_negatives", .read = read_floor, .value = SUITE(min_negatives)},
     {"on_undefined", .read = mg__suite_read_on_undefined, .value = SUITE(on_undefined)},
+    {"checks", .read = mg__suite_checks},
     {"tests", .read = mg__suite_tests},
     {.name = NULL},
 };
@@ -1188,6 +1189,9 @@ void mg_suite_free(mg_suite *s)
         free(s->tests[i].weak_columns);
     }
     free(s->tests);
+    for (i = 0; i < s->nchecks; i++)
+        mg__check_spec_clear(&s->checks[i]);
+    free(s->checks);
     free(s);
 }
 

@@ -115,6 +115,16 @@ int mg__suite_where(mg__suite_ctx *c, const mg__yaml_node *v, mg_where_cond **ou
                     size_t *n);
 void mg__suite_where_free(mg_where_cond *w, size_t n);
 
+/* read: a model declared under models:, copied into the char * at value. */
+int mg__suite_read_model(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                         void *obj);
+
+/* read of the top-level `checks` (harness/suite_checks.c); obj is the mg_suite. */
+int mg__suite_checks(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                     void *obj);
+/* Free what a check spec owns (not the spec itself). */
+void mg__check_spec_clear(mg_check_spec *k);
+
 /* read of the top-level `tests` (harness/suite_tests.c); obj is the mg_suite. */
 /* The deepest weak_slices search: combinations of up to this many columns. */
 #define MG_WEAK_DEPTH_MAX 4

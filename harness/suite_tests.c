@@ -135,9 +135,9 @@ static int read_declared(mg__suite_ctx *c, const mg__field *f, const mg__yaml_no
     return mg__suite_copy(c, name, MG__FIELD_AT(char *, obj, f->value));
 }
 
-/* A model declared under models:. */
-static int read_model(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
-                      void *obj)
+/* A model declared under models: (shared with the data checks, suite_fields.h). */
+int mg__suite_read_model(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                         void *obj)
 {
     return read_declared(c, f, v, obj, "model", "models", mg_suite_model, model_name,
                          c->suite->nmodels);
@@ -164,7 +164,7 @@ static int read_baseline(mg__suite_ctx *c, const mg__field *f, const mg__yaml_no
     char shown[MG__YAML_CLIP_SIZE];
     int rc;
 
-    if ((rc = read_model(c, f, v, obj)) < 0)
+    if ((rc = mg__suite_read_model(c, f, v, obj)) < 0)
         return rc;
     if (strcmp(t->baseline, t->model) == 0)
         return mg__yaml_fail(&c->r, v,
@@ -429,7 +429,7 @@ static const mg__field test_fields[] = {
      .value = TEST(name)},
     {"metric", .read = read_metric, .absent = mg__field_required,
      .loc = TEST(metric_loc)},
-    {"model", .read = read_model, .absent = default_model, .value = TEST(model),
+    {"model", .read = mg__suite_read_model, .absent = default_model, .value = TEST(model),
      .loc = TEST(model_loc)},
     {"baseline", .read = read_baseline, .value = TEST(baseline),
      .loc = TEST(baseline_loc)},
@@ -666,6 +666,23 @@ static int read_test(mg__suite_ctx *c, const mg__yaml_node *v, mg_test_spec *t)
     return rc;
 }
 
+/* A test and a data check are testcases of one JUnit suite: their names differ. */
+static int check_names(mg__suite_ctx *c, const mg__yaml_node *v, const mg_suite *s)
+{
+    char shown[MG__YAML_CLIP_SIZE];
+
+    for (size_t i = 0; i < s->ntests; i++)
+        for (size_t j = 0; j < s->nchecks; j++)
+            if (strcmp(s->tests[i].name, s->checks[j].name) == 0)
+                return mg__yaml_fail(
+                    &c->r, mg__yaml_get(v->items[i], "name"),
+                    "test name '%s' is also the name of a data check (checks[%zu], "
+                    "line %lu)",
+                    mg__yaml_clip(s->tests[i].name, strlen(s->tests[i].name), shown), j,
+                    s->checks[j].loc.line);
+    return 0;
+}
+
 /* The tests, each a map; names must differ. */
 int mg__suite_tests(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                     void *obj)
@@ -699,7 +716,7 @@ int mg__suite_tests(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v
     if (rc < 0)
         return mg__yaml_oom(&c->r);
     if (rc == 0)
-        return 0;
+        return check_names(c, v, s);
     return mg__yaml_fail(
         &c->r, mg__yaml_get(v->items[dup], "name"),
         "duplicate test name '%s' (first at tests[%zu], line %lu)",

@@ -327,6 +327,8 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
             } else {
                 snprintf(est, sizeof est, "\xce\x94 %s", d);
             }
+        } else if (c->kind == MG_TEST_DATA_CHECK && c->status != MG_STATUS_DECIDED) {
+            est[0] = '\0'; /* its finding is counts, in its verdict */
         } else {
             fmt_estimate(est, sizeof est, c->has_estimate, c->estimate, c->has_ci,
                          c->ci_low, c->ci_high);
@@ -334,8 +336,10 @@ int mg_report_print_cases(const mg_report *r, FILE *out, const mg_console_option
         if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != level)
             append_level(est, sizeof est, c->confidence);
         /* A pass the rule could not demonstrate (lenient, the interval straddles
-         * the threshold) shows its verdict, which says so. */
-        show = !pass || opts->verbose || lenient_pass(c);
+         * the threshold) shows its verdict, which says so; a data check shows its
+         * finding. */
+        show =
+            !pass || opts->verbose || lenient_pass(c) || c->kind == MG_TEST_DATA_CHECK;
         cells[0] = outcome_label(c->outcome);
         cells[1] = c->test;
         cells[2] = model;

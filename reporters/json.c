@@ -127,6 +127,8 @@ static const char *kind_name(mg_test_kind k)
         return "vs_overall";
     case MG_TEST_WEAK_SLICE:
         return "weak_slice";
+    case MG_TEST_DATA_CHECK:
+        return "data_check";
     default:
         return "suite";
     }
@@ -151,6 +153,12 @@ static const char *status_name(mg_case_status s)
         return "all_skipped";
     case MG_STATUS_NO_EVIDENCE:
         return "no_evidence";
+    case MG_STATUS_CHECKED:
+        return "checked";
+    case MG_STATUS_NOT_CHECKED:
+        return "not_checked";
+    case MG_STATUS_DATA_FAILED:
+        return "data_failed";
     default:
         return NULL;
     }
@@ -277,11 +285,12 @@ cleanup:
 static int case_schema_json(json_t *o, const mg_case *c)
 {
     int across = c->kind == MG_TEST_GAP || c->kind == MG_TEST_RATIO;
-    int threshold = c->kind == MG_TEST_THRESHOLD || (across && !c->has_delta);
+    int threshold = c->kind == MG_TEST_THRESHOLD || (across && !c->has_delta) ||
+                    (c->kind == MG_TEST_DATA_CHECK && c->status == MG_STATUS_DECIDED);
     int comparison = c->kind == MG_TEST_COMPARISON || c->kind == MG_TEST_VS_OVERALL ||
                      c->kind == MG_TEST_WEAK_SLICE || (across && c->has_delta);
     int weak = c->kind == MG_TEST_WEAK_SLICE;
-    int suite = c->kind == MG_TEST_SUITE;
+    int suite = c->kind == MG_TEST_SUITE || c->kind == MG_TEST_DATA_CHECK;
     json_t *checks = NULL;
     size_t i;
     int error;
@@ -321,10 +330,11 @@ static int case_schema_json(json_t *o, const mg_case *c)
     CHECK(set(o, "replicates_undefined", u64(c->replicates_undefined)));
     CHECK(set(o, "degenerate", json_boolean(c->degenerate)));
     CHECK(set(o, "reason", str(c->reason)));
-    CHECK(set(o, "bound_level", num(!suite && c->bound_level > 0, c->bound_level)));
+    CHECK(set(o, "bound_level", num(c->bound_level > 0, c->bound_level)));
     CHECK(set(o, "effective_size",
-              suite || c->status == MG_STATUS_TOO_SMALL ? json_null()
-                                                        : u64(c->effective_size)));
+              (suite && !threshold) || c->status == MG_STATUS_TOO_SMALL
+                  ? json_null()
+                  : u64(c->effective_size)));
     CHECK(set(o, "replicates_needed",
               c->replicates_needed ? u64(c->replicates_needed) : json_null()));
     if ((checks = json_array()) == NULL)

@@ -18,6 +18,8 @@
  *       <testcase classname="SUITE.TEST" name="TEST [SLICE]" time="0.123">
  *         [<failure message type="statistical">detail</failure> |
  *          <error message type="undefined">detail</error> |
+ *          (type="data" for a data check that failed or could not read its
+ *           column, and for a test a failed data check held back) |
  *          <skipped message/>]
  *         <system-out>the verdict and the case's key numbers</system-out>
  *       </testcase> ...
@@ -390,7 +392,7 @@ static int write_case(xmlTextWriterPtr w, const mg_report *r, const mg_case *c)
     case MG_OUTCOME_FAIL:
         CHECK(xw(xmlTextWriterStartElement(w, BAD_CAST "failure")));
         CHECK(attr(w, "message", message));
-        CHECK(attr(w, "type", "statistical"));
+        CHECK(attr(w, "type", c->kind == MG_TEST_DATA_CHECK ? "data" : "statistical"));
         CHECK(text(w, body));
         CHECK(xw(xmlTextWriterEndElement(w)));
         break;
@@ -402,7 +404,10 @@ static int write_case(xmlTextWriterPtr w, const mg_report *r, const mg_case *c)
     default:
         CHECK(xw(xmlTextWriterStartElement(w, BAD_CAST "error")));
         CHECK(attr(w, "message", message));
-        CHECK(attr(w, "type", "undefined"));
+        CHECK(attr(w, "type",
+                   c->kind == MG_TEST_DATA_CHECK || c->status == MG_STATUS_DATA_FAILED
+                       ? "data"
+                       : "undefined"));
         CHECK(text(w, body));
         CHECK(xw(xmlTextWriterEndElement(w)));
         break;

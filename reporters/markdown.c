@@ -71,7 +71,8 @@ static int put_case(FILE *f, const mg_case *c, double confidence)
             fmt4(b, sizeof b, c->delta_ci_high);
             fprintf(f, " [%s, %s]", a, b);
         }
-    } else {
+    } else if (c->kind != MG_TEST_DATA_CHECK || c->status == MG_STATUS_DECIDED) {
+        /* a data check's finding is counts, in its message */
         if (c->has_estimate) {
             fmt4(a, sizeof a, c->estimate);
             fputs(a, f);

@@ -9,6 +9,10 @@
  * bound 0.838 >= 0.8". A bound and a threshold that differ are printed with as many
  * digits as it takes to tell them apart, so a message never reads "0.8 < 0.8". The
  * detail repeats every number with 17 significant digits, enough to reproduce it.
+ *
+ * A data check's finding quotes the data (values, counts, lines), so
+ * harness/checks.c words it into the case's reason and it is the message here; a
+ * prevalence check is a threshold decision and is rendered as one.
  */
 #include "reporters/render.h"
 
@@ -306,6 +310,8 @@ static void render_detail(line *l, const mg_case *k)
             put(l, "\np-value: none");
     } else {
         put(l, "estimate: %.17g\n", k->estimate);
+        if (k->kind == MG_TEST_DATA_CHECK)
+            put(l, "positives: %zu of %zu labels\n", k->positives, k->n);
         put_interval(l, k, "confidence");
     }
     if (k->has_family_p)
@@ -394,6 +400,13 @@ int mg__case_render(mg_case *k)
     case MG_STATUS_ALL_SKIPPED:
         put(&l, "every test case was skipped, so nothing was tested (--allow-empty "
                 "lets it pass)");
+        break;
+    case MG_STATUS_CHECKED:
+        put(&l, "%s", k->reason);
+        break;
+    case MG_STATUS_NOT_CHECKED:
+    case MG_STATUS_DATA_FAILED:
+        put(&l, "not evaluated: %s", k->reason);
         break;
     }
     free(k->message);

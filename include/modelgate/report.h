@@ -39,9 +39,11 @@ typedef enum mg_test_kind {
                              a baseline: Δ = baseline's gap − model's gap) */
     MG_TEST_RATIO,      /**< min_ratio: the smallest over the largest slice value */
     MG_TEST_VS_OVERALL, /**< vs_overall: Δ = slice − whole set, sign-adjusted */
-    MG_TEST_WEAK_SLICE  /**< weak_slices: a discovered slice, Δ = slice − the rest of
+    MG_TEST_WEAK_SLICE, /**< weak_slices: a discovered slice, Δ = slice − the rest of
                              the rows (sign-adjusted), or the search's pass when it
                              found none */
+    MG_TEST_DATA_CHECK  /**< a data check (`checks:`) on one column, model or the
+                             whole holdout set; `metric` names the check's kind */
 } mg_test_kind;
 
 /** How a case ended: decided by its rule, or why it could not be. */
@@ -53,10 +55,16 @@ typedef enum mg_case_status {
     MG_STATUS_NO_INTERVAL,        /**< error: the rule needs an interval, none exists */
     MG_STATUS_NO_TESTS,           /**< error: the suite has no tests */
     MG_STATUS_ALL_SKIPPED,        /**< error: every case was skipped */
-    MG_STATUS_NO_EVIDENCE         /**< the data give no usable interval (every replicate
+    MG_STATUS_NO_EVIDENCE,        /**< the data give no usable interval (every replicate
                                        equal, too few positives or negatives, too few
                                        replicates for the level): inconclusive, a failure
                                        under strict, a pass under lenient (reason says why) */
+    MG_STATUS_CHECKED,            /**< a data check found what `reason` says: a pass or
+                                       a failure (a prevalence check is DECIDED) */
+    MG_STATUS_NOT_CHECKED,        /**< error: a data check could not read what it
+                                       checks (reason says why) */
+    MG_STATUS_DATA_FAILED         /**< error: a test not evaluated because a data check
+                                       it depends on failed (reason names it) */
 } mg_case_status;
 
 /** Which number of a case a check compares with its threshold. */

@@ -164,6 +164,60 @@ typedef struct mg_test_spec {
     mg_loc weak_loc;
 } mg_test_spec;
 
+/** A data check's kind (`checks[].check`). */
+typedef enum mg_check_kind {
+    MG_CHECK_COLUMNS,      /**< listed holdout columns present, with a value type */
+    MG_CHECK_MIN_ROWS,     /**< at least `at_least` holdout rows */
+    MG_CHECK_MAX_MISSING,  /**< at most `fraction` or `rows` missing values */
+    MG_CHECK_LABEL_VALUES, /**< every label among `allowed` (compared by value) */
+    MG_CHECK_PREVALENCE,   /**< the positive share within [at_least, at_most] */
+    MG_CHECK_RANGE,        /**< every value within [min, max] */
+    MG_CHECK_UNIQUE,       /**< no value twice */
+    MG_CHECK_NOT_CONSTANT, /**< at least two distinct values */
+    MG_CHECK_CATEGORIES    /**< every value among `allowed` (exact strings) */
+} mg_check_kind;
+
+/** The value type a `columns` check asks of a column. */
+typedef enum mg_value_type {
+    MG_VALUE_STRING,  /**< anything: the column need only be present */
+    MG_VALUE_NUMBER,  /**< every value that is not missing is a finite number */
+    MG_VALUE_INTEGER, /**< every value that is not missing is a whole number */
+    MG_VALUE_BOOLEAN  /**< every value that is not missing is 0/1 or true/false */
+} mg_value_type;
+
+/** The interval of a prevalence check. */
+typedef enum mg_proportion_interval {
+    MG_PROPORTION_WILSON,         /**< Wilson score (Clopper–Pearson below 10 of a class) */
+    MG_PROPORTION_CLOPPER_PEARSON /**< exact binomial */
+} mg_proportion_interval;
+
+/**
+ * A data check (`checks:`), evaluated on the data as read, before any metric. A
+ * check on columns yields one case per column; the others one case.
+ */
+typedef struct mg_check_spec {
+    char *name;         /**< given, or "<check> <first column or model>" */
+    mg_check_kind kind;
+    char **columns;     /**< holdout columns the check reads, or NULL */
+    size_t ncolumns;
+    mg_value_type *types; /**< MG_CHECK_COLUMNS: each column's type */
+    char *model;          /**< a model whose scores the check reads, or NULL */
+    int has_at_least, has_at_most;
+    double at_least, at_most; /**< min_rows (at_least), prevalence */
+    int has_fraction, has_rows;
+    double fraction; /**< max_missing: the largest share of missing values */
+    size_t rows;     /**< max_missing: the largest count of missing values */
+    int has_min, has_max;
+    double min, max;  /**< range, inclusive */
+    char **allowed;   /**< label_values, categories */
+    size_t nallowed;
+    mg_rule rule;     /**< prevalence: strict (default), lenient, estimate */
+    mg_proportion_interval interval; /**< prevalence */
+    mg_loc loc;       /**< the check's entry */
+    mg_loc *column_locs; /**< where each column is named */
+    mg_loc model_loc;
+} mg_check_spec;
+
 typedef struct mg_bootstrap_spec {
     size_t replicates;         /**< 2000 */
     double confidence;         /**< 0.95, in (0, 1) */
@@ -208,6 +262,8 @@ typedef struct mg_suite {
     size_t min_positives;         /**< suite-level default for tests, 0 */
     size_t min_negatives;         /**< suite-level default for tests, 0 */
     mg_on_undefined on_undefined; /**< suite-level default: ERROR */
+    mg_check_spec *checks;        /**< data checks, run before the tests */
+    size_t nchecks;
 } mg_suite;
 
 /**
