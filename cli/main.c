@@ -348,9 +348,20 @@ static int cmd_validate(const cli_command *self, int argc, char **argv)
         for (size_t i = 0; i < r->ninputs; i++)
             printf("  %-20s %s (%zu rows, sha256 %.12s…)\n", r->inputs[i].role,
                    r->inputs[i].path, r->inputs[i].rows, r->inputs[i].sha256);
+        /* The data checks are decided too: the data would fail the gate. */
+        if (r->ncases > 0)
+            printf("data checks: %zu passed, %zu failed, %zu errors\n", r->passed,
+                   r->failed, r->errors);
+        for (size_t i = 0; i < r->ncases; i++)
+            if (r->cases[i].outcome == MG_OUTCOME_FAIL ||
+                r->cases[i].outcome == MG_OUTCOME_ERROR)
+                printf("  %s  %s [%s]: %s\n",
+                       r->cases[i].outcome == MG_OUTCOME_FAIL ? "FAIL " : "ERROR",
+                       r->cases[i].test, r->cases[i].slice, r->cases[i].message);
     }
+    rc = r->failed > 0 || r->errors > 0 ? EXIT_FAILED : EXIT_PASS;
     mg_report_free(r);
-    return EXIT_PASS;
+    return rc;
 }
 
 static int cmd_version(const cli_command *self, int argc, char **argv)

@@ -218,7 +218,7 @@ static int quote_levels(finding *f, const view *v, const unsigned char *pick)
     qsort(order, k, sizeof *order, by_count);
     for (size_t q = 0; q < k && q < SHOWN; q++)
         say(f, "%s'%.40s' (%zu%s)", q ? ", " : "", level(v, order[q].code),
-            order[q].rows, q ? "" : " rows");
+            order[q].rows, q ? "" : order[q].rows == 1 ? " row" : " rows");
     if (k > SHOWN)
         say(f, " and %zu more", k - SHOWN);
     free(order);
@@ -811,8 +811,8 @@ static int check_one(ctx *c, const mg_check_spec *k, size_t q, long m)
         if (t == NULL) {
             f.status = MG_STATUS_NOT_CHECKED;
             f.outcome = MG_OUTCOME_ERROR;
-            say(&f, "the holdout set's ids repeat, so model '%s''s predictions were "
-                    "not joined to it",
+            say(&f, "the holdout set's ids repeat, so the predictions of model '%s' "
+                    "were not joined to it",
                 c->s->models[m].name);
         } else {
             rc = view_open(&v, c->s, t, (size_t)mg_table_find(t, column));

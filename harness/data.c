@@ -52,6 +52,7 @@ typedef struct want {
     mg_column_type type;
     const mg_loc *loc;
     int optional; /* a `columns` check names it: the header may lack it */
+    int later;    /* wanted as numbers, read as strings for a `columns` check */
 } want;
 
 typedef struct want_list {
@@ -81,7 +82,7 @@ static int want_add(want_list *l, const char *name, mg_column_type type,
         l->items = items;
         l->cap = cap;
     }
-    l->items[l->n++] = (want){name, type, loc, 0};
+    l->items[l->n++] = (want){name, type, loc, 0, 0};
     return 0;
 }
 
@@ -96,7 +97,9 @@ static want *want_find(want_list *l, const char *name)
 /*
  * The holdout columns the data checks read: each as the suite reads it anyway, or
  * else as strings (a check decides what they hold). A column a `columns` check
- * names is optional: the check reports it absent.
+ * names is optional (the check reports it absent) and read as strings, so that the
+ * check sees a value that is not a number; the suite's numbers are made from the
+ * strings afterwards (numbers_later).
  */
 static int check_wants(const mg_suite *s, want_list *w)
 {
@@ -111,7 +114,13 @@ static int check_wants(const mg_suite *s, want_list *w)
                     return rc;
                 have = &w->items[w->n - 1];
             }
-            have->optional |= ck->kind == MG_CHECK_COLUMNS;
+            if (ck->kind != MG_CHECK_COLUMNS)
+                continue;
+            have->optional = 1;
+            if (have->type == MG_COLUMN_NUMBER) {
+                have->type = MG_COLUMN_CATEGORY;
+                have->later = 1;
+            }
         }
     }
     return 0;
@@ -137,6 +146,9 @@ void mg__data_free(mg__data *d)
     for (size_t i = 0; i < d->nabsent; i++)
         free(d->absent[i]);
     free(d->absent);
+    for (size_t i = 0; i < d->nlater; i++)
+        free(d->later[i]);
+    free(d->later);
     free(d->placeholder);
     mg_table_free(d->holdout);
     for (size_t i = 0; i < d->ntables; i++)
@@ -379,17 +391,17 @@ static void run_jobs(load_job *jobs, size_t n)
     }
 }
 
-/* Remember that the holdout's header lacks `name` (a `columns` check reports it). */
-static int note_absent(mg__data *d, const char *name)
+/* A copy of `name` at the end of a list of names. */
+static int note_name(char ***list, size_t *n, const char *name)
 {
-    char **grown = realloc(d->absent, (d->nabsent + 1) * sizeof *grown);
+    char **grown = realloc(*list, (*n + 1) * sizeof *grown);
 
     if (grown == NULL)
         return MG_ENOMEM;
-    d->absent = grown;
-    if ((d->absent[d->nabsent] = mg__strdup(name)) == NULL)
+    *list = grown;
+    if ((grown[*n] = mg__strdup(name)) == NULL)
         return MG_ENOMEM;
-    d->nabsent++;
+    (*n)++;
     return 0;
 }
 
@@ -423,7 +435,7 @@ static int load_holdout(mg__data *d, const mg_suite *s, want_list *w,
         if (rc == 0)
             break;
         if (again && rc == MG_EDATA && absent < w->n && w->items[absent].optional) {
-            if (note_absent(d, w->items[absent].name) != 0)
+            if (note_name(&d->absent, &d->nabsent, w->items[absent].name) != 0)
                 return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
             memmove(&w->items[absent], &w->items[absent + 1],
                     (w->n - absent - 1) * sizeof *w->items);
@@ -504,6 +516,12 @@ static int load_tables(mg__data *d, const mg_suite *s, int lenient,
     }
     if ((rc = load_holdout(d, s, &w, &opts, lenient, err)) != 0)
         goto cleanup;
+    for (size_t i = 0; i < w.n; i++)
+        if (w.items[i].later && (rc = note_name(&d->later, &d->nlater,
+                                                w.items[i].name)) != 0) {
+            rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+            goto cleanup;
+        }
     if ((rc = add_input(d, "holdout", d->holdout)) != 0)
         goto cleanup;
     d->n = mg_table_rows(d->holdout);
@@ -982,6 +1000,46 @@ static int build_slicings(mg__data *d, const mg_suite *s, const unsigned char *b
     return rc;
 }
 
+/* Whether the suite still reads holdout column `name` as numbers: a binned slicing
+ * or a model's scores that no failed check holds back. */
+static int read_as_numbers(const mg_suite *s, const char *name, const mg__data_blocks *b)
+{
+    for (size_t k = 0; k < s->nslicings; k++)
+        for (size_t q = 0; s->slicings[k].bins && q < s->slicings[k].ncolumns; q++)
+            if (strcmp(s->slicings[k].columns[q], name) == 0 &&
+                !(b && b->slicing && b->slicing[k]))
+                return 1;
+    for (size_t m = 0; m < s->nmodels; m++)
+        if (s->models[m].file == NULL && strcmp(s->models[m].score, name) == 0 &&
+            !(b && b->model && b->model[m]))
+            return 1;
+    return 0;
+}
+
+/*
+ * The columns read as strings for a `columns` check that the suite reads as
+ * numbers, made numbers now. A value that is not a number is the loader's error,
+ * unless nothing reads the column any more (the check failed and held back what
+ * reads it).
+ */
+static int numbers_later(mg__data *d, const mg_suite *s, const mg__data_blocks *b,
+                         mg_error *err)
+{
+    for (size_t i = 0; i < d->nlater; i++) {
+        mg_table *t = d->holdout;
+        size_t col = (size_t)mg_table_find(t, d->later[i]), bad = 0;
+        int rc = mg__table_to_numbers(t, col, (const char *const *)s->data.missing, &bad);
+        if (rc == MG_ENOMEM)
+            return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
+        if (rc != 0 && read_as_numbers(s, d->later[i], b))
+            return mg_error_set(err, MG_EDATA, mg_table_path(t), mg_table_line(t, bad),
+                                mg_table_field(t, col),
+                                "column '%s': '%s' is not a number", d->later[i],
+                                mg_table_level(t, col, mg_table_codes(t, col)[bad]));
+    }
+    return 0;
+}
+
 int mg__data_prepare(mg__data *d, const mg_suite *s, const mg__data_blocks *b,
                      mg_error *err)
 {
@@ -990,6 +1048,8 @@ int mg__data_prepare(mg__data *d, const mg_suite *s, const mg__data_blocks *b,
 
     if (b != NULL && b->all)
         return 0;
+    if ((rc = numbers_later(d, s, b, err)) != 0)
+        return rc;
     if ((rc = missing_values(d, s, bm, err)) != 0 || (rc = build_label(d, s, err)) != 0)
         return rc;
     for (size_t m = 0; m < s->nmodels; m++) {

@@ -41,6 +41,9 @@ typedef struct mg__data {
     char **absent; /* holdout columns a `columns` check names that the header lacks
                       (read with lenient only) */
     size_t nabsent;
+    char **later; /* holdout columns the suite reads as numbers, read as strings
+                     for a `columns` check; numbers after mg__data_prepare */
+    size_t nlater;
     int ids_repeat;      /* the holdout's ids repeat, under a `unique` check: it was
                             read without its id and no prediction file was read */
     double *placeholder; /* n zeros: the scores of a model a data check blocks */
