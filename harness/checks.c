@@ -72,6 +72,12 @@ typedef struct finding {
     char why[MG_ERROR_MESSAGE_MAX];
 } finding;
 
+/* "s" after a count other than one. */
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static void say(finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(finding *f, const char *fmt, ...)
 {
@@ -392,9 +398,10 @@ static int check_unique(const view *v, finding *f)
         free(y);
         say(f, "column '%s': ", v->name);
         if (extra)
-            say(f, "%zu values appear more than once (%zu rows beyond the first of "
-                   "each), e.g. %.17g",
-                values, extra, first);
+            say(f, "%zu value%s appear%s more than once (%zu row%s beyond the first), "
+                   "e.g. %.17g",
+                values, plural(values), values == 1 ? "s" : "", extra, plural(extra),
+                first);
     } else {
         unsigned char *dup = calloc(v->nlevels ? v->nlevels : 1, 1);
         if (dup == NULL)
@@ -413,10 +420,10 @@ static int check_unique(const view *v, finding *f)
             a = first_row(v, c);
             for (b = a + 1; v->codes[b] != c; b++)
                 ;
-            say(f, "%zu values appear more than once (%zu rows beyond the first of "
-                   "each), '%.40s' on lines %lu and %lu; the most repeated: ",
-                values, extra, level(v, c), mg_table_line(v->t, a),
-                mg_table_line(v->t, b));
+            say(f, "%zu value%s appear%s more than once (%zu row%s beyond the first), "
+                   "'%.40s' on lines %lu and %lu; the most repeated: ",
+                values, plural(values), values == 1 ? "s" : "", extra, plural(extra),
+                level(v, c), mg_table_line(v->t, a), mg_table_line(v->t, b));
             if (quote_levels(f, v, dup) != 0) {
                 free(dup);
                 return MG_ENOMEM;
@@ -492,8 +499,8 @@ static int check_categories(const mg_check_spec *k, const view *v, finding *f)
     if (nnew == 0) {
         say(f, "column '%s': every value is an allowed category", v->name);
     } else {
-        say(f, "column '%s': %zu new categor%s in %zu rows: ", v->name, nnew,
-            nnew == 1 ? "y" : "ies", rows);
+        say(f, "column '%s': %zu new categor%s in %zu row%s: ", v->name, nnew,
+            nnew == 1 ? "y" : "ies", rows, plural(rows));
         if (quote_levels(f, v, novel) != 0) {
             free(novel);
             return MG_ENOMEM;
@@ -542,8 +549,8 @@ static int check_labels(const mg_check_spec *k, const view *v, finding *f)
     if (nother == 0) {
         say(f, "every label in column '%s' is an allowed value", v->name);
     } else {
-        say(f, "column '%s': %zu label%s in %zu rows %s not allowed: ", v->name, nother,
-            nother == 1 ? "" : "s", rows, nother == 1 ? "is" : "are");
+        say(f, "column '%s': %zu label%s in %zu row%s %s not allowed: ", v->name,
+            nother, plural(nother), rows, plural(rows), nother == 1 ? "is" : "are");
         if (quote_levels(f, v, other) != 0) {
             free(other);
             return MG_ENOMEM;
