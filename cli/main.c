@@ -393,7 +393,8 @@ const cli_command cli_commands[] = {
     {.name = "validate",
      .bit = CLI_VALIDATE,
      .operands = "SUITE.yaml",
-     .summary = "check the suite and its data, compute nothing",
+     .summary =
+         "check the suite and its data, decide the data checks, compute no metric",
      .fn = cmd_validate},
     {.name = "diff",
      .bit = CLI_DIFF,

@@ -50,9 +50,9 @@
 #include "stats/ci.h"
 
 /* In mg_check_kind order: the case's `metric`. */
-static const char *const kind_names[] = {
-    "columns", "min_rows",     "max_missing", "label_values", "prevalence",
-    "range",   "unique",       "not_constant", "categories"};
+static const char *const kind_names[] = {"columns",      "min_rows",     "max_missing",
+                                         "label_values", "prevalence",   "range",
+                                         "unique",       "not_constant", "categories"};
 static const char *const type_names[] = {"string", "number", "integer", "boolean"};
 static const char *const rule_names[] = {"strict", "lenient", "estimate"};
 
@@ -224,7 +224,10 @@ static int quote_levels(finding *f, const view *v, const unsigned char *pick)
     qsort(order, k, sizeof *order, by_count);
     for (size_t q = 0; q < k && q < SHOWN; q++)
         say(f, "%s'%.40s' (%zu%s)", q ? ", " : "", level(v, order[q].code),
-            order[q].rows, q ? "" : order[q].rows == 1 ? " row" : " rows");
+            order[q].rows,
+            q                    ? ""
+            : order[q].rows == 1 ? " row"
+                                 : " rows");
     if (k > SHOWN)
         say(f, " and %zu more", k - SHOWN);
     free(order);
@@ -368,8 +371,9 @@ static int check_range(const mg_check_spec *k, const view *v, finding *f)
     if (lo > hi)
         say(f, "no number to compare with the range");
     else if (out)
-        say(f, "%zu of %zu values outside [%.6g, %.6g] (they range from %.6g to %.6g; "
-               "the first, %.6g, on line %lu)",
+        say(f,
+            "%zu of %zu values outside [%.6g, %.6g] (they range from %.6g to %.6g; "
+            "the first, %.6g, on line %lu)",
             out, v->n, k->has_min ? k->min : -INFINITY, k->has_max ? k->max : INFINITY,
             lo, hi, v->x ? v->x[first] : strtod(level(v, v->codes[first]), NULL),
             mg_table_line(v->t, first));
@@ -398,8 +402,9 @@ static int check_unique(const view *v, finding *f)
         free(y);
         say(f, "column '%s': ", v->name);
         if (extra)
-            say(f, "%zu value%s appear%s more than once (%zu row%s beyond the first), "
-                   "e.g. %.17g",
+            say(f,
+                "%zu value%s appear%s more than once (%zu row%s beyond the first), "
+                "e.g. %.17g",
                 values, plural(values), values == 1 ? "s" : "", extra, plural(extra),
                 first);
     } else {
@@ -420,8 +425,9 @@ static int check_unique(const view *v, finding *f)
             a = first_row(v, c);
             for (b = a + 1; v->codes[b] != c; b++)
                 ;
-            say(f, "%zu value%s appear%s more than once (%zu row%s beyond the first), "
-                   "'%.40s' on lines %lu and %lu; the most repeated: ",
+            say(f,
+                "%zu value%s appear%s more than once (%zu row%s beyond the first), "
+                "'%.40s' on lines %lu and %lu; the most repeated: ",
                 values, plural(values), values == 1 ? "s" : "", extra, plural(extra),
                 level(v, c), mg_table_line(v->t, a), mg_table_line(v->t, b));
             if (quote_levels(f, v, dup) != 0) {
@@ -566,8 +572,13 @@ static void check_prevalence(const ctx *c, const mg_check_spec *k, const view *v
 {
     const char *pos = c->s->data.positive;
     double x = 0, n = 0, bound = c->confidence;
-    mg__rule rule = {k->rule, k->has_at_least, k->has_at_most, k->at_least,
-                     k->at_most, MG_COMPARE_NONE, 0};
+    mg__rule rule = {k->rule,
+                     k->has_at_least,
+                     k->has_at_most,
+                     k->at_least,
+                     k->at_most,
+                     MG_COMPARE_NONE,
+                     0};
     mg__evidence ev = {0};
     mg__verdict verdict;
     mg__ci ci;
@@ -769,14 +780,14 @@ static int keep(ctx *c, const mg_check_spec *k, const char *column, long model,
     if (k->kind == MG_CHECK_PREVALENCE) {
         /* the one check decided by a rule on an interval */
         cs->rule = mg__strdup(rule_names[k->rule]);
-        cs->interval = mg__strdup(k->interval == MG_PROPORTION_WILSON ? "wilson"
-                                                                      : "clopper_pearson");
+        cs->interval = mg__strdup(
+            k->interval == MG_PROPORTION_WILSON ? "wilson" : "clopper_pearson");
         if (!cs->rule || !cs->interval)
             return MG_ENOMEM;
     }
     cs->reason = f->status == MG_STATUS_DECIDED ? NULL : mg__strdup(f->why);
-    if (!cs->test || !cs->metric || !cs->model || !cs->slice || (f->status != MG_STATUS_DECIDED && !cs->reason) ||
-        mg__case_render(cs) != 0)
+    if (!cs->test || !cs->metric || !cs->model || !cs->slice ||
+        (f->status != MG_STATUS_DECIDED && !cs->reason) || mg__case_render(cs) != 0)
         return MG_ENOMEM;
     mg__count_outcome(c->r, cs->outcome);
     if (f->outcome == MG_OUTCOME_PASS)
@@ -818,8 +829,9 @@ static int check_one(ctx *c, const mg_check_spec *k, size_t q, long m)
         if (t == NULL) {
             f.status = MG_STATUS_NOT_CHECKED;
             f.outcome = MG_OUTCOME_ERROR;
-            say(&f, "the holdout set's ids repeat, so the predictions of model '%s' "
-                    "were not joined to it",
+            say(&f,
+                "the holdout set's ids repeat, so the predictions of model '%s' "
+                "were not joined to it",
                 c->s->models[m].name);
         } else {
             rc = view_open(&v, c->s, t, (size_t)mg_table_find(t, column));
@@ -832,7 +844,8 @@ static int check_one(ctx *c, const mg_check_spec *k, size_t q, long m)
             f.outcome == MG_OUTCOME_PASS ? "at least" : "fewer than", k->at_least);
     } else if (k->kind == MG_CHECK_LABEL_VALUES || k->kind == MG_CHECK_PREVALENCE) {
         rc = open_column(c, c->s->data.label, &v, &f);
-    } else if (k->kind == MG_CHECK_COLUMNS && mg_table_find(c->d->holdout, column) < 0) {
+    } else if (k->kind == MG_CHECK_COLUMNS &&
+               mg_table_find(c->d->holdout, column) < 0) {
         f.outcome = MG_OUTCOME_FAIL;
         say(&f, "column '%s' is not in %s", column, c->s->data.holdout);
     } else {

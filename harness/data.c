@@ -517,8 +517,8 @@ static int load_tables(mg__data *d, const mg_suite *s, int lenient,
     if ((rc = load_holdout(d, s, &w, &opts, lenient, err)) != 0)
         goto cleanup;
     for (size_t i = 0; i < w.n; i++)
-        if (w.items[i].later && (rc = note_name(&d->later, &d->nlater,
-                                                w.items[i].name)) != 0) {
+        if (w.items[i].later &&
+            (rc = note_name(&d->later, &d->nlater, w.items[i].name)) != 0) {
             rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
             goto cleanup;
         }
@@ -1002,7 +1002,8 @@ static int build_slicings(mg__data *d, const mg_suite *s, const unsigned char *b
 
 /* Whether the suite still reads holdout column `name` as numbers: a binned slicing
  * or a model's scores that no failed check holds back. */
-static int read_as_numbers(const mg_suite *s, const char *name, const mg__data_blocks *b)
+static int read_as_numbers(const mg_suite *s, const char *name,
+                           const mg__data_blocks *b)
 {
     for (size_t k = 0; k < s->nslicings; k++)
         for (size_t q = 0; s->slicings[k].bins && q < s->slicings[k].ncolumns; q++)
@@ -1028,7 +1029,8 @@ static int numbers_later(mg__data *d, const mg_suite *s, const mg__data_blocks *
     for (size_t i = 0; i < d->nlater; i++) {
         mg_table *t = d->holdout;
         size_t col = (size_t)mg_table_find(t, d->later[i]), bad = 0;
-        int rc = mg__table_to_numbers(t, col, (const char *const *)s->data.missing, &bad);
+        int rc =
+            mg__table_to_numbers(t, col, (const char *const *)s->data.missing, &bad);
         if (rc == MG_ENOMEM)
             return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         if (rc != 0 && read_as_numbers(s, d->later[i], b))

@@ -20,10 +20,10 @@
  * owned, NULL when nothing is held back; the flags mirror the reasons for
  * mg__data_prepare. */
 typedef struct blocks {
-    char *all;                  /* no test is evaluated */
-    char **model;               /* per model: tests of or against it */
-    char **slicing;             /* per slicing: tests over it */
-    unsigned char *model_flag;  /* per model: model[m] != NULL */
+    char *all;                 /* no test is evaluated */
+    char **model;              /* per model: tests of or against it */
+    char **slicing;            /* per slicing: tests over it */
+    unsigned char *model_flag; /* per model: model[m] != NULL */
     unsigned char *slicing_flag;
     unsigned char *test_flag;   /* per test: mg__test_blocked is not NULL */
     char **column;              /* the holdout columns a check failed on ... */

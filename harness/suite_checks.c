@@ -32,8 +32,8 @@
 
 /* In mg_check_kind order. */
 static const char *const kind_names[] = {
-    "columns", "min_rows",     "max_missing", "label_values", "prevalence",
-    "range",   "unique",       "not_constant", "categories", NULL};
+    "columns", "min_rows", "max_missing",  "label_values", "prevalence",
+    "range",   "unique",   "not_constant", "categories",   NULL};
 static const char *const type_names[] = {"string", "number", "integer", "boolean",
                                          NULL};
 static const char *const rule_names[] = {"strict", "lenient", "estimate", NULL};
@@ -56,8 +56,8 @@ enum {
 };
 
 static const char *const key_names[] = {
-    "column", "model", "columns", "at_least", "at_most", "fraction",
-    "rows",   "allowed", "min",   "max",      "rule",    "interval", NULL};
+    "column",  "model", "columns", "at_least", "at_most",  "fraction", "rows",
+    "allowed", "min",   "max",     "rule",     "interval", NULL};
 
 /* What a kind takes, and the groups of keys of which it needs one each. */
 static const struct check_kind {
@@ -78,9 +78,11 @@ static const struct check_kind {
                         {K_COLUMN | K_MODEL, K_MIN | K_MAX},
                         "column or model, and min, max"},
     [MG_CHECK_UNIQUE] = {K_COLUMN, {K_COLUMN, 0}, "column"},
-    [MG_CHECK_NOT_CONSTANT] = {K_COLUMN | K_MODEL, {K_COLUMN | K_MODEL, 0},
+    [MG_CHECK_NOT_CONSTANT] = {K_COLUMN | K_MODEL,
+                               {K_COLUMN | K_MODEL, 0},
                                "column or model"},
-    [MG_CHECK_CATEGORIES] = {K_COLUMN | K_ALLOWED, {K_COLUMN, K_ALLOWED},
+    [MG_CHECK_CATEGORIES] = {K_COLUMN | K_ALLOWED,
+                             {K_COLUMN, K_ALLOWED},
                              "column, allowed"},
 };
 
@@ -93,8 +95,8 @@ static const char *group_text(unsigned group, char *buf, size_t size)
     buf[0] = '\0';
     for (int b = 0; key_names[b] != NULL; b++)
         if (group & (1u << b)) {
-            used += (size_t)snprintf(buf + used, size > used ? size - used : 0,
-                                     "%s%s", first ? "" : " or ", key_names[b]);
+            used += (size_t)snprintf(buf + used, size > used ? size - used : 0, "%s%s",
+                                     first ? "" : " or ", key_names[b]);
             first = 0;
         }
     return buf;
@@ -424,9 +426,9 @@ static int check_across(mg__suite_ctx *c, const mg__yaml_node *v, mg_check_spec 
  * kind alone for a check of several columns or of the whole holdout set. */
 static int default_name(mg__suite_ctx *c, mg_check_spec *k)
 {
-    const char *what = k->model                                     ? k->model
+    const char *what = k->model                                          ? k->model
                        : k->ncolumns == 1 && k->kind != MG_CHECK_COLUMNS ? k->columns[0]
-                                                                    : NULL;
+                                                                         : NULL;
     size_t len = strlen(kind_names[k->kind]) + (what ? strlen(what) + 1 : 0) + 1;
 
     if ((k->name = malloc(len)) == NULL)

@@ -32,22 +32,23 @@
 /* ---- helpers --------------------------------------------------------------------- */
 
 /* Every check here runs on a holdout set whose own `score` column is the model's. */
-static const char *suite_head = "suite: checks\n"
-                                "task: binary\n"
-                                "data: {holdout: holdout.csv, label: label, "
-                                "positive: \"1\"%s}\n"
-                                "models:\n"
-                                "  candidate: {score: score, scores: raw}\n"
-                                "%s"
-                                "bootstrap: {replicates: 50, seed: 1, confidence: %s}\n";
+static const char *suite_head =
+    "suite: checks\n"
+    "task: binary\n"
+    "data: {holdout: holdout.csv, label: label, "
+    "positive: \"1\"%s}\n"
+    "models:\n"
+    "  candidate: {score: score, scores: raw}\n"
+    "%s"
+    "bootstrap: {replicates: 50, seed: 1, confidence: %s}\n";
 
 typedef struct run_args {
     const char *holdout; /* CSV text */
     const char *data;    /* more keys of data:, e.g. ", id: id" */
     const char *models;  /* more models, e.g. "  other: {...}\n" */
     const char *confidence;
-    const char *rest; /* slices:, checks:, tests: */
-    const char *preds;  /* preds.csv text, or NULL */
+    const char *rest;  /* slices:, checks:, tests: */
+    const char *preds; /* preds.csv text, or NULL */
     mg_run_mode mode;
 } run_args;
 
@@ -106,8 +107,9 @@ static void expect(const mg_report *r, const char *test, const char *slice,
 
     ck_assert_msg(k->outcome == outcome, "%s [%s]: outcome %d, expected %d (%s)", test,
                   slice, k->outcome, outcome, k->message);
-    ck_assert_msg(strcmp(k->message, message) == 0, "%s [%s]:\n  got      %s\n  expected %s",
-                  test, slice, k->message, message);
+    ck_assert_msg(strcmp(k->message, message) == 0,
+                  "%s [%s]:\n  got      %s\n  expected %s", test, slice, k->message,
+                  message);
 }
 
 /* The same with the message formatted (the holdout path as the report has it). */
@@ -127,16 +129,15 @@ static void expectf(const mg_report *r, const char *test, const char *slice,
 }
 
 /* A small holdout set: ids, two categories, a number, a score, a label. */
-static const char *small =
-    "id,region,plan,tenure,score,label\n"
-    "a1,north,basic,3,0.9,1\n"
-    "a2,south,basic,12,0.2,0\n"
-    "a3,north,plus,24,0.4,0\n"
-    "a4,south,basic,7,0.8,1\n"
-    "a5,north,plus,1,0.1,0\n"
-    "a6,south,basic,40,0.3,0\n"
-    "a7,north,plus,5,0.7,1\n"
-    "a8,south,basic,9,0.6,0\n";
+static const char *small = "id,region,plan,tenure,score,label\n"
+                           "a1,north,basic,3,0.9,1\n"
+                           "a2,south,basic,12,0.2,0\n"
+                           "a3,north,plus,24,0.4,0\n"
+                           "a4,south,basic,7,0.8,1\n"
+                           "a5,north,plus,1,0.1,0\n"
+                           "a6,south,basic,40,0.3,0\n"
+                           "a7,north,plus,5,0.7,1\n"
+                           "a8,south,basic,9,0.6,0\n";
 
 /* The breast cancer fixture's first `rows` rows (all: -1) under the column names the
  * suite head reads (malignant as label, mean radius as score); malloc'd. */
@@ -165,18 +166,20 @@ static char *breast_cancer(int rows)
 
 START_TEST(reference_prevalence_scipy)
 {
-    for (size_t i = 0; i < sizeof checks_prevalence / sizeof checks_prevalence[0]; i++) {
+    for (size_t i = 0; i < sizeof checks_prevalence / sizeof checks_prevalence[0];
+         i++) {
         char conf[32], *holdout = breast_cancer(checks_prevalence[i].first);
         int exact_auto = checks_prevalence[i].k < 10 ||
                          checks_prevalence[i].n - checks_prevalence[i].k < 10;
 
         snprintf(conf, sizeof conf, "%.17g", checks_prevalence[i].confidence);
         for (int method = 0; method < 2; method++) {
-            run_args a = {.holdout = holdout,
-                          .confidence = conf,
-                          .rest = method == 0 ? "checks:\n  - {check: prevalence, at_least: 0}\n"
-                                              : "checks:\n  - {check: prevalence, "
-                                                "at_least: 0, interval: clopper_pearson}\n"};
+            run_args a = {
+                .holdout = holdout,
+                .confidence = conf,
+                .rest = method == 0 ? "checks:\n  - {check: prevalence, at_least: 0}\n"
+                                    : "checks:\n  - {check: prevalence, "
+                                      "at_least: 0, interval: clopper_pearson}\n"};
             int wilson = method == 0 && !exact_auto;
             double lo = wilson ? checks_prevalence[i].wilson_low
                                : checks_prevalence[i].exact_low;
@@ -192,8 +195,8 @@ START_TEST(reference_prevalence_scipy)
                           method ? "clopper_pearson" : "wilson", k->ci_low, k->ci_high,
                           lo, hi);
             ck_assert_int_eq(k->method, wilson ? MG_CI_WILSON : MG_CI_CLOPPER_PEARSON);
-            ck_assert_double_eq(k->estimate,
-                                (double)checks_prevalence[i].k / checks_prevalence[i].n);
+            ck_assert_double_eq(k->estimate, (double)checks_prevalence[i].k /
+                                                 checks_prevalence[i].n);
             ck_assert_uint_eq(k->positives, (size_t)checks_prevalence[i].k);
             ck_assert_uint_eq(k->n, (size_t)checks_prevalence[i].n);
             mg_report_free(r);
@@ -240,10 +243,12 @@ START_TEST(columns_and_types)
                           "s: number, i: boolean}}\n"};
     mg_report *r = run_ok(&a);
 
-    expect(r, "columns", "column=n", MG_OUTCOME_PASS, "every value of column 'n' is a number");
+    expect(r, "columns", "column=n", MG_OUTCOME_PASS,
+           "every value of column 'n' is a number");
     expect(r, "columns", "column=i", MG_OUTCOME_PASS,
            "every value of column 'i' is an integer");
-    expect(r, "columns", "column=b", MG_OUTCOME_PASS, "every value of column 'b' is a boolean");
+    expect(r, "columns", "column=b", MG_OUTCOME_PASS,
+           "every value of column 'b' is a boolean");
     expect(r, "columns", "column=s", MG_OUTCOME_PASS, "column 's' is present");
     expectf(r, "columns", "column=gone", MG_OUTCOME_FAIL, "column 'gone' is not in %s",
             r->inputs[0].path);
@@ -267,12 +272,13 @@ START_TEST(max_missing)
                              "b,,2,0.2,0\n"
                              "c,NA,NA,0.3,0\n"
                              "d,south,4,0.4,1\n",
-                  .rest = "slices:\n  tenure: {column: tenure, bins: [0, 2]}\n"
-                          "checks:\n"
-                          "  - {check: max_missing, column: [region, tenure], rows: 1}\n"
-                          "  - {check: max_missing, column: region, fraction: 0.5, "
-                          "name: half}\n"
-                          "  - {check: max_missing, model: candidate, fraction: 0}\n"};
+                  .rest =
+                      "slices:\n  tenure: {column: tenure, bins: [0, 2]}\n"
+                      "checks:\n"
+                      "  - {check: max_missing, column: [region, tenure], rows: 1}\n"
+                      "  - {check: max_missing, column: region, fraction: 0.5, "
+                      "name: half}\n"
+                      "  - {check: max_missing, model: candidate, fraction: 0}\n"};
     mg_report *r = run_ok(&a);
 
     expect(r, "max_missing", "column=region", MG_OUTCOME_FAIL,
@@ -358,8 +364,9 @@ START_TEST(prevalence_rules)
                      "rule: %s}\n",
                      cases[i].rule);
         else
-            snprintf(rest, sizeof rest, "checks:\n  - {check: prevalence, %s, rule: %s}\n",
-                     band, cases[i].rule);
+            snprintf(rest, sizeof rest,
+                     "checks:\n  - {check: prevalence, %s, rule: %s}\n", band,
+                     cases[i].rule);
         run_args a = {.holdout = all, .rest = rest};
         r = run_ok(&a);
         expect(r, "prevalence", "overall", cases[i].outcome, cases[i].message);
@@ -371,20 +378,21 @@ END_TEST
 
 START_TEST(range_unique_constant_categories)
 {
-    run_args a = {.holdout = "id,region,plan,tenure,code,score,label\n"
-                             "a,north,basic,3,1,0.9,1\n"
-                             "b,south,basic,-2,2,0.2,0\n"
-                             "c,nroth,basic,80,2,1.5,0\n"
-                             "d,south,basic,7,3,0.8,1\n"
-                             "e,west,basic,NA,3,0.4,0\n"
-                             "f,nroth,basic,5,3,0.3,1\n",
-                  .rest = "checks:\n"
-                          "  - {check: range, column: tenure, min: 0, max: 72}\n"
-                          "  - {check: range, model: candidate, min: 0, max: 1}\n"
-                          "  - {check: range, column: region, min: 0}\n"
-                          "  - {check: unique, column: [id, region, code]}\n"
-                          "  - {check: not_constant, column: [plan, region]}\n"
-                          "  - {check: categories, column: region, allowed: [north, south]}\n"};
+    run_args a = {
+        .holdout = "id,region,plan,tenure,code,score,label\n"
+                   "a,north,basic,3,1,0.9,1\n"
+                   "b,south,basic,-2,2,0.2,0\n"
+                   "c,nroth,basic,80,2,1.5,0\n"
+                   "d,south,basic,7,3,0.8,1\n"
+                   "e,west,basic,NA,3,0.4,0\n"
+                   "f,nroth,basic,5,3,0.3,1\n",
+        .rest = "checks:\n"
+                "  - {check: range, column: tenure, min: 0, max: 72}\n"
+                "  - {check: range, model: candidate, min: 0, max: 1}\n"
+                "  - {check: range, column: region, min: 0}\n"
+                "  - {check: unique, column: [id, region, code]}\n"
+                "  - {check: not_constant, column: [plan, region]}\n"
+                "  - {check: categories, column: region, allowed: [north, south]}\n"};
     mg_report *r = run_ok(&a);
 
     expect(r, "range tenure", "column=tenure", MG_OUTCOME_FAIL,
@@ -396,10 +404,12 @@ START_TEST(range_unique_constant_categories)
     expect(r, "range region", "column=region", MG_OUTCOME_FAIL,
            "column 'region': values that are not numbers: 'south' (2 rows), 'nroth' "
            "(2), 'north' (1), 'west' (1); no number to compare with the range");
-    expect(r, "unique", "column=id", MG_OUTCOME_PASS, "column 'id': every value is different");
-    expect(r, "unique", "column=region", MG_OUTCOME_FAIL,
-           "column 'region': 2 values appear more than once (2 rows beyond the first), "
-           "'south' on lines 3 and 5; the most repeated: 'south' (2 rows), 'nroth' (2)");
+    expect(r, "unique", "column=id", MG_OUTCOME_PASS,
+           "column 'id': every value is different");
+    expect(
+        r, "unique", "column=region", MG_OUTCOME_FAIL,
+        "column 'region': 2 values appear more than once (2 rows beyond the first), "
+        "'south' on lines 3 and 5; the most repeated: 'south' (2 rows), 'nroth' (2)");
     expect(r, "unique", "column=code", MG_OUTCOME_FAIL,
            "column 'code': 2 values appear more than once (3 rows beyond the first), "
            "'2' on lines 3 and 4; the most repeated: '3' (3 rows), '2' (2)");
@@ -409,7 +419,8 @@ START_TEST(range_unique_constant_categories)
            "column 'region' takes more than one value");
     expect(r, "categories region", "column=region", MG_OUTCOME_FAIL,
            "column 'region': 2 new categories in 3 rows: 'nroth' (2 rows), 'west' (1)");
-    ck_assert_double_eq(find_case(r, "categories region", "column=region")->estimate, 2);
+    ck_assert_double_eq(find_case(r, "categories region", "column=region")->estimate,
+                        2);
     mg_report_free(r);
 }
 END_TEST
@@ -445,22 +456,23 @@ END_TEST
 
 START_TEST(blocks_follow_columns)
 {
-    run_args a = {.holdout = "id,region,plan,score,label\n"
-                             "a,north,basic,0.9,1\n"
-                             "b,south,basic,0.2,0\n"
-                             "c,north,basic,0.4,0\n"
-                             "d,south,basic,0.8,1\n"
-                             "e,east,basic,0.3,0\n"
-                             "f,north,basic,0.7,1\n",
-                  .models = "  other: {score: score, scores: raw}\n",
-                  .rest = "slices:\n  region: region\n  plan: plan\n"
-                          "checks:\n"
-                          "  - {check: categories, column: region, allowed: [north, south]}\n"
-                          "  - {check: not_constant, column: plan}\n"
-                          "tests:\n"
-                          "  - {name: overall, metric: n, at_least: 1, rule: estimate}\n"
-                          "  - {name: per region, metric: n, slices: region, at_least: 1}\n"
-                          "  - {name: per plan, metric: n, slices: plan, at_least: 1}\n"};
+    run_args a = {
+        .holdout = "id,region,plan,score,label\n"
+                   "a,north,basic,0.9,1\n"
+                   "b,south,basic,0.2,0\n"
+                   "c,north,basic,0.4,0\n"
+                   "d,south,basic,0.8,1\n"
+                   "e,east,basic,0.3,0\n"
+                   "f,north,basic,0.7,1\n",
+        .models = "  other: {score: score, scores: raw}\n",
+        .rest = "slices:\n  region: region\n  plan: plan\n"
+                "checks:\n"
+                "  - {check: categories, column: region, allowed: [north, south]}\n"
+                "  - {check: not_constant, column: plan}\n"
+                "tests:\n"
+                "  - {name: overall, metric: n, at_least: 1, rule: estimate}\n"
+                "  - {name: per region, metric: n, slices: region, at_least: 1}\n"
+                "  - {name: per plan, metric: n, slices: plan, at_least: 1}\n"};
     mg_report *r = run_ok(&a);
 
     expect(r, "overall", "overall", MG_OUTCOME_PASS, "n 6.000: point estimate 6 >= 1");
@@ -482,15 +494,16 @@ START_TEST(blocks_follow_models)
                   .data = ", id: id",
                   .models = "  other: {file: preds.csv, score: p}\n",
                   .preds = "id,p\na,0.5\nb,NA\nc,0.5\nd,0.5\ne,0.5\nf,0.5\n",
-                  .rest = "checks:\n"
-                          "  - {check: max_missing, model: other, rows: 0}\n"
-                          "tests:\n"
-                          "  - {name: candidate auc, metric: auc, at_least: 0.5, "
-                          "rule: estimate}\n"
-                          "  - {name: other auc, metric: auc, model: other, at_least: 0.5, "
-                          "rule: estimate}\n"
-                          "  - {name: against other, metric: auc, baseline: other, "
-                          "non_inferior: 0.1, rule: estimate}\n"};
+                  .rest =
+                      "checks:\n"
+                      "  - {check: max_missing, model: other, rows: 0}\n"
+                      "tests:\n"
+                      "  - {name: candidate auc, metric: auc, at_least: 0.5, "
+                      "rule: estimate}\n"
+                      "  - {name: other auc, metric: auc, model: other, at_least: 0.5, "
+                      "rule: estimate}\n"
+                      "  - {name: against other, metric: auc, baseline: other, "
+                      "non_inferior: 0.1, rule: estimate}\n"};
     mg_report *r = run_ok(&a);
 
     expect(r, "max_missing other", "column=p", MG_OUTCOME_FAIL,
@@ -554,16 +567,17 @@ END_TEST
 
 START_TEST(absent_and_unreadable_columns)
 {
-    run_args a = {.holdout = "id,tenure,score,label\n"
-                             "a,3,0.9,1\nb,x,0.2,0\nc,5,0.4,0\nd,7,0.8,1\n",
-                  .rest = "slices:\n  region: region\n  tenure: {column: tenure, bins: [4]}\n"
-                          "checks:\n"
-                          "  - {check: columns, columns: {region: string, tenure: number}}\n"
-                          "  - {check: max_missing, column: region, rows: 0}\n"
-                          "tests:\n"
-                          "  - {name: overall, metric: n, at_least: 1, rule: estimate}\n"
-                          "  - {name: per region, metric: n, slices: region, at_least: 1}\n"
-                          "  - {name: per tenure, metric: n, slices: tenure, at_least: 1}\n"};
+    run_args a = {
+        .holdout = "id,tenure,score,label\n"
+                   "a,3,0.9,1\nb,x,0.2,0\nc,5,0.4,0\nd,7,0.8,1\n",
+        .rest = "slices:\n  region: region\n  tenure: {column: tenure, bins: [4]}\n"
+                "checks:\n"
+                "  - {check: columns, columns: {region: string, tenure: number}}\n"
+                "  - {check: max_missing, column: region, rows: 0}\n"
+                "tests:\n"
+                "  - {name: overall, metric: n, at_least: 1, rule: estimate}\n"
+                "  - {name: per region, metric: n, slices: region, at_least: 1}\n"
+                "  - {name: per tenure, metric: n, slices: tenure, at_least: 1}\n"};
     mg_report *r = run_ok(&a);
 
     expectf(r, "columns", "column=region", MG_OUTCOME_FAIL,
@@ -586,10 +600,11 @@ END_TEST
 /* A columns check with type string does not excuse a word in a binned column. */
 START_TEST(word_in_number_column_still_an_input_error)
 {
-    run_args a = {.holdout = "id,tenure,score,label\na,3,0.9,1\nb,x,0.2,0\n",
-                  .rest = "slices:\n  tenure: {column: tenure, bins: [4]}\n"
-                          "checks:\n  - {check: columns, columns: {tenure: string}}\n"
-                          "tests:\n  - {name: t, metric: n, slices: tenure, at_least: 1}\n"};
+    run_args a = {
+        .holdout = "id,tenure,score,label\na,3,0.9,1\nb,x,0.2,0\n",
+        .rest = "slices:\n  tenure: {column: tenure, bins: [4]}\n"
+                "checks:\n  - {check: columns, columns: {tenure: string}}\n"
+                "tests:\n  - {name: t, metric: n, slices: tenure, at_least: 1}\n"};
     mg_error err = MG_ERROR_INIT;
     int rc;
     mg_report *r = run_with(&a, &err, &rc);

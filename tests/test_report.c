@@ -1286,11 +1286,16 @@ START_TEST(json_fields_documented)
     {
         json_t *root = parse_json(run), *cases = json_object_get(root, "cases");
         ck_assert_int_eq(integer(root, "schema"), 1);
-        ck_assert_str_eq(string(json_array_get(cases, 0), "kind"), "threshold");
-        ck_assert_str_eq(string(json_array_get(cases, 7), "kind"), "comparison");
-        ck_assert_str_eq(string(json_array_get(cases, 7), "comparison"),
+        /* 17 data checks, then the tests */
+        ck_assert_str_eq(string(json_array_get(cases, 0), "kind"), "data_check");
+        ck_assert_str_eq(string(json_array_get(cases, 0), "status"), "checked");
+        ck_assert_str_eq(string(json_array_get(cases, 11), "status"), "decided");
+        ck_assert_str_eq(string(json_array_get(cases, 11), "interval"), "wilson");
+        ck_assert_str_eq(string(json_array_get(cases, 17), "kind"), "threshold");
+        ck_assert_str_eq(string(json_array_get(cases, 24), "kind"), "comparison");
+        ck_assert_str_eq(string(json_array_get(cases, 24), "comparison"),
                          "non_inferior");
-        ck_assert_str_eq(string(json_array_get(cases, 8), "direction"), "lower");
+        ck_assert_str_eq(string(json_array_get(cases, 25), "direction"), "lower");
         json_decref(root);
     }
     field_free(&docs);

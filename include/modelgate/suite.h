@@ -187,7 +187,7 @@ typedef enum mg_value_type {
 
 /** The interval of a prevalence check. */
 typedef enum mg_proportion_interval {
-    MG_PROPORTION_WILSON,         /**< Wilson score (Clopper–Pearson below 10 of a class) */
+    MG_PROPORTION_WILSON, /**< Wilson score (Clopper–Pearson below 10 of a class) */
     MG_PROPORTION_CLOPPER_PEARSON /**< exact binomial */
 } mg_proportion_interval;
 
@@ -196,9 +196,9 @@ typedef enum mg_proportion_interval {
  * check on columns yields one case per column; the others one case.
  */
 typedef struct mg_check_spec {
-    char *name;         /**< given, or "<check> <first column or model>" */
+    char *name; /**< given, or "<check> <first column or model>" */
     mg_check_kind kind;
-    char **columns;     /**< holdout columns the check reads, or NULL */
+    char **columns; /**< holdout columns the check reads, or NULL */
     size_t ncolumns;
     mg_value_type *types; /**< MG_CHECK_COLUMNS: each column's type */
     char *model;          /**< a model whose scores the check reads, or NULL */
@@ -208,13 +208,13 @@ typedef struct mg_check_spec {
     double fraction; /**< max_missing: the largest share of missing values */
     size_t rows;     /**< max_missing: the largest count of missing values */
     int has_min, has_max;
-    double min, max;  /**< range, inclusive */
-    char **allowed;   /**< label_values, categories */
+    double min, max; /**< range, inclusive */
+    char **allowed;  /**< label_values, categories */
     size_t nallowed;
-    mg_rule rule;     /**< prevalence: strict (default), lenient, estimate */
+    mg_rule rule; /**< prevalence: strict (default), lenient, estimate */
     mg_proportion_interval interval; /**< prevalence */
-    mg_loc loc;       /**< the check's entry */
-    mg_loc *column_locs; /**< where each column is named */
+    mg_loc loc;                      /**< the check's entry */
+    mg_loc *column_locs;             /**< where each column is named */
     mg_loc model_loc;
 } mg_check_spec;
 
