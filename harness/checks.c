@@ -45,6 +45,7 @@
 #include "assertions/decide.h"
 #include "common/util.h"
 #include "fixtures/number.h"
+#include "harness/data.h"
 #include "harness/run_internal.h"
 #include "reporters/render.h"
 #include "stats/ci.h"
@@ -480,89 +481,61 @@ static void check_constant(const view *v, finding *f)
             level(v, only), rows);
 }
 
-static int check_categories(const mg_check_spec *k, const view *v, finding *f)
+/* Flag in `pick` the levels that are neither missing nor among k's allowed values
+ * (compared by `same`), counting them and their rows. */
+static void not_allowed(const mg_check_spec *k, const view *v,
+                        int (*same)(const char *, const char *), unsigned char *pick,
+                        size_t *levels, size_t *rows)
 {
-    unsigned char *novel = calloc(v->nlevels ? v->nlevels : 1, 1);
-    size_t nnew = 0, rows = 0;
-
-    if (novel == NULL)
-        return MG_ENOMEM;
+    *levels = *rows = 0;
     for (size_t c = 0; c < v->nlevels; c++) {
         size_t a = 0;
         if (v->marker[c] || v->count[c] == 0)
             continue;
-        while (a < k->nallowed && strcmp(k->allowed[a], level(v, c)) != 0)
+        while (a < k->nallowed && !same(k->allowed[a], level(v, c)))
             a++;
         if (a == k->nallowed) {
-            novel[c] = 1;
-            nnew++;
-            rows += v->count[c];
+            pick[c] = 1;
+            (*levels)++;
+            *rows += v->count[c];
         }
     }
-    f->outcome = nnew ? MG_OUTCOME_FAIL : MG_OUTCOME_PASS;
-    f->has_estimate = 1;
-    f->estimate = (double)nnew;
-    if (nnew == 0) {
-        say(f, "column '%s': every value is an allowed category", v->name);
-    } else {
-        say(f, "column '%s': %zu new categor%s in %zu row%s: ", v->name, nnew,
-            nnew == 1 ? "y" : "ies", rows, plural(rows));
-        if (quote_levels(f, v, novel) != 0) {
-            free(novel);
-            return MG_ENOMEM;
-        }
-    }
-    free(novel);
-    return 0;
 }
 
-/* A label value by value (data.c's rule): TRUE/FALSE as 1/0, numbers by value. */
-static int same_label(const char *a, const char *b)
+static int same_string(const char *a, const char *b)
 {
-    double x = 0, y = 0;
-    int na = strcasecmp(a, "true") == 0 || strcasecmp(a, "false") == 0
-                 ? (x = strcasecmp(a, "true") == 0, 1)
-                 : mg__parse_number(a, strlen(a), &x) == MG__NUMBER_OK;
-    int nb = strcasecmp(b, "true") == 0 || strcasecmp(b, "false") == 0
-                 ? (y = strcasecmp(b, "true") == 0, 1)
-                 : mg__parse_number(b, strlen(b), &y) == MG__NUMBER_OK;
-
-    return na && nb ? x == y : !na && !nb && strcmp(a, b) == 0;
+    return strcmp(a, b) == 0;
 }
 
-static int check_labels(const mg_check_spec *k, const view *v, finding *f)
+/* categories (exact strings) or label_values (labels by value): the values not
+ * allowed, with their counts. */
+static int check_allowed(const mg_check_spec *k, const view *v, finding *f)
 {
-    unsigned char *other = calloc(v->nlevels ? v->nlevels : 1, 1);
-    size_t nother = 0, rows = 0;
+    int labels = k->kind == MG_CHECK_LABEL_VALUES;
+    unsigned char *bad = calloc(v->nlevels ? v->nlevels : 1, 1);
+    size_t n = 0, rows = 0;
 
-    if (other == NULL)
+    if (bad == NULL)
         return MG_ENOMEM;
-    for (size_t c = 0; c < v->nlevels; c++) {
-        size_t a = 0;
-        if (v->marker[c] || v->count[c] == 0)
-            continue;
-        while (a < k->nallowed && !same_label(k->allowed[a], level(v, c)))
-            a++;
-        if (a == k->nallowed) {
-            other[c] = 1;
-            nother++;
-            rows += v->count[c];
-        }
-    }
-    f->outcome = nother ? MG_OUTCOME_FAIL : MG_OUTCOME_PASS;
+    not_allowed(k, v, labels ? mg__same_label : same_string, bad, &n, &rows);
+    f->outcome = n ? MG_OUTCOME_FAIL : MG_OUTCOME_PASS;
     f->has_estimate = 1;
-    f->estimate = (double)rows;
-    if (nother == 0) {
+    f->estimate = (double)(labels ? rows : n);
+    if (n == 0 && labels)
         say(f, "every label in column '%s' is an allowed value", v->name);
-    } else {
-        say(f, "column '%s': %zu label%s in %zu row%s %s not allowed: ", v->name,
-            nother, plural(nother), rows, plural(rows), nother == 1 ? "is" : "are");
-        if (quote_levels(f, v, other) != 0) {
-            free(other);
-            return MG_ENOMEM;
-        }
+    else if (n == 0)
+        say(f, "column '%s': every value is an allowed category", v->name);
+    else if (labels)
+        say(f, "column '%s': %zu label%s in %zu row%s %s not allowed: ", v->name, n,
+            plural(n), rows, plural(rows), n == 1 ? "is" : "are");
+    else
+        say(f, "column '%s': %zu new categor%s in %zu row%s: ", v->name, n,
+            n == 1 ? "y" : "ies", rows, plural(rows));
+    if (n > 0 && quote_levels(f, v, bad) != 0) {
+        free(bad);
+        return MG_ENOMEM;
     }
-    free(other);
+    free(bad);
     return 0;
 }
 
@@ -586,7 +559,7 @@ static void check_prevalence(const ctx *c, const mg_check_spec *k, const view *v
     for (size_t q = 0; q < v->nlevels; q++)
         if (!v->marker[q] && v->count[q] > 0) {
             n += (double)v->count[q];
-            if (same_label(level(v, q), pos))
+            if (mg__same_label(level(v, q), pos))
                 x += (double)v->count[q];
         }
     f->n = (size_t)n;
@@ -860,7 +833,8 @@ static int check_one(ctx *c, const mg_check_spec *k, size_t q, long m)
             check_missing(k, &v, &f);
             break;
         case MG_CHECK_LABEL_VALUES:
-            rc = check_labels(k, &v, &f);
+        case MG_CHECK_CATEGORIES:
+            rc = check_allowed(k, &v, &f);
             break;
         case MG_CHECK_PREVALENCE:
             check_prevalence(c, k, &v, cs, &f);
@@ -873,9 +847,6 @@ static int check_one(ctx *c, const mg_check_spec *k, size_t q, long m)
             break;
         case MG_CHECK_NOT_CONSTANT:
             check_constant(&v, &f);
-            break;
-        case MG_CHECK_CATEGORIES:
-            rc = check_categories(k, &v, &f);
             break;
         case MG_CHECK_MIN_ROWS:
             break;

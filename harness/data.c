@@ -695,6 +695,11 @@ static int same_label(label_value a, label_value b)
                                 : !a.number && !b.number && strcmp(a.s, b.s) == 0;
 }
 
+int mg__same_label(const char *a, const char *b)
+{
+    return same_label(label_of(a), label_of(b));
+}
+
 /* "'yes' (120 rows), 'no' (380)": the first few values a label column holds. */
 static const char *label_values(const mg_table *t, size_t col, const size_t *count,
                                 char *buf, size_t size)

@@ -72,6 +72,11 @@ int mg__data_read(mg__data **out, const mg_suite *suite, int lenient,
 int mg__data_prepare(mg__data *d, const mg_suite *suite, const mg__data_blocks *blocks,
                      mg_error *err);
 
+/* Whether two label strings are one label, as the loader compares labels: by value
+ * ("1", "1.0" and "TRUE" are one), TRUE and FALSE as 1 and 0, other strings
+ * exactly. */
+int mg__same_label(const char *a, const char *b);
+
 /* Load and check everything the suite names. Errors name file, line and key. When
  * *cancel (NULL for none) becomes non-zero, loading stops with MG_EINTERNAL. */
 int mg__data_load(mg__data **out, const mg_suite *suite, volatile const int *cancel,

@@ -23,10 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "modelgate/suite.h"
 
+#include "harness/data.h"
 #include "harness/suite_fields.h"
 #include "harness/yaml.h"
 
@@ -36,7 +36,6 @@ static const char *const kind_names[] = {
     "range",   "unique",   "not_constant", "categories",   NULL};
 static const char *const type_names[] = {"string", "number", "integer", "boolean",
                                          NULL};
-static const char *const rule_names[] = {"strict", "lenient", "estimate", NULL};
 static const char *const interval_names[] = {"wilson", "clopper_pearson", NULL};
 
 /* The keys of a check other than name and check, as bits. */
@@ -321,16 +320,6 @@ static int read_allowed(mg__suite_ctx *c, const mg__field *f, const mg__yaml_nod
     return 0;
 }
 
-static int read_rule(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
-                     void *obj)
-{
-    int k = 0, rc = mg__yaml_enum(&c->r, v, f->name, rule_names, &k);
-
-    if (rc == 0)
-        ((mg_check_spec *)obj)->rule = (mg_rule)k;
-    return rc;
-}
-
 static int read_interval(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                          void *obj)
 {
@@ -358,36 +347,13 @@ static const mg__field check_fields[] = {
     {"allowed", .read = read_allowed},
     {"min", .read = mg__field_number, .value = CHECK(min), .has = CHECK(has_min)},
     {"max", .read = mg__field_number, .value = CHECK(max), .has = CHECK(has_max)},
-    {"rule", .read = read_rule},
+    {"rule", .read = mg__suite_read_rule, .value = CHECK(rule)},
     {"interval", .read = read_interval},
     {.name = NULL},
 };
 MG__FIELDS_FIT(check_fields);
 
 /* ---- Across keys --------------------------------------------------------------- */
-
-/* A label's value as data.c compares it: TRUE/FALSE as 1/0, numbers by value. */
-static int label_number(const char *s, double *x)
-{
-    char *end;
-
-    if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0) {
-        *x = strcasecmp(s, "true") == 0;
-        return 1;
-    }
-    if (*s == '\0' || *s == ' ')
-        return 0;
-    *x = strtod(s, &end);
-    return *end == '\0' && *x == *x && *x - *x == 0;
-}
-
-static int same_label(const char *a, const char *b)
-{
-    double x, y;
-    int na = label_number(a, &x), nb = label_number(b, &y);
-
-    return na && nb ? x == y : !na && !nb && strcmp(a, b) == 0;
-}
 
 static int check_across(mg__suite_ctx *c, const mg__yaml_node *v, mg_check_spec *k)
 {
@@ -403,7 +369,7 @@ static int check_across(mg__suite_ctx *c, const mg__yaml_node *v, mg_check_spec 
                              "min (%g) is greater than max (%g)", k->min, k->max);
     if (k->kind != MG_CHECK_LABEL_VALUES || pos == NULL)
         return 0;
-    for (i = 0; i < k->nallowed && !same_label(k->allowed[i], pos); i++)
+    for (i = 0; i < k->nallowed && !mg__same_label(k->allowed[i], pos); i++)
         ;
     if (i == k->nallowed)
         return mg__yaml_fail(&c->r, mg__yaml_get(v, "allowed"),
@@ -415,7 +381,7 @@ static int check_across(mg__suite_ctx *c, const mg__yaml_node *v, mg_check_spec 
                              "a binary label has two values, and %zu are allowed",
                              k->nallowed);
     for (i = 1; i < k->nallowed; i++)
-        if (same_label(k->allowed[0], k->allowed[i]))
+        if (mg__same_label(k->allowed[0], k->allowed[i]))
             return mg__yaml_fail(&c->r, mg__yaml_get(v, "allowed"),
                                  "'%s' and '%s' are the same label by value",
                                  k->allowed[0], k->allowed[i]);

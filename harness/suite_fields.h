@@ -119,6 +119,10 @@ void mg__suite_where_free(mg_where_cond *w, size_t n);
 int mg__suite_read_model(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                          void *obj);
 
+/* read: strict, lenient or estimate into the mg_rule at value. */
+int mg__suite_read_rule(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                        void *obj);
+
 /* read of the top-level `checks` (harness/suite_checks.c); obj is the mg_suite. */
 int mg__suite_checks(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
                      void *obj);

@@ -181,13 +181,15 @@ static int read_slicing_name(mg__suite_ctx *c, const mg__field *f,
                          slicing_name, c->suite->nslicings);
 }
 
-static int read_rule(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
-                     void *obj)
+/* rule: strict, lenient or estimate into the mg_rule at value (shared with the data
+ * checks' prevalence band, suite_fields.h). */
+int mg__suite_read_rule(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                        void *obj)
 {
     int k = 0, rc = mg__yaml_enum(&c->r, v, f->name, rule_names, &k);
 
     if (rc == 0)
-        ((mg_test_spec *)obj)->rule = (mg_rule)k;
+        *MG__FIELD_AT(mg_rule, obj, f->value) = (mg_rule)k;
     return rc;
 }
 
@@ -439,7 +441,7 @@ static const mg__field test_fields[] = {
      .has = TEST(has_at_least)},
     {"at_most", .read = read_threshold, .value = TEST(at_most),
      .has = TEST(has_at_most), .arg = 1},
-    {"rule", .read = read_rule},
+    {"rule", .read = mg__suite_read_rule, .value = TEST(rule)},
     {"non_inferior", .read = read_comparison, .arg = MG_COMPARE_NON_INFERIOR},
     {"superior", .read = read_comparison, .arg = MG_COMPARE_SUPERIOR},
     {"equivalent", .read = read_comparison, .arg = MG_COMPARE_EQUIVALENT},
