@@ -1005,16 +1005,37 @@ static int build_slicings(mg__data *d, const mg_suite *s, const unsigned char *b
     return rc;
 }
 
-/* Whether the suite still reads holdout column `name` as numbers: a binned slicing
- * or a model's scores that no failed check holds back. */
+/* Whether filter w (n conditions) compares holdout column `name` with a number. */
+static int where_orders(const mg_where_cond *w, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (w[i].op >= MG_WHERE_LT && w[i].op <= MG_WHERE_GE &&
+            strcmp(w[i].column, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether the suite still reads holdout column `name` as numbers: a binned or
+ * quantile slicing, a filter's ordering, a model's scores, that no failed check
+ * holds back. */
 static int read_as_numbers(const mg_suite *s, const char *name,
                            const mg__data_blocks *b)
 {
-    for (size_t k = 0; k < s->nslicings; k++)
-        for (size_t q = 0; s->slicings[k].bins && q < s->slicings[k].ncolumns; q++)
-            if (strcmp(s->slicings[k].columns[q], name) == 0 &&
-                !(b && b->slicing && b->slicing[k]))
+    for (size_t k = 0; k < s->nslicings; k++) {
+        const mg_slicing_spec *sl = &s->slicings[k];
+        if (b && b->slicing && b->slicing[k])
+            continue;
+        if (where_orders(sl->where, sl->nwhere, name))
+            return 1;
+        for (size_t q = 0; (sl->bins || sl->quantiles) && q < sl->ncolumns; q++)
+            if ((sl->refs == NULL || sl->refs[q] < 0) &&
+                strcmp(sl->columns[q], name) == 0)
                 return 1;
+    }
+    for (size_t i = 0; i < s->ntests; i++)
+        if (!(b && b->test && b->test[i]) &&
+            where_orders(s->tests[i].where, s->tests[i].nwhere, name))
+            return 1;
     for (size_t m = 0; m < s->nmodels; m++)
         if (s->models[m].file == NULL && strcmp(s->models[m].score, name) == 0 &&
             !(b && b->model && b->model[m]))

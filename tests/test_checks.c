@@ -617,6 +617,47 @@ START_TEST(word_in_number_column_still_an_input_error)
 }
 END_TEST
 
+/* Filters and quantiles read columns too: a failed check on one holds back the
+ * slicing or test whose filter reads it, and a word in a quantile column under a
+ * columns check is the check's failure. */
+START_TEST(filters_and_quantiles)
+{
+    run_args a = {.holdout = "id,plan,tenure,score,label\n"
+                             "a,basic,3,0.9,1\nb,plus,x,0.2,0\nc,basic,5,0.4,0\n"
+                             "d,plus,7,0.8,1\ne,basic,9,0.3,0\nf,gold,2,0.7,1\n",
+                  .rest = "slices:\n"
+                          "  tq: {column: tenure, quantiles: 2}\n"
+                          "  basic: {where: {plan: basic}}\n"
+                          "  young: {where: {tenure: {\"<\": 6}}}\n"
+                          "checks:\n"
+                          "  - {check: columns, columns: {tenure: integer}}\n"
+                          "  - {check: categories, column: plan, allowed: [basic, plus]}\n"
+                          "tests:\n"
+                          "  - {name: all, metric: n, at_least: 1, rule: estimate}\n"
+                          "  - {name: by tq, metric: n, slices: tq, at_least: 1}\n"
+                          "  - {name: basic only, metric: n, slices: basic, at_least: 1}\n"
+                          "  - {name: young only, metric: n, slices: young, at_least: 1}\n"
+                          "  - {name: plus rows, metric: n, where: {plan: plus}, "
+                          "at_least: 1}\n"};
+    mg_report *r = run_ok(&a);
+
+    expect(r, "columns", "column=tenure", MG_OUTCOME_FAIL,
+           "column 'tenure': 1 value is not an integer (first on line 3): 'x' (1 row)");
+    expect(r, "categories plan", "column=plan", MG_OUTCOME_FAIL,
+           "column 'plan': 1 new category in 1 row: 'gold' (1 row)");
+    expect(r, "all", "overall", MG_OUTCOME_PASS, "n 6.000: point estimate 6 >= 1");
+    expect(r, "by tq", "all slices", MG_OUTCOME_ERROR,
+           "not evaluated: data check 'columns' failed on column 'tenure'");
+    expect(r, "basic only", "all slices", MG_OUTCOME_ERROR,
+           "not evaluated: data check 'categories plan' failed on column 'plan'");
+    expect(r, "young only", "all slices", MG_OUTCOME_ERROR,
+           "not evaluated: data check 'columns' failed on column 'tenure'");
+    expect(r, "plus rows", "overall", MG_OUTCOME_ERROR,
+           "not evaluated: data check 'categories plan' failed on column 'plan'");
+    mg_report_free(r);
+}
+END_TEST
+
 START_TEST(all_missing_column)
 {
     run_args a = {.holdout = "id,note,score,label\na,NA,0.9,1\nb,,0.2,0\n",
@@ -669,6 +710,7 @@ static Suite *checks_suite(void)
     tcase_add_test(edge, repeated_ids_without_check);
     tcase_add_test(edge, absent_and_unreadable_columns);
     tcase_add_test(edge, word_in_number_column_still_an_input_error);
+    tcase_add_test(edge, filters_and_quantiles);
     tcase_add_test(edge, all_missing_column);
     tcase_add_test(edge, metrics_and_validate);
     suite_add_tcase(s, ref);
