@@ -574,9 +574,9 @@ static int read_groups(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
             return rc;
         for (size_t j = 0; j < gr->nvalues; j++) {
             long in = group_of(sl, cur, gr->values[j]);
-            const mg__yaml_node *at =
-                v->items[g]->kind == MG__YAML_SEQUENCE ? v->items[g]->items[j]
-                                                       : v->items[g];
+            const mg__yaml_node *at = v->items[g]->kind == MG__YAML_SEQUENCE
+                                          ? v->items[g]->items[j]
+                                          : v->items[g];
             if (in < 0)
                 for (size_t q = 0; q < j && in < 0; q++)
                     in = strcmp(gr->values[q], gr->values[j]) == 0 ? (long)cur : -1;
@@ -638,8 +638,8 @@ int mg__suite_where(mg__suite_ctx *c, const mg__yaml_node *v, mg_where_cond **ou
     for (size_t i = 0; i < v->n; i++) {
         const mg__yaml_node *x = v->items[i];
         if (x->kind == MG__YAML_MAP) {
-            if ((rc = mg__yaml_check_map(&c->r, x, where_ops, NULL,
-                                         "where operator")) < 0)
+            if ((rc = mg__yaml_check_map(&c->r, x, where_ops, NULL, "where operator")) <
+                0)
                 return rc;
             if (x->n == 0)
                 return mg__yaml_fail(&c->r, x,
@@ -664,10 +664,10 @@ int mg__suite_where(mg__suite_ctx *c, const mg__yaml_node *v, mg_where_cond **ou
                                          x->items[j], &(*out)[(*n)++])) < 0)
                     return rc;
             }
-        } else if ((rc = read_condition(
-                        c, column,
-                        x->kind == MG__YAML_SEQUENCE ? MG_WHERE_IN : MG_WHERE_EQ, x,
-                        &(*out)[(*n)++])) < 0) {
+        } else if ((rc = read_condition(c, column,
+                                        x->kind == MG__YAML_SEQUENCE ? MG_WHERE_IN
+                                                                     : MG_WHERE_EQ,
+                                        x, &(*out)[(*n)++])) < 0) {
             return rc;
         }
     }
@@ -763,7 +763,8 @@ static int read_cross(mg__suite_ctx *c, const mg__yaml_node *v, mg_slicing_spec 
     int rc;
 
     if (v->n < 2)
-        return mg__yaml_fail(&c->r, v, "a cross needs at least two columns or slicings");
+        return mg__yaml_fail(&c->r, v,
+                             "a cross needs at least two columns or slicings");
     sl->is_cross = 1;
     sl->columns = calloc(v->n, sizeof *sl->columns);
     if (sl->columns == NULL)
@@ -795,8 +796,8 @@ static int read_slicing(mg__suite_ctx *c, const mg__yaml_node *v, mg_slicing_spe
     if (v->kind == MG__YAML_SEQUENCE)
         return read_cross(c, v, sl);
     if (v->kind == MG__YAML_MAP) {
-        if ((rc = mg__suite_section(c, v, slicing_fields, NULL, "slicing option",
-                                    sl)) < 0)
+        if ((rc = mg__suite_section(c, v, slicing_fields, NULL, "slicing option", sl)) <
+            0)
             return rc;
         return check_slicing_map(c, v, sl);
     }
@@ -1039,9 +1040,11 @@ size_t mg__suite_schema(mg__schema_section *out, size_t max)
         {"models.NAME", model_fields, model_reserved},
         {"bootstrap", bootstrap_fields, NULL},
         {"slices.NAME", slicing_fields, NULL},
+        {"checks[]", NULL, NULL},
         {"tests[]", NULL, NULL},
     };
     size_t count = sizeof sections / sizeof sections[0];
+    sections[count - 2].fields = mg__suite_check_fields();
     sections[count - 1].fields = mg__suite_test_fields(&sections[count - 1].reserved);
     for (size_t i = 0; i < count && i < max; i++)
         out[i] = sections[i];

@@ -353,6 +353,11 @@ static const mg__field check_fields[] = {
 };
 MG__FIELDS_FIT(check_fields);
 
+const mg__field *mg__suite_check_fields(void)
+{
+    return check_fields;
+}
+
 /* ---- Across keys --------------------------------------------------------------- */
 
 static int check_across(mg__suite_ctx *c, const mg__yaml_node *v, mg_check_spec *k)

@@ -55,8 +55,8 @@ struct mg__field {
 /*
  * The schema's sections, for the check that docs/man/modelgate-suite.5 documents
  * every key and no other (tests/test_manual.c): each a key path ("" for the top
- * level, "data", "models.NAME", "bootstrap", "slices.NAME", "tests[]"), its rows
- * and its reserved keys.
+ * level, "data", "models.NAME", "bootstrap", "slices.NAME", "checks[]", "tests[]"), its
+ * rows and its reserved keys.
  */
 typedef struct mg__schema_section {
     const char *path;
@@ -67,6 +67,9 @@ typedef struct mg__schema_section {
 /* The sections in the order of a suite file, into out[] (room for max); returns
  * their number, which may exceed max (then only max are written). */
 size_t mg__suite_schema(mg__schema_section *out, size_t max);
+
+/* suite_checks.c's table of a data check's keys. */
+const mg__field *mg__suite_check_fields(void);
 
 /* suite_tests.c's table of a test's keys and its reserved keys. */
 const mg__field *mg__suite_test_fields(const char *const **reserved);
