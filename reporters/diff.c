@@ -236,7 +236,7 @@ static int read_test(side *s, json_t *c, size_t i)
     t->baseline = s->cases[i].baseline;
     snprintf(where, sizeof where, "cases[%zu]", i);
     if ((rc = get_str(s, c, where, "kind", 0, &t->kind)) < 0 ||
-        (rc = get_str(s, c, where, "rule", 0, &t->rule)) < 0 ||
+        (rc = get_str(s, c, where, "rule", 1, &t->rule)) < 0 ||
         (rc = get_str(s, c, where, "slicing", 1, &t->slicing)) < 0 ||
         (rc = get_str(s, c, where, "comparison", 1, &t->comparison)) < 0 ||
         (rc = get_num(s, c, where, "at_least", &t->has_at_least, &t->at_least)) < 0 ||
