@@ -616,7 +616,8 @@ static int hold(char **slot, const char *reason)
 static int slicing_reads(const mg_slicing_spec *sl, const char *column)
 {
     for (size_t q = 0; q < sl->ncolumns; q++)
-        if ((sl->refs == NULL || sl->refs[q] < 0) && strcmp(sl->columns[q], column) == 0)
+        if ((sl->refs == NULL || sl->refs[q] < 0) &&
+            strcmp(sl->columns[q], column) == 0)
             return 1;
     for (size_t q = 0; q < sl->nwhere; q++)
         if (strcmp(sl->where[q].column, column) == 0)
@@ -720,6 +721,9 @@ const char *mg__test_blocked(const ctx *c, const mg_test_spec *t)
         return c->b.model[base];
     if (c->b.slicing != NULL && k >= 0 && c->b.slicing[k] != NULL)
         return c->b.slicing[k];
+    for (size_t j = 0; t->weak && c->b.slicing != NULL && j < t->weak_count; j++)
+        if (c->b.slicing[t->weak_first + j] != NULL)
+            return c->b.slicing[t->weak_first + j];
     for (size_t q = 0; q < t->nwhere; q++)
         for (size_t j = 0; j < c->b.ncolumns; j++)
             if (strcmp(t->where[q].column, c->b.column[j]) == 0)

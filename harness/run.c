@@ -245,7 +245,8 @@ static int plan_test(const ctx *c, const mg_test_spec *t, plan *p)
         p->rules[q] = p->rule;
     for (size_t j = 0; j < t->nthresholds; j++) {
         const mg_slice_threshold *th = &t->thresholds[j];
-        mg__rule *r = &p->rules[mg__slicing_find(&c->d->slicings[p->slicing], th->slice)];
+        mg__rule *r =
+            &p->rules[mg__slicing_find(&c->d->slicings[p->slicing], th->slice)];
         if (th->at_most)
             r->at_most = th->value;
         else
@@ -284,7 +285,8 @@ static int blocked_case(ctx *c, const mg_test_spec *t, const char *why)
     mg_case *k = mg__new_case(c);
     if (k == NULL)
         return MG_ENOMEM;
-    k->kind = t->gap == MG_GAP_MAX          ? MG_TEST_GAP
+    k->kind = t->weak                       ? MG_TEST_WEAK_SLICE
+              : t->gap == MG_GAP_MAX        ? MG_TEST_GAP
               : t->gap == MG_GAP_RATIO      ? MG_TEST_RATIO
               : t->gap == MG_GAP_VS_OVERALL ? MG_TEST_VS_OVERALL
               : t->baseline                 ? MG_TEST_COMPARISON
@@ -305,7 +307,7 @@ static int blocked_case(ctx *c, const mg_test_spec *t, const char *why)
     k->model = mg__strdup(t->model);
     k->baseline = mg__strdup(t->baseline);
     k->slicing = mg__strdup(t->slices);
-    k->slice = mg__strdup(t->slices ? "all slices" : "overall");
+    k->slice = mg__strdup(t->slices || t->weak ? "all slices" : "overall");
     k->rule = mg__strdup(rule_names[t->rule]);
     k->interval = mg__strdup(interval_names[c->kind]);
     k->reason = mg__strdup(why);

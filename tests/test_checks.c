@@ -658,6 +658,25 @@ START_TEST(filters_and_quantiles)
 }
 END_TEST
 
+/* A weak_slices search reads its columns: a failed check on one holds it back. */
+START_TEST(weak_slices_held_back)
+{
+    run_args a = {.holdout = small,
+                  .rest = "checks:\n"
+                          "  - {check: categories, column: plan, allowed: [basic]}\n"
+                          "tests:\n"
+                          "  - {name: weak, metric: accuracy, weak_slices: {columns: [region, "
+                          "plan], depth: 1, margin: 0.05}}\n"};
+    mg_report *r = run_ok(&a);
+    const mg_case *k = find_case(r, "weak", "all slices");
+
+    ck_assert_int_eq(k->kind, MG_TEST_WEAK_SLICE);
+    expect(r, "weak", "all slices", MG_OUTCOME_ERROR,
+           "not evaluated: data check 'categories plan' failed on column 'plan'");
+    mg_report_free(r);
+}
+END_TEST
+
 START_TEST(all_missing_column)
 {
     run_args a = {.holdout = "id,note,score,label\na,NA,0.9,1\nb,,0.2,0\n",
@@ -711,6 +730,7 @@ static Suite *checks_suite(void)
     tcase_add_test(edge, absent_and_unreadable_columns);
     tcase_add_test(edge, word_in_number_column_still_an_input_error);
     tcase_add_test(edge, filters_and_quantiles);
+    tcase_add_test(edge, weak_slices_held_back);
     tcase_add_test(edge, all_missing_column);
     tcase_add_test(edge, metrics_and_validate);
     suite_add_tcase(s, ref);
