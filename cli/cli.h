@@ -29,10 +29,11 @@ enum {
     CLI_HELP = 1u << 4,
     CLI_DIFF = 1u << 5,
     CLI_DISCOVER = 1u << 6,
+    CLI_PLAN = 1u << 7,
 };
 
 /* The commands that read a suite, and those of them that write reports. */
-#define CLI_SUITE     (CLI_RUN | CLI_METRICS | CLI_VALIDATE | CLI_DISCOVER)
+#define CLI_SUITE     (CLI_RUN | CLI_METRICS | CLI_VALIDATE | CLI_DISCOVER | CLI_PLAN)
 #define CLI_REPORTING (CLI_RUN | CLI_METRICS | CLI_DISCOVER)
 
 /*
@@ -65,7 +66,7 @@ typedef enum cli_kind {
     CLI_BYTES,     /* a size such as 512M or 4G, in bytes, into a double */
     CLI_SHOW_HELP, /* prints the command's help and stops parsing */
     CLI_STRING,    /* a non-empty word, into a const char * */
-    CLI_NUMBER     /* a finite number >= 0, into a double */
+    CLI_NUMBER     /* a finite number, into a double */
 } cli_kind;
 
 /*
@@ -105,6 +106,9 @@ typedef struct cli_args {
     const char *columns, *metric, *model;
     size_t depth;
     double margin;
+    /* plan: the target power, and a true value to plan at */
+    double power, at;
+    int has_at;
 } cli_args;
 
 typedef struct cli_command cli_command;

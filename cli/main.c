@@ -334,6 +334,114 @@ static int cmd_discover(const cli_command *self, int argc, char **argv)
     return EXIT_PASS;
 }
 
+/* One plan row's cells. */
+typedef struct plan_row {
+    char cell[10][96];
+} plan_row;
+
+static void plan_cells(const mg_case *k, const mg_plan_entry *e, plan_row *row)
+{
+    char(*c)[96] = row->cell;
+    snprintf(c[0], 96, "%s", k->test);
+    snprintf(c[1], 96, "%s", k->slice);
+    snprintf(c[2], 96, "%s%s", k->metric, k->has_delta ? " \xce\x94" : "");
+    if (e->method == MG_PLAN_NONE) {
+        snprintf(c[3], 96, "-");
+        for (int i = 4; i < 9; i++)
+            snprintf(c[i], 96, "-");
+        snprintf(c[9], 96, "%s", e->note ? e->note : "");
+        return;
+    }
+    snprintf(c[3], 96, "%.0f %s", e->n, e->units);
+    snprintf(c[4], 96, "%.4f %s %.4g", e->estimate,
+             e->above ? ">=" : "<=", e->threshold);
+    snprintf(c[5], 96, "\xc2\xb1%.4f", e->half_width);
+    snprintf(c[6], 96, "%.3f", e->power_estimate);
+    if (e->has_power_at)
+        snprintf(c[7], 96, "%.3f at %.4g", e->power_at, e->at);
+    else
+        snprintf(c[7], 96, "-");
+    if (e->has_needed)
+        snprintf(c[8], 96, "%.0f %s (%.0f rows)", e->units_needed, e->units,
+                 e->rows_needed);
+    else
+        snprintf(c[8], 96, "-");
+    snprintf(c[9], 96, "%s%s",
+             e->method == MG_PLAN_PROPORTION ? "binomial"
+             : e->method == MG_PLAN_AUC      ? "Obuchowski"
+                                             : "bootstrap SE",
+             e->note ? "; " : "");
+    if (e->note)
+        snprintf(c[9] + strlen(c[9]), 96 - strlen(c[9]), "%s", e->note);
+}
+
+/* Display width: code points, as the console reporter counts them. */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* plan: the suite's tests as configured, with their power, half-width and the data
+ * each slice needs for the target power (mg_plan_case). */
+static int cmd_plan(const cli_command *self, int argc, char **argv)
+{
+    static const char *heads[10] = {"TEST",     "SLICE",      "STATISTIC", "N",
+                                    "ESTIMATE", "HALF-WIDTH", "POWER",     "POWER AT",
+                                    "NEEDED",   "METHOD"};
+    mg_report *r = NULL;
+    plan_row *rows;
+    size_t w[10];
+    cli_args a;
+    int rc;
+
+    cli_args_init(&a, MG_RUN_TESTS);
+    if ((rc = cli_parse(&a, self, argc, argv)) != 0 || a.help)
+        return rc;
+    if (!(a.power > 0 && a.power < 1)) {
+        fprintf(stderr, "modelgate: --power: expected a power in (0, 1), got %g\n",
+                a.power);
+        return EXIT_USAGE;
+    }
+    a.run.allow_empty = 1;
+    if ((rc = execute(&a, &r)) != 0 || r == NULL)
+        return rc;
+    if ((rows = calloc(r->ncases + 1, sizeof *rows)) == NULL) {
+        mg_report_free(r);
+        return EXIT_INTERNAL;
+    }
+    for (int i = 0; i < 10; i++) {
+        snprintf(rows[0].cell[i], 96, "%s", heads[i]);
+        w[i] = width(heads[i]);
+    }
+    snprintf(rows[0].cell[8], 96, "NEEDED FOR %g%%", 100 * a.power);
+    w[8] = width(rows[0].cell[8]);
+    for (size_t i = 0; i < r->ncases; i++) {
+        mg_plan_entry e;
+        mg_error err = MG_ERROR_INIT;
+        mg_plan_case(&r->cases[i], a.power, a.has_at, a.at, &e, &err);
+        plan_cells(&r->cases[i], &e, &rows[i + 1]);
+        for (int j = 0; j < 10; j++)
+            if (width(rows[i + 1].cell[j]) > w[j])
+                w[j] = width(rows[i + 1].cell[j]);
+    }
+    if (!a.quiet)
+        for (size_t i = 0; i <= r->ncases; i++) {
+            for (int j = 0; j < 10; j++) {
+                const char *cell = rows[i].cell[j];
+                fputs(cell, stdout);
+                if (j < 9)
+                    printf("%*s", (int)(w[j] - width(cell) + 2), "");
+            }
+            putchar('\n');
+        }
+    free(rows);
+    mg_report_free(r);
+    return EXIT_PASS;
+}
+
 static int cmd_validate(const cli_command *self, int argc, char **argv)
 {
     mg_report *r = NULL;
@@ -390,6 +498,12 @@ const cli_command cli_commands[] = {
      .summary = "search the suite's data for slices where a model is weak, with the "
                 "false discovery rate controlled",
      .fn = cmd_discover},
+    {.name = "plan",
+     .bit = CLI_PLAN,
+     .operands = "SUITE.yaml",
+     .summary = "each test's power as configured, its interval's half-width, and the "
+                "rows a slice needs to pass at the target power",
+     .fn = cmd_plan},
     {.name = "validate",
      .bit = CLI_VALIDATE,
      .operands = "SUITE.yaml",

@@ -117,6 +117,20 @@ const cli_option cli_options[] = {
      .kind = CLI_NUMBER,
      .field = offsetof(cli_args, margin),
      .commands = CLI_DISCOVER},
+    {.name = "power",
+     .arg = "P",
+     .help = "plan: the target power, in (0, 1) (default 0.8)",
+     .kind = CLI_NUMBER,
+     .field = offsetof(cli_args, power),
+     .commands = CLI_PLAN},
+    {.name = "at",
+     .arg = "X",
+     .help = "plan: also the power if the true value is X (a comparison's Δ; default "
+             "Δ = 0 for comparisons)",
+     .kind = CLI_NUMBER,
+     .field = offsetof(cli_args, at),
+     .given = offsetof(cli_args, has_at),
+     .commands = CLI_PLAN},
     {.name = "help",
      .short_name = 'h',
      .help = "show this help",
@@ -138,6 +152,7 @@ void cli_args_init(cli_args *a, mg_run_mode mode)
     a->run = run;
     a->run.mode = mode;
     a->depth = 2;
+    a->power = 0.8;
 }
 
 /* A decimal integer in [opt->min, opt->max]; no sign, no spaces, no exponent. */
@@ -234,9 +249,9 @@ static int set_option(cli_args *a, const cli_option *opt, const char *value)
         double x;
         errno = 0;
         x = strtod(value, &end);
-        if (errno != 0 || end == value || *end != '\0' || !(x >= 0) || !isfinite(x)) {
-            fprintf(stderr, "modelgate: --%s: expected a number >= 0, got '%s'\n",
-                    opt->name, value);
+        if (errno != 0 || end == value || *end != '\0' || !isfinite(x)) {
+            fprintf(stderr, "modelgate: --%s: expected a number, got '%s'\n", opt->name,
+                    value);
             return EXIT_USAGE;
         }
         *(double *)field = x;

@@ -8,6 +8,7 @@
 #include "modelgate/diff.h"
 #include "modelgate/error.h"
 #include "modelgate/metrics.h"
+#include "modelgate/plan.h"
 #include "modelgate/report.h"
 #include "modelgate/run.h"
 #include "modelgate/stats.h"

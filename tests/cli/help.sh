@@ -74,7 +74,8 @@ for cmd in $commands; do
     N) set -- "$opt" 1 ;;
     SIZE) set -- "$opt" 1G ;;
     A,B,C | NAME) set -- "$opt" x ;;
-    D) set -- "$opt" 0 ;;
+    D | X) set -- "$opt" 0 ;;
+    P) set -- "$opt" 0.8 ;;
     F) set -- "$opt" "$scratch/report.$cmd.${opt#--}" ;;
     - | '[F]') set -- "$opt" ;;
     *)
