@@ -86,7 +86,8 @@ const cli_option cli_options[] = {
     {.name = "columns",
      .arg = "A,B,C",
      .help = "discover: the columns whose values, and combinations of values, are "
-             "searched for weak slices (required)",
+             "searched for weak slices (required); NAME:K cuts a number column into K "
+             "quantile bins",
      .kind = CLI_STRING,
      .field = offsetof(cli_args, columns),
      .commands = CLI_DISCOVER},

@@ -1190,6 +1190,7 @@ void mg_suite_free(mg_suite *s)
         for (j = 0; j < s->tests[i].nweak_columns; j++)
             free(s->tests[i].weak_columns[j]);
         free(s->tests[i].weak_columns);
+        free(s->tests[i].weak_quantiles);
     }
     free(s->tests);
     for (i = 0; i < s->nchecks; i++)

@@ -140,6 +140,11 @@ void mg__check_spec_clear(mg_check_spec *k);
  * difference of sums, or it is descriptive), or NULL (harness/weak_spec.c). */
 const char *mg__weak_metric_refusal(int metric);
 
+/* Split a weak column "name" or "name:K" (K quantile bins, 1 < K <= 1000) into a
+ * copy of its name and K (0 for categories). Returns 0, MG_EINVAL for a K that is
+ * not such a number, or MG_ENOMEM (harness/weak_spec.c). */
+int mg__weak_column(const char *text, char **name, size_t *quantiles);
+
 /* Append the slicings of weak_slices test t to s: every combination of up to
  * t->weak_depth of its columns, as mg_slicing_spec.discovery slicings; sets
  * t->weak_first and t->weak_count. Returns 0 or MG_ENOMEM (harness/weak_spec.c). */

@@ -338,8 +338,8 @@ static int read_threshold(mg__suite_ctx *c, const mg__field *f, const mg__yaml_n
     return 0;
 }
 
-static int read_test_where(mg__suite_ctx *c, const mg__field *f,
-                           const mg__yaml_node *v, void *obj)
+static int read_test_where(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                           void *obj)
 {
     mg_test_spec *t = obj;
 
@@ -360,19 +360,26 @@ static int read_weak_columns(mg__suite_ctx *c, const mg__field *f,
         return rc;
     if (v->n == 0)
         return mg__yaml_fail(&c->r, v, "expected at least one column");
-    if ((t->weak_columns = calloc(v->n, sizeof *t->weak_columns)) == NULL)
+    if ((t->weak_columns = calloc(v->n, sizeof *t->weak_columns)) == NULL ||
+        (t->weak_quantiles = calloc(v->n, sizeof *t->weak_quantiles)) == NULL)
         return mg__yaml_oom(&c->r);
     for (size_t i = 0; i < v->n; i++) {
-        const char *name;
-        if ((rc = mg__yaml_string(&c->r, v->items[i], &name)) < 0)
+        const char *text;
+        if ((rc = mg__yaml_string(&c->r, v->items[i], &text)) < 0)
             return rc;
-        for (size_t j = 0; j < t->nweak_columns; j++)
-            if (strcmp(t->weak_columns[j], name) == 0)
-                return mg__yaml_fail(&c->r, v->items[i], "column '%s' appears twice",
-                                     mg__yaml_clip(name, strlen(name), shown));
-        if ((rc = mg__suite_copy(c, name, &t->weak_columns[i])) < 0)
-            return rc;
+        rc = mg__weak_column(text, &t->weak_columns[i], &t->weak_quantiles[i]);
+        if (rc == MG_ENOMEM)
+            return mg__yaml_oom(&c->r);
+        if (rc != 0)
+            return mg__yaml_fail(&c->r, v->items[i],
+                                 "'%s': after the colon, the number of quantile bins "
+                                 "(2 to 1000)",
+                                 mg__yaml_clip(text, strlen(text), shown));
         t->nweak_columns++;
+        for (size_t j = 0; j + 1 < t->nweak_columns; j++)
+            if (strcmp(t->weak_columns[j], t->weak_columns[i]) == 0)
+                return mg__yaml_fail(&c->r, v->items[i], "column '%s' appears twice",
+                                     mg__yaml_clip(text, strlen(text), shown));
     }
     return 0;
 }

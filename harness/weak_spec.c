@@ -3,9 +3,10 @@
  * as slicings, and `modelgate discover` as a suite with one such test.
  *
  * Every combination of up to `depth` of the test's columns becomes one slicing (a
- * column alone, or the cross of two, three, …), appended to the suite's slicings
- * and flagged `discovery`, so that the data loader checks its columns, the slicing
- * builder numbers and labels its slices, and the engine computes every slice's
+ * column alone, or the cross of two, three, …; a number column written `tenure:4`
+ * is cut into 4 quantile bins, alone and in every cross), appended to the suite's
+ * slicings and flagged `discovery`, so that the data loader checks its columns, the
+ * slicing builder numbers and labels its slices, and the engine computes every slice's
  * statistics and replicates in the one run it makes for the whole suite. The
  * slicings are not found by name and not listed by `modelgate metrics`.
  *
@@ -36,7 +37,29 @@ const char *mg__weak_metric_refusal(int metric)
     return NULL;
 }
 
-/* Append one slicing over columns[pick[0..k-1]]. */
+int mg__weak_column(const char *text, char **name, size_t *quantiles)
+{
+    const char *colon = strrchr(text, ':');
+    size_t len = colon ? (size_t)(colon - text) : strlen(text);
+    *quantiles = 0;
+    *name = NULL;
+    if (colon != NULL) {
+        char *end;
+        unsigned long k = strtoul(colon + 1, &end, 10);
+        if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || k < 2 || k > 1000 ||
+            len == 0)
+            return MG_EINVAL;
+        *quantiles = k;
+    }
+    if ((*name = malloc(len + 1)) == NULL)
+        return MG_ENOMEM;
+    memcpy(*name, text, len);
+    (*name)[len] = '\0';
+    return 0;
+}
+
+/* Append one slicing over columns[pick[0..k-1]]; a number column cut into
+ * quantiles is its own slicing alone, and a part (by reference) of a cross. */
 static int add_combination(mg_suite *s, const mg_test_spec *t, const size_t *pick,
                            size_t k)
 {
@@ -55,10 +78,23 @@ static int add_combination(mg_suite *s, const mg_test_spec *t, const size_t *pic
         return MG_ENOMEM;
     s->nslicings++; /* owned by the suite from here, freed with it */
     for (size_t i = 0; i < k; i++) {
+        size_t q = t->weak_quantiles ? t->weak_quantiles[pick[i]] : 0;
         if ((sl->columns[i] = mg__strdup(t->weak_columns[pick[i]])) == NULL)
             return MG_ENOMEM;
         sl->ncolumns++;
         len += strlen(t->weak_columns[pick[i]]) + 5;
+        if (q > 0 && k == 1)
+            sl->quantiles = q;
+        else if (q > 0) {
+            /* the single-column slicing of the same column, made first */
+            if (sl->refs == NULL) {
+                if ((sl->refs = malloc(k * sizeof *sl->refs)) == NULL)
+                    return MG_ENOMEM;
+                for (size_t j = 0; j < k; j++)
+                    sl->refs[j] = -1;
+            }
+            sl->refs[i] = (long)(t->weak_first + pick[i]);
+        }
     }
     if ((sl->name = malloc(len)) == NULL)
         return MG_ENOMEM;
@@ -112,6 +148,7 @@ static void drop_tests(mg_suite *s)
         for (size_t j = 0; j < t->nweak_columns; j++)
             free(t->weak_columns[j]);
         free(t->weak_columns);
+        free(t->weak_quantiles);
         for (size_t j = 0; j < t->nthresholds; j++)
             free(t->thresholds[j].slice);
         free(t->thresholds);
@@ -129,6 +166,7 @@ static void drop_tests(mg_suite *s)
             free(sl->columns[j]);
         free(sl->columns);
         free(sl->bins);
+        free(sl->refs);
     }
     s->nslicings = kept;
 }
@@ -178,7 +216,8 @@ int mg_suite_discover(mg_suite *s, const char *columns, size_t depth,
     t->loc = t->metric_loc = t->model_loc = t->weak_loc;
     if ((t->name = mg__strdup("weak slices")) == NULL ||
         (t->model = mg__strdup(model)) == NULL ||
-        (t->weak_columns = calloc(count, sizeof *t->weak_columns)) == NULL)
+        (t->weak_columns = calloc(count, sizeof *t->weak_columns)) == NULL ||
+        (t->weak_quantiles = calloc(count, sizeof *t->weak_quantiles)) == NULL)
         goto nomem;
     for (p = columns;; p++) {
         const char *end = strchr(p, ',');
@@ -186,10 +225,19 @@ int mg_suite_discover(mg_suite *s, const char *columns, size_t depth,
         if (len == 0)
             return mg_error_set(err, MG_EINVAL, NULL, 0, 0,
                                 "--columns: an empty column name in '%s'", columns);
-        if ((t->weak_columns[t->nweak_columns] = malloc(len + 1)) == NULL)
+        char word[512];
+        snprintf(word, sizeof word, "%.*s", (int)len, p);
+        switch (mg__weak_column(word, &t->weak_columns[t->nweak_columns],
+                                &t->weak_quantiles[t->nweak_columns])) {
+        case MG_EINVAL:
+            return mg_error_set(err, MG_EINVAL, NULL, 0, 0,
+                                "--columns: '%s': after the colon, the number of "
+                                "quantile bins (2 to 1000)",
+                                word);
+        case MG_ENOMEM:
             goto nomem;
-        memcpy(t->weak_columns[t->nweak_columns], p, len);
-        t->weak_columns[t->nweak_columns++][len] = '\0';
+        }
+        t->nweak_columns++;
         for (size_t j = 0; j + 1 < t->nweak_columns; j++)
             if (strcmp(t->weak_columns[j], t->weak_columns[t->nweak_columns - 1]) == 0)
                 return mg_error_set(err, MG_EINVAL, NULL, 0, 0,

@@ -203,6 +203,8 @@ START_TEST(margin_and_discover_api)
         {"a,b", "recall", 5, "--depth: expected 1 to 4, got 5"},
         {"a,a", "recall", 2, "--columns: column 'a' appears twice"},
         {"a,,b", "recall", 2, "--columns: an empty column name"},
+        {"a,s:1", "recall", 2, "--columns: 's:1': after the colon"},
+        {"a,s:x", "recall", 2, "--columns: 's:x': after the colon"},
     };
 
     ck_assert_msg(mg_suite_load(&s, path, &err) == 0, "%s", err.message);
@@ -222,6 +224,18 @@ START_TEST(margin_and_discover_api)
     ck_assert_uint_eq(r->ncases, 1);
     ck_assert_int_eq(r->cases[0].outcome, MG_OUTCOME_PASS);
     ck_assert_uint_eq(r->cases[0].weak_candidates, 7);
+    mg_report_free(r);
+    /* a number column in quantile bins, alone and crossed: the score s asked in 2
+     * bins, as a slicing and as a part of a × s (by reference). Its ties leave one
+     * bin, every row, which has no rest to compare with; its cells a × s are a's
+     * values again: 4 + 4 candidates. */
+    ck_assert_int_eq(mg_suite_discover(s, "a,s:2", 2, "recall", NULL, 0.5, &err), 0);
+    ck_assert_uint_eq(s->nslicings, 3);
+    ck_assert_uint_eq(s->slicings[1].quantiles, 2);
+    ck_assert_ptr_nonnull(s->slicings[2].refs);
+    ck_assert_int_eq(s->slicings[2].refs[1], 1);
+    ck_assert_msg(mg_run_suite(&r, s, NULL, &err) == 0, "%s", err.message);
+    ck_assert_uint_eq(r->cases[r->ncases - 1].weak_candidates, 4 + 4);
     mg_report_free(r);
     /* again, with the default margin: a=a2 is found */
     ck_assert_int_eq(mg_suite_discover(s, "a", 1, NULL, "candidate", 0, &err), 0);

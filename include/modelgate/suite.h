@@ -162,6 +162,9 @@ typedef struct mg_test_spec {
     double weak_margin;
     size_t weak_first, weak_count;
     mg_loc weak_loc;
+    /** Per weak column: k > 0 cuts a number column into k quantile bins (written
+     * `tenure:4`), 0 reads it as categories. */
+    size_t *weak_quantiles;
 } mg_test_spec;
 
 /** A data check's kind (`checks[].check`). */
