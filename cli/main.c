@@ -368,7 +368,7 @@ static void plan_cells(const mg_case *k, const mg_plan_entry *e, plan_row *row)
         snprintf(c[8], 96, "-");
     snprintf(c[9], 96, "%s%s",
              e->method == MG_PLAN_PROPORTION ? "binomial"
-             : e->method == MG_PLAN_AUC      ? "Obuchowski"
+             : e->method == MG_PLAN_AUC      ? "AUC: interval's spread, Obuchowski"
                                              : "bootstrap SE",
              e->note ? "; " : "");
     if (e->note)
