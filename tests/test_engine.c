@@ -98,6 +98,14 @@ START_TEST(reference_slicings)
 }
 END_TEST
 
+/* Quantile bins of continuous columns (few ties), alone, filtered and crossed. */
+START_TEST(reference_quantiles_continuous)
+{
+    check_reference(tu_src("tests/data/engine/cancer.yaml"), mg_ref_cancer,
+                    MG_REF_CANCER_COUNT, 1e-12, 1);
+}
+END_TEST
+
 /* ---- a synthetic data set with ties, two models and two slicings ----------------- */
 
 typedef struct synth {
@@ -606,6 +614,7 @@ static Suite *engine_suite(void)
     tcase_add_test(ref, reference_churn);
     tcase_add_test(ref, reference_tiny);
     tcase_add_test(ref, reference_slicings);
+    tcase_add_test(ref, reference_quantiles_continuous);
     tcase_add_test(orc, oracle_multinomial);
     tcase_add_test(orc, oracle_stratified);
     tcase_add_test(orc, oracle_poisson);

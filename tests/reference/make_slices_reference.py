@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Write tests/reference/slicings_sklearn.h: scikit-learn's metrics on every slice of
-tests/data/engine/slicings.yaml (quantile bins, groups, filters, crosses).
+tests/data/engine/slicings.yaml (quantile bins, groups, filters, crosses) and of
+tests/data/engine/cancer.yaml (quantile bins of continuous columns).
 
 The suite slices the churn example (examples/churn) every way modelgate knows. This
 script builds the same subsets on its own, from the suite's definitions written out
@@ -26,6 +27,7 @@ Usage: /usr/bin/python3 tests/reference/make_slices_reference.py [-o OUT.h]
 """
 
 import argparse
+import csv
 import os
 import platform
 import sys
@@ -62,6 +64,58 @@ def quantile_labels(x, k, column):
             labels.append("%s=[%s, %s]" % (column, lo, "%.15g" % top))
     idx = np.searchsorted(np.array(edges[1:]), x, side="right")
     return [labels[i] for i in idx], labels
+
+
+CANCER_SRC = "/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv"
+CANCER = os.path.join(os.path.dirname(HERE), "data", "engine", "cancer.csv")
+
+
+def write_cancer():
+    """tests/data/engine/cancer.csv from scikit-learn's bundled breast cancer data
+    (Wisconsin diagnostic, 569 rows): an id, two continuous features (mean radius,
+    mean texture: few ties, so quantile edges fall between distinct values), the
+    label (1 malignant, as scikit-learn's 0 is malignant) and a score, the logistic
+    of a fixed linear form, printed with 17 digits."""
+    with open(CANCER_SRC, newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    with open(CANCER, "w", newline="\n") as f:
+        f.write("id,radius,texture,malignant,score\n")
+        for i, r in enumerate(rows):
+            radius, texture = float(r[0]), float(r[1])
+            score = 1 / (1 + np.exp(-(1.2 * (radius - 14.5) + 0.15 * (texture - 19))))
+            f.write("c%03d,%s,%s,%d,%.17g\n" % (i, r[0], r[1], 1 - int(r[30]), score))
+
+
+def cancer_entries():
+    """Quantile bins of continuous columns, alone, filtered and crossed."""
+    write_cancer()
+    rows = ref.read_csv(CANCER)
+    y = np.array([int(r["malignant"]) for r in rows])
+    score = np.array([float(r["score"]) for r in rows])
+    radius = np.array([float(r["radius"]) for r in rows])
+    texture = np.array([float(r["texture"]) for r in rows])
+    n = len(y)
+    rough = texture >= 18
+    radius5, _ = quantile_labels(radius, 5, "radius")
+    texture3, _ = quantile_labels(texture, 3, "texture")
+    rough_radius = [None] * n
+    lab, _ = quantile_labels(radius[rough], 4, "radius")
+    for i, l in zip(np.flatnonzero(rough), lab):
+        rough_radius[i] = l + CROSS + "texture>=18"
+    slicings = [
+        ("radius5", radius5),
+        ("texture3", texture3),
+        ("rough_radius", rough_radius),
+        ("radius_x_texture", [a + CROSS + b for a, b in zip(radius5, texture3)]),
+    ]
+    entries = []
+    for name, labels in slicings:
+        labels = np.array(["" if l is None else l for l in labels])
+        for value in sorted(set(labels) - {""}):
+            mask = labels == value
+            for m, v, d in ref.compute(y[mask], score[mask]):
+                entries.append(("cancer", name, value, m, v, d))
+    return entries
 
 
 def main():
@@ -136,6 +190,7 @@ def main():
                                 "tenure_months>2")),
     ]
 
+    cancer = cancer_entries()
     entries = []
     for model in ("candidate", "champion"):
         path = os.path.join(ref.CHURN, "preds", model + ".csv")
@@ -158,7 +213,12 @@ def main():
  *
  * scikit-learn %s, numpy %s, Python %s.
  *
- * The subsets are built by the script from the suite's definitions, not read from
+ * mg_ref_slicings: models candidate and champion on tests/data/engine/slicings.yaml.
+ * mg_ref_cancer: model "cancer" on tests/data/engine/cancer.yaml, quantile bins of continuous
+ * columns of scikit-learn's breast cancer data (tests/data/engine/cancer.csv, which
+ * the script writes), alone, filtered and crossed.
+ *
+ * The subsets are built by the script from the suites' definitions, not read from
  * modelgate. An undefined metric has defined = 0 and value 0.
  */
 #ifndef MODELGATE_TESTS_REFERENCE_SLICINGS_SKLEARN_H
@@ -170,7 +230,7 @@ def main():
 #define MG_REF_ENTRY_DEFINED
 /** One reference value: a metric of one model on one slice. */
 typedef struct mg_ref_entry {
-    const char *model;   /**< "candidate", "champion" */
+    const char *model;   /**< "candidate", "champion", "cancer" */
     const char *slicing; /**< slicing name */
     const char *slice;   /**< the slice's label */
     const char *metric;  /**< metric name as in MG_METRIC_TABLE */
@@ -180,11 +240,13 @@ typedef struct mg_ref_entry {
 #endif
 
 """ % (sklearn.__version__, np.__version__, platform.python_version()))
-        f.write("static const mg_ref_entry mg_ref_slicings[] = {\n")
-        for e in entries:
-            f.write(ref.c_entry(e) + "\n")
-        f.write("};\n#define MG_REF_SLICINGS_COUNT "
-                "(sizeof mg_ref_slicings / sizeof mg_ref_slicings[0])\n\n#endif\n")
+        for name, rows in (("mg_ref_slicings", entries), ("mg_ref_cancer", cancer)):
+            f.write("static const mg_ref_entry %s[] = {\n" % name)
+            for e in rows:
+                f.write(ref.c_entry(e) + "\n")
+            f.write("};\n#define %s_COUNT (sizeof %s / sizeof %s[0])\n\n"
+                    % (name.upper(), name, name))
+        f.write("#endif\n")
 
 
 if __name__ == "__main__":
