@@ -3,8 +3,8 @@
  *
  * reference: every metric, model and slice of the churn example and of a tiny tied
  *   data set against scikit-learn (tests/reference/make_sklearn_reference.py); the
- *   same on every kind of slicing, quantile bins, groups, filters and crosses
- *   (tests/reference/make_slices_reference.py).
+ *   same on every kind of slicing, quantile bins (of a tied and of continuous
+ *   columns), groups, filters and crosses (tests/reference/make_slices_reference.py).
  * oracle: the engine's replicates against a naive computation from per-row weights
  *   (O(n²) pair counts for the AUC, a fresh sort for average precision) with the
  *   same draws (confusion counts both from the row pass and from the atoms); its
