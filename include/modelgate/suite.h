@@ -277,7 +277,9 @@ typedef struct mg_suite {
  * models), unknown metric names, a test naming an undeclared model, baseline or
  * slicing, a test with neither a threshold nor a comparison, replicates outside
  * [1, 10^7], confidence outside (0, 1), an unknown task (only binary for now:
- * "task 'regression' is not supported yet").
+ * "task 'regression' is not supported yet"), a data check of an unknown kind, with
+ * a key its kind does not take or without one it needs, or with a bound outside
+ * its range (a fraction above 1, a prevalence band in percent).
  *
  * @param out receives the suite, owned by the caller (mg_suite_free)
  */
