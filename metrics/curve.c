@@ -59,7 +59,7 @@
 #include "modelgate/error.h"
 
 #define MAX_NEWTON 100
-#define SEPARATED 1e6
+#define SEPARATED  1e6
 
 static double weight(const mg__scored *r, size_t i)
 {
@@ -166,23 +166,31 @@ int mg__curve_calibration(mg__calibration *out, const mg__bins *b, const char **
     return 0;
 }
 
-static double clipped_logit(double s)
+double mg__curve_logit(double s)
 {
     double p = fmin(fmax(s, DBL_EPSILON), 1.0 - DBL_EPSILON);
     return log(p) - log1p(-p);
 }
 
-/* Σ w [y η − log(1 + e^η)], η = a + b x: the weighted log-likelihood. */
-static double log_likelihood(const mg__scored *r, double a, double b)
+/* The weighted log-likelihood Σ w [y η − log(1 + e^η)], η = a + b x, its gradient
+ * g and its information H (the Hessian's negative) at (a, b), in one pass. */
+static double evaluate(const mg__scored *r, double a, double b, double g[2],
+                       double H[3])
 {
     double ll = 0;
+    g[0] = g[1] = H[0] = H[1] = H[2] = 0;
     for (size_t i = 0; i < r->n; i++) {
-        double w = weight(r, i), eta;
+        double w = weight(r, i), x, eta, e, mu, v, resid;
         if (w == 0)
             continue;
-        eta = a + b * clipped_logit(r->score[i]);
-        ll += w * ((r->label[i] ? eta : 0) -
-                   (eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta))));
+        x = r->logit ? r->logit[i] : mg__curve_logit(r->score[i]);
+        eta = a + b * x;
+        e = exp(-fabs(eta)); /* log(1 + e^η) = max(η, 0) + log1p(e^−|η|) */
+        mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
+        ll += w * ((r->label[i] ? eta : 0) - fmax(eta, 0) - log1p(e));
+        resid = w * (r->label[i] - mu), v = w * mu * (1 - mu);
+        g[0] += resid, g[1] += resid * x;
+        H[0] += v, H[1] += v * x, H[2] += v * x * x;
     }
     return ll;
 }
@@ -190,12 +198,14 @@ static double log_likelihood(const mg__scored *r, double a, double b)
 int mg__curve_recalibration(double *intercept, double *slope, const mg__scored *r,
                             const char **reason)
 {
-    double a = 0, b = 1, ll, pos = 0, neg = 0, xmin = HUGE_VAL, xmax = -HUGE_VAL;
+    double a = 0, b = 1, pos = 0, neg = 0, xmin = HUGE_VAL, xmax = -HUGE_VAL;
+    double from_a = 0, from_b = 1, da = 0, db = 0, step = 1, best = -HUGE_VAL;
 
     for (size_t i = 0; i < r->n; i++) {
-        double w = weight(r, i), x = clipped_logit(r->score[i]);
+        double w = weight(r, i), x;
         if (w == 0)
             continue;
+        x = r->logit ? r->logit[i] : mg__curve_logit(r->score[i]);
         *(r->label[i] ? &pos : &neg) += w;
         xmin = fmin(xmin, x), xmax = fmax(xmax, x);
     }
@@ -203,39 +213,28 @@ int mg__curve_recalibration(double *intercept, double *slope, const mg__scored *
         return undefined(reason, "no positives or no negatives");
     if (!(xmax > xmin))
         return undefined(reason, "one distinct score");
-    ll = log_likelihood(r, a, b);
-    for (int it = 0; it < MAX_NEWTON; it++) {
-        /* Gradient g and information H of the log-likelihood. */
-        double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0, det, da, db, step = 1;
-        for (size_t i = 0; i < r->n; i++) {
-            double w = weight(r, i), x, mu, v;
-            if (w == 0)
-                continue;
-            x = clipped_logit(r->score[i]);
-            mu = 1 / (1 + exp(-(a + b * x)));
-            v = w * mu * (1 - mu);
-            g0 += w * (r->label[i] - mu), g1 += w * (r->label[i] - mu) * x;
-            h00 += v, h01 += v * x, h11 += v * x * x;
+    for (int it = 0, halvings = 0; it < MAX_NEWTON && halvings < 60; it++) {
+        double g[2], H[3], det, ll = evaluate(r, a, b, g, H);
+        if (ll < best - 1e-12 * fabs(best)) {
+            /* The last step overshot: halve it from where it started. */
+            step /= 2, halvings++;
+            a = from_a + step * da, b = from_b + step * db;
+            continue;
         }
-        det = h00 * h11 - h01 * h01;
+        best = ll;
+        det = H[0] * H[2] - H[1] * H[1];
         if (!(det > 0) || !isfinite(det))
             break;
-        da = (h11 * g0 - h01 * g1) / det;
-        db = (h00 * g1 - h01 * g0) / det;
-        for (int half = 0; half < 30; half++, step /= 2) {
-            double l = log_likelihood(r, a + step * da, b + step * db);
-            if (l >= ll - 1e-12 * fabs(ll)) {
-                ll = l;
-                break;
-            }
-        }
-        a += step * da, b += step * db;
-        if (fabs(b) > SEPARATED)
-            break;
-        if (fabs(step * da) + fabs(step * db) <= 1e-13 * (1 + fabs(a) + fabs(b))) {
-            *intercept = a, *slope = b;
+        da = (H[2] * g[0] - H[1] * g[1]) / det;
+        db = (H[0] * g[1] - H[1] * g[0]) / det;
+        if (fabs(da) + fabs(db) <= 1e-13 * (1 + fabs(a) + fabs(b))) {
+            *intercept = a + da, *slope = b + db;
             return 0;
         }
+        from_a = a, from_b = b, step = 1;
+        a += da, b += db;
+        if (fabs(b) > SEPARATED)
+            break;
     }
     return undefined(reason, "the score separates the classes: no finite "
                              "recalibration");

@@ -15,10 +15,13 @@
 
 /* One model's scored rows, sorted by score, highest first. */
 typedef struct mg__scored {
-    const double *score;       /* n scores, non-increasing */
+    const double *score;        /* n scores, non-increasing */
     const unsigned char *label; /* n labels, 0 or 1 */
-    const double *weight;      /* n weights >= 0; NULL: every weight 1 */
+    const double *weight;       /* n weights >= 0; NULL: every weight 1 */
     size_t n;
+    /* n values of mg__curve_logit(score), computed once per model for the
+     * recalibration's passes, or NULL: computed in every pass. */
+    const double *logit;
 } mg__scored;
 
 /* How calibration bins are drawn. */
@@ -52,8 +55,10 @@ int mg__curve_bins(mg__bins *out, const mg__scored *r, size_t nbins,
                    mg__binning binning, const char **reason);
 
 /* ECE and the Brier decomposition of filled bins. Returns 0, or MG_ENUMERIC. */
-int mg__curve_calibration(mg__calibration *out, const mg__bins *b,
-                          const char **reason);
+int mg__curve_calibration(mg__calibration *out, const mg__bins *b, const char **reason);
+
+/* logit(s) with s clipped to [DBL_EPSILON, 1 − DBL_EPSILON]. */
+double mg__curve_logit(double s);
 
 /* Logistic recalibration, label ~ a + b logit(score), scores clipped to
  * [DBL_EPSILON, 1 − DBL_EPSILON], fitted by IRLS (Newton's method). Returns 0, or
@@ -63,19 +68,20 @@ int mg__curve_recalibration(double *intercept, double *slope, const mg__scored *
 
 /* An operating point: a metric at the threshold the constraint chooses. */
 typedef enum mg__operating {
-    MG__OP_RECALL_AT_PRECISION,       /* max recall with precision >= x */
-    MG__OP_PRECISION_AT_RECALL,       /* max precision with recall >= x */
-    MG__OP_TPR_AT_FPR,                /* max tpr with fpr <= x */
+    MG__OP_RECALL_AT_PRECISION,        /* max recall with precision >= x */
+    MG__OP_PRECISION_AT_RECALL,        /* max precision with recall >= x */
+    MG__OP_TPR_AT_FPR,                 /* max tpr with fpr <= x */
     MG__OP_SPECIFICITY_AT_SENSITIVITY, /* max specificity with sensitivity >= x */
-    MG__OP_PRECISION_AT_K,            /* precision of the top x weight of rows */
-    MG__OP_RECALL_AT_K,               /* recall of the top x weight of rows */
-    MG__OP_PRECISION_AT_K_SHARE,      /* precision of the top share x in (0, 1] */
-    MG__OP_RECALL_AT_K_SHARE          /* recall of the top share x in (0, 1] */
+    MG__OP_PRECISION_AT_K,             /* precision of the top x weight of rows */
+    MG__OP_RECALL_AT_K,                /* recall of the top x weight of rows */
+    MG__OP_PRECISION_AT_K_SHARE,       /* precision of the top share x in (0, 1] */
+    MG__OP_RECALL_AT_K_SHARE           /* recall of the top share x in (0, 1] */
 } mg__operating;
 
 /* The value of operating point `op` at parameter x (a rate in [0, 1]; for @k a
- * weight of rows > 0, cut to the rows' weight; for @k share a share of it) and the threshold chosen (predict positive when
- * score >= threshold). Returns 0, or MG_ENUMERIC with *reason. */
+ * weight of rows > 0, cut to the rows' weight; for @k share a share of it) and the
+ * threshold chosen (predict positive when score >= threshold). Returns 0, or
+ * MG_ENUMERIC with *reason. */
 int mg__curve_operating(double *value, double *threshold, const mg__scored *r,
                         mg__operating op, double x, const char **reason);
 

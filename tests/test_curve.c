@@ -65,9 +65,8 @@ static void load(void)
     ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
     for (bc.n = 0; fgets(line, sizeof line, f); bc.n++) {
         int y;
-        ck_assert_int_eq(sscanf(line, "%lf,%d,%7s", &bc.score[bc.n], &y,
-                                bc.slice[bc.n]),
-                         3);
+        ck_assert_int_eq(
+            sscanf(line, "%lf,%d,%7s", &bc.score[bc.n], &y, bc.slice[bc.n]), 3);
         bc.label[bc.n] = (unsigned char)y;
     }
     fclose(f);
@@ -93,7 +92,7 @@ static mg__scored rows_of(const char *name, const char *slice, double *w)
     data *d = strcmp(name, "asah") == 0 ? &asah : &bc;
     for (size_t i = 0; i < d->n; i++)
         w[i] = strcmp(slice, "overall") == 0 || strcmp(slice, d->slice[i]) == 0;
-    return (mg__scored){d->score, d->label, w, d->n};
+    return (mg__scored){d->score, d->label, w, d->n, NULL};
 }
 
 static mg__operating op_of(const char *metric)
@@ -143,10 +142,10 @@ START_TEST(sklearn_values)
             v = strcmp(e->metric, "ece") == 0                 ? c.ece
                 : strcmp(e->metric, "brier_reliability") == 0 ? c.reliability
                 : strcmp(e->metric, "brier_resolution") == 0  ? c.resolution
-                                                               : c.uncertainty;
-            ck_assert_msg(tu_close(v, e->value, 1e-9), "%s %s %s bins %d %s: %.17g vs %.17g",
-                          e->data, e->slice, e->metric, e->bins, e->binning, v,
-                          e->value);
+                                                              : c.uncertainty;
+            ck_assert_msg(tu_close(v, e->value, 1e-9),
+                          "%s %s %s bins %d %s: %.17g vs %.17g", e->data, e->slice,
+                          e->metric, e->bins, e->binning, v, e->value);
             checked++;
             continue;
         }
@@ -205,15 +204,23 @@ START_TEST(r_values)
         if (strcmp(e->metric, "partial_auc") == 0) {
             rc = mg__curve_partial_auc(&v, NULL, &r, e->x, e->y, NULL);
         } else if (strncmp(e->metric, "calibration_", 12) == 0) {
+            double logit[MAX_ROWS], a2, b2;
             rc = mg__curve_recalibration(&a, &b, &r, NULL);
             v = strcmp(e->metric, "calibration_slope") == 0 ? b : a;
+            /* The logits cached per model give the same fit. */
+            for (size_t k = 0; k < r.n; k++)
+                logit[k] = mg__curve_logit(r.score[k]);
+            r.logit = logit;
+            ck_assert_int_eq(mg__curve_recalibration(&a2, &b2, &r, NULL), rc);
+            ck_assert(rc != 0 || (a2 == a && b2 == b));
         } else {
             rc = mg__curve_operating(&v, &t, &r, op_of(e->metric), e->x, NULL);
         }
         ck_assert_int_eq(rc, e->defined ? 0 : MG_ENUMERIC);
         if (e->defined)
-            ck_assert_msg(tu_close(v, e->value, 1e-9), "%s %s %s [%g, %g]: %.17g vs %.17g",
-                          e->data, e->slice, e->metric, e->x, e->y, v, e->value);
+            ck_assert_msg(tu_close(v, e->value, 1e-9),
+                          "%s %s %s [%g, %g]: %.17g vs %.17g", e->data, e->slice,
+                          e->metric, e->x, e->y, v, e->value);
     }
 }
 END_TEST
@@ -231,8 +238,10 @@ START_TEST(weight_two_is_row_twice)
             s2[m] = asah.score[i], y2[m] = asah.label[i], w1[m] = 1;
     }
     {
-        mg__scored a = {asah.score, asah.label, w, asah.n}, b = {s2, y2, w1, m};
-        for (int op = MG__OP_RECALL_AT_PRECISION; op <= MG__OP_RECALL_AT_K_SHARE; op++) {
+        mg__scored a = {asah.score, asah.label, w, asah.n, NULL},
+                   b = {s2, y2, w1, m, NULL};
+        for (int op = MG__OP_RECALL_AT_PRECISION; op <= MG__OP_RECALL_AT_K_SHARE;
+             op++) {
             double x = op >= MG__OP_PRECISION_AT_K_SHARE ? 0.3
                        : op >= MG__OP_PRECISION_AT_K     ? 17
                                                          : 0.7;
@@ -254,8 +263,10 @@ START_TEST(weight_two_is_row_twice)
             for (size_t i = 0; i < m; i++)
                 pb[i] = s2[i] / 2.1;
             qa.score = pa, qb.score = pb;
-            ck_assert_int_eq(mg__curve_bins(&ba, &qa, 7, (mg__binning)binning, NULL), 0);
-            ck_assert_int_eq(mg__curve_bins(&bb, &qb, 7, (mg__binning)binning, NULL), 0);
+            ck_assert_int_eq(mg__curve_bins(&ba, &qa, 7, (mg__binning)binning, NULL),
+                             0);
+            ck_assert_int_eq(mg__curve_bins(&bb, &qb, 7, (mg__binning)binning, NULL),
+                             0);
             for (size_t k = 0; k < 7; k++)
                 ck_assert(ba.w[k] == bb.w[k] && tu_close(ba.sp[k], bb.sp[k], 1e-12));
             ck_assert_int_eq(mg__curve_calibration(&ca, &ba, NULL), 0);
@@ -314,7 +325,7 @@ START_TEST(undefined_cases)
     double s[4] = {0.9, 0.6, 0.4, 0.1}, one[4] = {0.5, 0.5, 0.5, 0.5}, v, t, a, b;
     unsigned char sep[4] = {1, 1, 0, 0}, pos[4] = {1, 1, 1, 1}, mix[4] = {1, 0, 1, 0};
     const char *why = NULL;
-    mg__scored r = {s, sep, NULL, 4};
+    mg__scored r = {s, sep, NULL, 4, NULL};
     mg__bins bins;
     ck_assert_int_eq(mg__curve_recalibration(&a, &b, &r, &why), MG_ENUMERIC);
     ck_assert_ptr_nonnull(strstr(why, "separates"));
@@ -327,21 +338,22 @@ START_TEST(undefined_cases)
     ck_assert_int_eq(mg__curve_recalibration(&a, &b, &r, &why), MG_ENUMERIC);
     ck_assert_str_eq(why, "one distinct score");
     r.score = s; /* precisions 1, 1/2, 2/3, 1/2: none reaches 0.99 past the first */
-    ck_assert_int_eq(mg__curve_operating(&v, &t, &r, MG__OP_RECALL_AT_PRECISION, 0.99,
-                                         NULL),
-                     0);
+    ck_assert_int_eq(
+        mg__curve_operating(&v, &t, &r, MG__OP_RECALL_AT_PRECISION, 0.99, NULL), 0);
     ck_assert(v == 0.5 && t == 0.9);
     r.label = (unsigned char[4]){0, 1, 1, 1};
-    ck_assert_int_eq(mg__curve_operating(&v, &t, &r, MG__OP_RECALL_AT_PRECISION, 0.9,
-                                         &why),
-                     MG_ENUMERIC);
+    ck_assert_int_eq(
+        mg__curve_operating(&v, &t, &r, MG__OP_RECALL_AT_PRECISION, 0.9, &why),
+        MG_ENUMERIC);
     ck_assert_int_eq(mg__curve_operating(&v, &t, &r, MG__OP_PRECISION_AT_K, 0, &why),
                      MG_ENUMERIC);
     /* k beyond the rows is all the rows. */
-    ck_assert_int_eq(mg__curve_operating(&v, &t, &r, MG__OP_PRECISION_AT_K, 10, NULL), 0);
+    ck_assert_int_eq(mg__curve_operating(&v, &t, &r, MG__OP_PRECISION_AT_K, 10, NULL),
+                     0);
     ck_assert(v == 0.75 && t == 0.1);
     r.weight = (double[4]){0, 0, 0, 0};
-    ck_assert_int_eq(mg__curve_bins(&bins, &r, 10, MG__BINNING_MASS, &why), MG_ENUMERIC);
+    ck_assert_int_eq(mg__curve_bins(&bins, &r, 10, MG__BINNING_MASS, &why),
+                     MG_ENUMERIC);
 }
 END_TEST
 
