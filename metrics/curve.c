@@ -112,6 +112,8 @@ int mg__curve_bins(mg__bins *out, const mg__scored *r, size_t nbins,
     double edge[MG__CURVE_MAX_BINS + 1], W = 0;
     size_t b = 0;
 
+    if (nbins < 1 || nbins > MG__CURVE_MAX_BINS)
+        return MG_EINVAL;
     memset(out, 0, sizeof *out);
     out->nbins = nbins;
     for (size_t i = 0; i < r->n; i++)
@@ -331,6 +333,8 @@ int mg__curve_partial_auc(double *value, double *raw, const mg__scored *r, doubl
 {
     double P = 0, N = 0, tp = 0, fp = 0, x0 = 0, y0 = 0, area = 0, min, max;
 
+    if (!(lo >= 0 && lo < hi && hi <= 1))
+        return MG_EINVAL;
     for (size_t i = 0; i < r->n; i++)
         *(r->label[i] ? &P : &N) += weight(r, i);
     if (!(P > 0) || !(N > 0))

@@ -49,8 +49,9 @@ typedef struct mg__calibration {
     double uncertainty; /* ō (1 − ō) */
 } mg__calibration;
 
-/* Fill `out` with the per-bin sums of `nbins` bins (1..MG__CURVE_MAX_BINS).
- * Returns 0, or MG_ENUMERIC with *reason when the rows weigh nothing. */
+/* Fill `out` with the per-bin sums of `nbins` bins. Returns 0, MG_EINVAL when
+ * nbins is not in 1 … MG__CURVE_MAX_BINS, or MG_ENUMERIC with *reason when the rows
+ * weigh nothing. */
 int mg__curve_bins(mg__bins *out, const mg__scored *r, size_t nbins,
                    mg__binning binning, const char **reason);
 
@@ -88,7 +89,8 @@ int mg__curve_operating(double *value, double *threshold, const mg__scored *r,
 /* Partial AUC over fpr in [lo, hi] (0 <= lo < hi <= 1), McClish-standardised:
  * (1 + (A − min) / (max − min)) / 2 with min = (hi² − lo²) / 2, max = hi − lo, as
  * pROC's auc(partial.auc, partial.auc.focus = "specificity",
- * partial.auc.correct = TRUE). *raw receives A (may be NULL). */
+ * partial.auc.correct = TRUE). *raw receives A (may be NULL). Returns 0, MG_EINVAL
+ * for a range outside those bounds, or MG_ENUMERIC with *reason. */
 int mg__curve_partial_auc(double *value, double *raw, const mg__scored *r, double lo,
                           double hi, const char **reason);
 

@@ -332,6 +332,8 @@ START_TEST(undefined_cases)
     r.label = pos;
     ck_assert_int_eq(mg__curve_recalibration(&a, &b, &r, &why), MG_ENUMERIC);
     ck_assert_int_eq(mg__curve_partial_auc(&v, NULL, &r, 0, 0.2, &why), MG_ENUMERIC);
+    ck_assert_int_eq(mg__curve_partial_auc(&v, NULL, &r, 0.2, 0.2, &why), MG_EINVAL);
+    ck_assert_int_eq(mg__curve_partial_auc(&v, NULL, &r, 0, 1.5, &why), MG_EINVAL);
     ck_assert_int_eq(mg__curve_operating(&v, &t, &r, MG__OP_TPR_AT_FPR, 0.1, &why),
                      MG_ENUMERIC);
     r.label = mix, r.score = one;
@@ -351,6 +353,10 @@ START_TEST(undefined_cases)
     ck_assert_int_eq(mg__curve_operating(&v, &t, &r, MG__OP_PRECISION_AT_K, 10, NULL),
                      0);
     ck_assert(v == 0.75 && t == 0.1);
+    ck_assert_int_eq(mg__curve_bins(&bins, &r, 0, MG__BINNING_WIDTH, NULL), MG_EINVAL);
+    ck_assert_int_eq(
+        mg__curve_bins(&bins, &r, MG__CURVE_MAX_BINS + 1, MG__BINNING_WIDTH, NULL),
+        MG_EINVAL);
     r.weight = (double[4]){0, 0, 0, 0};
     ck_assert_int_eq(mg__curve_bins(&bins, &r, 10, MG__BINNING_MASS, &why),
                      MG_ENUMERIC);
