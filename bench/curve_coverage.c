@@ -2,7 +2,7 @@
  * curve_coverage: coverage of the bootstrap interval of recall at precision >= p
  * (issue 10, "Tests": the figure in docs/statistics.md, "Operating points").
  *
- *   curve_coverage [SIMS] [REPLICATES] [SEED]
+ *   curve_coverage [SIMS] [REPLICATES] [SEED] [MAX_N]
  *
  * Truth: the binormal model, y ~ Bernoulli(π) with π = 0.3, score | y = 0 ~ N(0, 1),
  * score | y = 1 ~ N(μ, 1), μ = 1.5. At threshold t, recall R(t) = Q(t − μ) and
@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 {
     int sims = argc > 1 ? atoi(argv[1]) : 400, B = argc > 2 ? atoi(argv[2]) : 1000;
     unsigned long seed = argc > 3 ? strtoul(argv[3], NULL, 10) : 20261201;
+    size_t max_n = argc > 4 ? strtoul(argv[4], NULL, 10) : 3000;
     static const size_t sizes[] = {300, 1000, 3000};
     static const double ps[] = {0.7, 0.8};
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -73,7 +74,8 @@ int main(int argc, char **argv)
            "replicates undefined |\n|---|---|---|---|---|---|---|\n");
     for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
         double truth = true_recall(ps[pi]);
-        for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        for (size_t si = 0; si < sizeof sizes / sizeof sizes[0] && sizes[si] <= max_n;
+             si++) {
             size_t n = sizes[si], cover = 0, below = 0, above = 0, undef = 0;
             row *r = malloc(n * sizeof *r);
             double *s = malloc(n * sizeof *s), *w = malloc(n * sizeof *w),
