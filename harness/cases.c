@@ -27,9 +27,6 @@
 /* Below this many successes or failures a proportion's interval is exact
  * (Clopper–Pearson) rather than bootstrapped. */
 #define MG__MIN_COUNT 10
-/* Below this many units of the smaller class (or trials, or rows) a statistic has
- * no interval: its bootstrap and normal intervals cover far less than they claim. */
-#define MG__MIN_EFFECTIVE_SIZE 10
 
 /* ---- Slices -------------------------------------------------------------- */
 
@@ -260,7 +257,7 @@ static int same_scores(ctx *c, const plan *p, size_t index, int *same)
  * few successes or failures on its own denominator (recall on a slice with 13
  * positives, all found) gets the exact Clopper–Pearson interval instead of the
  * bootstrap's, which there is narrow or [θ̂, θ̂]. Any other statistic resting on
- * fewer than MG__MIN_EFFECTIVE_SIZE units of its smaller class loses its interval:
+ * fewer than MG_METRIC_MIN_EFFECTIVE_SIZE units of its smaller class loses its interval:
  * the bootstrap's coverage with one or two positives is 0.3 to 0.7. A Δ that is 0
  * in every replicate because the models agree on every row keeps [0, 0].
  */
@@ -314,7 +311,7 @@ static int weigh_evidence(ctx *c, const plan *p, size_t index, mg_case *k, mg__c
             return 0;
         }
     }
-    if (ci->has_ci && eff < MG__MIN_EFFECTIVE_SIZE && ci->method != MG_CI_WILSON) {
+    if (ci->has_ci && eff < MG_METRIC_MIN_EFFECTIVE_SIZE && ci->method != MG_CI_WILSON) {
         ci->has_ci = 0;
         ci->method = MG_CI_NONE;
         snprintf(ci->reason, sizeof ci->reason,
@@ -323,7 +320,7 @@ static int weigh_evidence(ctx *c, const plan *p, size_t index, mg_case *k, mg__c
                  p->metric->analytic == MG_ANALYTIC_WILSON ? "trials"
                  : p->metric->family == MG_FAMILY_MEAN     ? "rows"
                                                        : "rows of the smaller class",
-                 MG__MIN_EFFECTIVE_SIZE);
+                 MG_METRIC_MIN_EFFECTIVE_SIZE);
     }
     return 0;
 }
@@ -427,7 +424,7 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         return rc;
     set_interval(k, &ci, x);
     if (!ci.has_ci && p->t->rule != MG_RULE_ESTIMATE &&
-        (ci.degenerate || ci.needed || k->effective_size < MG__MIN_EFFECTIVE_SIZE)) {
+        (ci.degenerate || ci.needed || k->effective_size < MG_METRIC_MIN_EFFECTIVE_SIZE)) {
         /* No evidence either way: a strict test cannot pass on it, a lenient one
          * cannot fail on it. */
         k->status = MG_STATUS_NO_EVIDENCE;

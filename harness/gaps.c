@@ -32,8 +32,6 @@
 #include "harness/run_internal.h"
 #include "stats/gap.h"
 
-/* The least data a compared slice rests on (as cases.c's MG__MIN_EFFECTIVE_SIZE). */
-#define MG__GAP_MIN_EFFECTIVE 10
 
 /* Whether model m's metric stands on slice `slice` (global id): large enough and
  * defined. *value receives it (its log for a ratio; −inf for a ratio's 0). */
@@ -43,7 +41,7 @@ static int stands(ctx *c, const plan *p, size_t m, size_t slice, double *value)
     const mg_binary_stats *st = mg__engine_estimate(c->e, m, slice);
     if (mg__too_small(c, p, slice, m, &scratch) ||
         mg_metric_value(p->metric->id, st, value, NULL) != 0 ||
-        mg_metric_effective_size(p->metric->id, st) < MG__GAP_MIN_EFFECTIVE)
+        mg_metric_effective_size(p->metric->id, st) < MG_METRIC_MIN_EFFECTIVE_SIZE)
         return 0;
     if (p->gap == MG_GAP_RATIO)
         *value = log(*value);

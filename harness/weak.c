@@ -43,8 +43,6 @@
 #include "common/util.h"
 #include "harness/run_internal.h"
 
-#define MG__WEAK_MIN_EFFECTIVE 10
-
 typedef struct candidate {
     size_t slicing; /* the suite's slicing index */
     size_t level;
@@ -117,7 +115,7 @@ static int enough(const plan *p, const mg_binary_stats *st, double rows)
 {
     return rows >= (double)p->min_size && st->tp + st->fn >= (double)p->min_positives &&
            st->tn + st->fp >= (double)p->min_negatives &&
-           mg_metric_effective_size(p->metric->id, st) >= MG__WEAK_MIN_EFFECTIVE;
+           mg_metric_effective_size(p->metric->id, st) >= MG_METRIC_MIN_EFFECTIVE_SIZE;
 }
 
 /* The candidates: every slice of the test's slicings that can be compared. */

@@ -138,6 +138,15 @@ START_TEST(plan_cases)
                                             mg_power_auc_variance(0.85, 3), 0.95),
                             1e-15);
     ck_assert_double_eq(e.rows_per_unit, 4);
+    /* far above its threshold an AUC needs few positives by the formula, but never
+     * fewer than MG_METRIC_MIN_EFFECTIVE_SIZE of either class: below it the case has
+     * no interval at all. With κ = 1/3 (3 positives per negative) that is 30
+     * positives, so that 10 are negatives. */
+    k = threshold_case("auc", 0.99, 0.6, 1000, 750, 750, 250);
+    ck_assert_int_eq(mg_plan_case(&k, 0.8, 0, 0, &e, &err), 0);
+    ck_assert(e.has_needed);
+    ck_assert_double_eq(e.units_needed, 30);
+    ck_assert_double_eq(e.rows_needed, 40);
 
     /* a comparison: the bootstrap standard error from the Δ interval, power at Δ = 0 */
     memset(&k, 0, sizeof k);

@@ -205,6 +205,12 @@ MG_EXTERN int mg_metric_proportion(mg_metric m, const mg_binary_stats *s,
  */
 MG_EXTERN double mg_metric_effective_size(mg_metric m, const mg_binary_stats *s);
 
+/** The least effective size an interval rests on: below it a test case has no
+ * interval (a proportion gets the exact one instead), a slice is left out of a gap,
+ * and `modelgate plan` asks for at least this much. Bootstrap and normal intervals
+ * on fewer cover far less than they claim (docs/statistics.md). */
+#define MG_METRIC_MIN_EFFECTIVE_SIZE 10
+
 /**
  * The per-row log loss and squared error of one prediction, as summed into
  * log_loss_sum and brier_sum. `label` is 0 or 1.
