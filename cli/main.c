@@ -141,6 +141,12 @@ static int execute(cli_args *a, mg_report **report)
         mg_suite_free(suite);
         return cli_report_error(&err);
     }
+    /* The HTML report draws curves and every model beside the one under test: the
+     * run computes them only when it is asked for. */
+    for (size_t i = 0; i < cli_nformats; i++)
+        if (strcmp(cli_formats[i].name, "html") == 0 &&
+            (a->report[i] != NULL || a->report_stdout[i]))
+            a->run.with_plots = 1;
     if (isatty(STDERR_FILENO) && !a->quiet && a->run.mode != MG_RUN_VALIDATE) {
         a->run.progress = show_progress;
         a->run.progress_ctx = NULL;

@@ -42,8 +42,11 @@ const cli_format cli_formats[] = {
      .write = mg_report_write_markdown,
      .to_string = mg_report_markdown_string,
      .commands = CLI_REPORTING | CLI_DIFF},
-    /* Reserved for a later issue: refused with "not supported yet". */
-    {.name = "html"},
+    {.name = "html",
+     .help = "one self-contained HTML page with plots (forest, ROC, precision-recall)",
+     .write = mg_report_write_html,
+     .to_string = mg_report_html_string,
+     .commands = CLI_RUN},
 };
 const size_t cli_nformats = sizeof cli_formats / sizeof cli_formats[0];
 

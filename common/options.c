@@ -41,6 +41,7 @@ int mg_run_options_init(mg_run_options *opts, unsigned int version)
 {
     static const mg_run_options tmpl = MG_RUN_OPTIONS_INIT;
     static const size_t size[] = {0, offsetof(mg_run_options, with_metrics),
+                                  offsetof(mg_run_options, with_plots),
                                   sizeof(mg_run_options)};
 
     if (opts == NULL || version < 1 || version > MG_RUN_OPTIONS_VERSION)

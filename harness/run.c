@@ -42,7 +42,11 @@
 #include "modelgate/stats.h"
 #include "reporters/render.h"
 #include "stats/ci.h"
+#include "stats/curves.h"
 #include "stats/engine.h"
+
+/* Score thresholds per model on which the curves are read (stats/curves.c). */
+#define CURVE_THRESHOLDS 256
 
 _Static_assert(MG__SLICES_MAX <= MG__ENGINE_MAX_SLICES,
                "every slice the loader accepts has an id in the engine");
@@ -136,6 +140,50 @@ typedef struct family_of {
     double p, p_adjusted;
 } family_of;
 
+/* Plots are wanted (mg_run_options.with_plots, a field of version 3). */
+static int wants_plots(const ctx *c)
+{
+    return c->o->mode == MG_RUN_TESTS && c->o->version >= 3 && c->o->with_plots;
+}
+
+/* Every model's value of the case's metric on its slice, each interval at the
+ * case's level: what a forest plot draws beside the model under test. */
+static int case_peers(ctx *c, const plan *p, size_t index, mg_case *k)
+{
+    const mg_metric_info *mi = p->metric;
+    size_t slice = p->first + index;
+
+    if ((k->peers = calloc(c->s->nmodels, sizeof *k->peers)) == NULL)
+        return MG_ENOMEM;
+    k->npeers = c->s->nmodels;
+    for (size_t m = 0; m < c->s->nmodels; m++) {
+        mg_case_peer *pe = &k->peers[m];
+        const char *reason = NULL;
+        double est;
+        mg__ci ci;
+        int rc;
+        if ((pe->model = mg__strdup(c->s->models[m].name)) == NULL)
+            return MG_ENOMEM;
+        if ((mi->needs_probability && c->d->not_probability[m] >= 0) ||
+            mg_metric_value(mi->id, mg__engine_estimate(c->e, m, slice), &est,
+                            &reason) != 0)
+            continue;
+        pe->has_estimate = 1;
+        pe->estimate = unsigned_zero(est);
+        if (c->kind != MG_INTERVAL_ANALYTIC && c->replicates == 0)
+            continue;
+        if ((rc = mg__statistic_ci(c, NULL, mi, m, p->slicing, index, est,
+                                   k->confidence, &ci)) != 0)
+            return rc;
+        if (ci.has_ci) {
+            pe->has_ci = 1;
+            pe->ci_low = unsigned_zero(ci.low);
+            pe->ci_high = unsigned_zero(ci.high);
+        }
+    }
+    return 0;
+}
+
 /* Decide test p on slice `index` at `level` and keep the case in the report. */
 static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
                          const family_of *fam)
@@ -173,7 +221,9 @@ int mg__keep_case(ctx *c, mg_case *k, double t0)
     k->delta_ci_low = unsigned_zero(k->delta_ci_low);
     k->delta_ci_high = unsigned_zero(k->delta_ci_high);
     k->baseline_estimate = unsigned_zero(k->baseline_estimate);
-    if ((rc = mg__case_render(k)) != 0)
+    if ((rc = mg__case_render(k)) != 0 ||
+        (wants_plots(c) && p->slicing >= 0 && p->gap != MG_GAP_MAX &&
+         p->gap != MG_GAP_RATIO && (rc = case_peers(c, p, index, k)) != 0))
         return rc;
     mg__count_outcome(c->r, k->outcome);
     k->seconds = mg__now() - t0;
@@ -367,6 +417,74 @@ static int run_tests(ctx *c)
         c->r->errors == 0)
         rc = empty_suite_case(c);
     return rc;
+}
+
+/* ---- Curves --------------------------------------------------------------- */
+
+/* One model's ROC or PR curve with its band, operating point and area. */
+static int curve(ctx *c, size_t m, mg_curve_kind kind, mg_curve *out)
+{
+    const mg_binary_stats *st = mg__engine_estimate(c->e, m, 0);
+    mg__curve_band b;
+    const char *reason;
+    double area;
+    int rc;
+
+    out->kind = kind;
+    out->confidence = c->confidence;
+    out->threshold = c->d->threshold[m];
+    out->prevalence = (st->tp + st->fn) / (st->tp + st->fn + st->fp + st->tn);
+    if ((out->model = mg__strdup(c->s->models[m].name)) == NULL)
+        return MG_ENOMEM;
+    if (kind == MG_CURVE_ROC && st->tp + st->fn > 0 && st->fp + st->tn > 0) {
+        out->has_operating_point = 1;
+        out->operating_x = st->fp / (st->fp + st->tn);
+        out->operating_y = st->tp / (st->tp + st->fn);
+    } else if (kind == MG_CURVE_PR && st->tp + st->fn > 0 && st->tp + st->fp > 0) {
+        out->has_operating_point = 1;
+        out->operating_x = st->tp / (st->tp + st->fn);
+        out->operating_y = st->tp / (st->tp + st->fp);
+    }
+    if (mg_metric_value(kind == MG_CURVE_ROC ? MG_METRIC_AUC
+                                             : MG_METRIC_AVERAGE_PRECISION,
+                        st, &area, &reason) == 0) {
+        out->has_area = 1;
+        out->area = area;
+    }
+    if ((rc = mg__curve_band_compute(&b, c->e, m,
+                                     kind == MG_CURVE_ROC ? MG__CURVE_ROC : MG__CURVE_PR,
+                                     c->confidence)) != 0)
+        return rc;
+    out->replicates_used = b.used;
+    if (b.reason[0] && (out->reason = mg__strdup(b.reason)) == NULL)
+        rc = MG_ENOMEM;
+    if (b.defined) {
+        out->npoints = b.npoints;
+        out->x = b.x, out->y = b.y, b.x = b.y = NULL;
+    }
+    if (b.has_band) {
+        out->has_band = 1;
+        out->low = b.low, out->high = b.high, b.low = b.high = NULL;
+    }
+    mg__curve_band_free(&b);
+    return rc;
+}
+
+/* Every model's ROC curve, then every model's PR curve. */
+static int curves(ctx *c)
+{
+    mg_report *r = c->r;
+    size_t M = c->s->nmodels;
+    if ((r->curves = calloc(2 * M, sizeof *r->curves)) == NULL)
+        return MG_ENOMEM;
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t m = 0; m < M; m++) {
+            int rc = curve(c, m, kind ? MG_CURVE_PR : MG_CURVE_ROC,
+                           &r->curves[r->ncurves++]);
+            if (rc != 0)
+                return rc;
+        }
+    return 0;
 }
 
 /* ---- Metrics view -------------------------------------------------------- */
@@ -567,6 +685,23 @@ static unsigned available_cores(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
+/* The commit under test, as CI systems name it: GitHub Actions, GitLab CI, Jenkins
+ * (git plugin), Azure Pipelines. */
+static int fill_commit(mg_report *r)
+{
+    static const char *vars[] = {"GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT",
+                                 "BUILD_SOURCEVERSION"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v == NULL || v[0] == '\0')
+            continue;
+        r->commit = mg__strdup(v);
+        r->commit_source = mg__strdup(vars[i]);
+        return r->commit && r->commit_source ? 0 : MG_ENOMEM;
+    }
+    return 0;
+}
+
 static int fill_provenance(ctx *c)
 {
     mg_report *r = c->r;
@@ -588,7 +723,8 @@ static int fill_provenance(ctx *c)
     r->replicates = c->replicates;
     r->seed = c->o->has_seed ? c->o->seed : s->bootstrap.seed;
     if (!r->suite || !r->suite_path || !r->tool_version || !r->interval ||
-        !r->resampler || !r->stratify || (s->bootstrap.cluster && !r->cluster))
+        !r->resampler || !r->stratify || (s->bootstrap.cluster && !r->cluster) ||
+        fill_commit(r) != 0)
         return MG_ENOMEM;
     if (c->d) {
         r->inputs = c->d->inputs;
@@ -613,7 +749,7 @@ static int wants_metrics(const ctx *c)
 
 static int needs_rank(const ctx *c)
 {
-    if (wants_metrics(c))
+    if (wants_metrics(c) || wants_plots(c)) /* plots: the curves' AUC and AP */
         return 1;
     for (size_t i = 0; i < c->s->ntests; i++)
         if (mg_metric_family(c->s->tests[i].metric) != MG_FAMILY_CONFUSION)
@@ -701,6 +837,7 @@ static int engine_input_init(engine_input *in, ctx *c)
     in->eo.progress = c->o->progress;
     in->eo.progress_ctx = c->o->progress_ctx;
     in->eo.cancel = c->o->cancel;
+    in->eo.curve_thresholds = wants_plots(c) ? CURVE_THRESHOLDS : 0;
     return 0;
 }
 
@@ -772,7 +909,8 @@ static int run(ctx *c, mg_error *err)
     if ((rc = mg__engine_run(&c->e, &in.ds, &in.eo, err)) != 0)
         goto cleanup;
     if (fill_provenance(c) != 0 || (c->o->mode == MG_RUN_TESTS && run_tests(c) != 0) ||
-        (wants_metrics(c) && metric_entries(c) != 0))
+        (wants_metrics(c) && metric_entries(c) != 0) ||
+        (wants_plots(c) && curves(c) != 0))
         goto nomem;
     rc = 0;
     goto cleanup;

@@ -421,3 +421,51 @@ int mg__case_render(mg_case *k)
     render_detail(&l, k);
     return (k->detail = mg__strdup(l.text)) == NULL ? MG_ENOMEM : 0;
 }
+
+/* ---- Plot captions (the HTML report) -------------------------------------- */
+
+void mg__forest_caption(char *buf, size_t size, const mg_case *const *cases, size_t n)
+{
+    const mg_case *c = cases[0];
+    line l = {.used = 0};
+    char method[96] = "";
+    size_t others = c->npeers > 0 ? c->npeers - 1 : 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (cases[i]->method != MG_CI_NONE) {
+            mg__case_method(method, sizeof method, cases[i]);
+            break;
+        }
+    if (c->has_delta)
+        put(&l, "\xCE\x94 = %s \xE2\x88\x92 %s in %s on each of %zu slices, with its "
+            "%s interval (right), beside both models' %s (left). ",
+            c->model, c->baseline ? c->baseline : "baseline", c->metric, n,
+            method[0] ? method : "", c->metric);
+    else
+        put(&l, "%s of %s on each of %zu slices with its %s interval%s. ", c->metric,
+            c->model, n, method[0] ? method : "",
+            others > 0 ? ", the other models' beside it (hollow circles)" : "");
+    put(&l, "Rows are grouped by outcome and sorted worst first; a filled diamond "
+            "failed clearly, a hollow one was inconclusive.");
+    snprintf(buf, size, "%s", l.text);
+}
+
+void mg__curve_caption(char *buf, size_t size, const mg_curve *const *curves, size_t n)
+{
+    line l = {.used = 0};
+    int roc = n == 0 || curves[0]->kind == MG_CURVE_ROC;
+    double level = n > 0 ? curves[0]->confidence : 0;
+    size_t used = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (curves[i]->replicates_used > used)
+            used = curves[i]->replicates_used;
+    put(&l, "%s curve of each model on the whole holdout set, with a pointwise %g%% "
+            "percentile band from %zu bootstrap replicates (the band at each %s covers "
+            "the curve there, not the whole curve at once). The dot is the model's "
+            "threshold; the dashed line is %s.",
+        roc ? "ROC" : "Precision\xE2\x80\x93recall", 100 * level, used,
+        roc ? "false positive rate" : "recall",
+        roc ? "a score with no skill" : "the prevalence, a score with no skill");
+    snprintf(buf, size, "%s", l.text);
+}

@@ -64,6 +64,19 @@ static void free_case(mg_case *c)
     free(c->gap_high);
     free(c->gap_low);
     free(c->weak_explained_by);
+    for (size_t i = 0; c->peers != NULL && i < c->npeers; i++)
+        free(c->peers[i].model);
+    free(c->peers);
+}
+
+static void free_curve(mg_curve *c)
+{
+    free(c->model);
+    free(c->x);
+    free(c->y);
+    free(c->low);
+    free(c->high);
+    free(c->reason);
 }
 
 static void free_metric(mg_metric_entry *m)
@@ -102,6 +115,11 @@ void mg_report_free(mg_report *r)
     for (i = 0; r->metrics != NULL && i < r->nmetrics; i++)
         free_metric(&r->metrics[i]);
     free(r->metrics);
+    for (i = 0; r->curves != NULL && i < r->ncurves; i++)
+        free_curve(&r->curves[i]);
+    free(r->curves);
+    free(r->commit);
+    free(r->commit_source);
     free(r);
 }
 

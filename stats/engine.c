@@ -147,6 +147,26 @@ const mg__jack *mg__engine_jack(const mg__engine *e, long pair, size_t model,
     return &e->jack[mg__jack_index(e, who, slice, metric)];
 }
 
+size_t mg__engine_curve_thresholds(const mg__engine *e, size_t model,
+                                   const double **thr)
+{
+    if (e->G == 0) {
+        *thr = NULL;
+        return 0;
+    }
+    *thr = &e->curve_thr[model * e->G];
+    return e->curve_n[model];
+}
+
+const double *mg__engine_curve(const mg__engine *e, long b, size_t model)
+{
+    if (e->G == 0)
+        return NULL;
+    if (b < 0)
+        return &e->curve_est[model * 2 * e->G];
+    return &e->curve_rep[((size_t)b * e->nmodels + model) * 2 * e->G];
+}
+
 void mg__engine_get_timing(const mg__engine *e, mg__engine_timing *out)
 {
     *out = e->timing;
@@ -161,6 +181,10 @@ void mg__engine_free(mg__engine *e)
     free(e->est);
     free(e->rep);
     free(e->jack);
+    free(e->curve_n);
+    free(e->curve_thr);
+    free(e->curve_est);
+    free(e->curve_rep);
     free(e);
 }
 
@@ -226,6 +250,7 @@ cleanup:
     e->timing.atoms += w.t_atoms;
     e->timing.draws += w.t_draws;
     e->timing.passes += w.t_passes;
+    e->timing.curves += w.t_curves;
     pthread_mutex_unlock(&t->lock);
     mg__scratch_free(&w);
     return NULL;
@@ -295,6 +320,14 @@ double mg__engine_memory(const mg__dataset *d, const mg__engine_options *o)
         bytes += n * (1 + M * sizeof(double) + (nsid - 1) * sizeof(uint32_t) +
                       sizeof(uint64_t) + (d->cluster ? sizeof(uint32_t) : 0));
     bytes += threads * units * MG__LANES;
+    if (o->curve_thresholds > 0) {
+        /* thresholds' counts per replicate, curve atoms, a sorted copy of scores */
+        double G = (double)(o->curve_thresholds < MG__CURVE_MAX ? o->curve_thresholds
+                                                                : MG__CURVE_MAX);
+        bytes += ((double)o->replicates + 1) * M * 2 * G * sizeof(double);
+        bytes += M * n * sizeof(uint16_t) + n * sizeof(double);
+        bytes += threads * 2 * G * MG__LANES * sizeof(double);
+    }
     if (o->need_rank) {
         /* sorted rows per model, jackknife scratch */
         bytes += M * n *
@@ -346,6 +379,15 @@ static int engine_new(mg__engine **out, const mg__dataset *d,
     e->jack = mg__xcalloc(nsums, sizeof *e->jack);
     if (!e->slice_rows || !e->est || !e->rep || !e->jack)
         goto cleanup;
+    if (o->curve_thresholds > 0) {
+        e->G = o->curve_thresholds < MG__CURVE_MAX ? o->curve_thresholds : MG__CURVE_MAX;
+        e->curve_n = mg__xcalloc(M, sizeof *e->curve_n);
+        e->curve_thr = mg__xcalloc(M * e->G, sizeof *e->curve_thr);
+        e->curve_est = mg__xcalloc(M * 2 * e->G, sizeof *e->curve_est);
+        e->curve_rep = mg__xcalloc(o->replicates * M * 2 * e->G, sizeof *e->curve_rep);
+        if (!e->curve_n || !e->curve_thr || !e->curve_est || !e->curve_rep)
+            goto cleanup;
+    }
     for (size_t s = 0; s < nsums; s++)
         e->jack[s].n = (double)(d->cluster ? d->nclusters : d->n);
     *out = e;

@@ -75,6 +75,9 @@ typedef struct mg__engine_options {
     void *progress_ctx;
     volatile const int *cancel; /* when non-zero, the run stops with MG_EINTERNAL */
     int row_confusion;          /* tests: confusion counts from the row pass too */
+    /* ROC and precision-recall curves: at most this many score thresholds per model
+     * (0: no curves). See mg__engine_curve. */
+    size_t curve_thresholds;
 } mg__engine_options;
 
 /* Jackknife power sums of d_i = θ₍₋ᵢ₎ − θ̂ over the resampling units. */
@@ -117,6 +120,23 @@ size_t mg__engine_replicates(const mg__engine *e);
 const mg__jack *mg__engine_jack(const mg__engine *e, long pair, size_t model,
                                 size_t slice, mg_metric metric);
 
+/*
+ * Curves on a fixed grid of score thresholds (options.curve_thresholds > 0). Each
+ * model's thresholds are distinct scores of the holdout set in descending order,
+ * the last its smallest score: every distinct score when there are at most
+ * curve_thresholds of them, else the scores at evenly spaced ranks. Returns how
+ * many, with the thresholds in *thr (borrowed); 0 without curves.
+ */
+size_t mg__engine_curve_thresholds(const mg__engine *e, size_t model,
+                                   const double **thr);
+/*
+ * The counts behind model's curve on the whole holdout set: 2 × G weighted counts
+ * (G thresholds, above), positives then negatives with score >= threshold g at
+ * [2g] and [2g + 1]. b = -1 is the holdout set itself, b >= 0 replicate b. The last
+ * threshold is the smallest score, so its counts are the replicate's class totals.
+ */
+const double *mg__engine_curve(const mg__engine *e, long b, size_t model);
+
 /* Where the engine's time went, in seconds (replicate phases summed over threads). */
 typedef struct mg__engine_timing {
     double setup;     /* slices, atoms, cells, sorting */
@@ -126,6 +146,7 @@ typedef struct mg__engine_timing {
                          slices */
     double draws;     /* unit counts, shared by every family, model and slice */
     double passes;    /* rank and mean families: the weighted passes */
+    double curves;    /* curve counts per replicate */
     double wall;      /* the whole run */
 } mg__engine_timing;
 

@@ -22,6 +22,8 @@
 #include "stats/rng.h"
 
 #define MG__LANES 8 /* replicates per row pass */
+#define MG__CURVE_MAX 4096 /* curve thresholds per model: codes 2·bin + label fit
+                              in uint16_t */
 
 enum {
     MG__FLAG_LABEL = 1, /* a positive row */
@@ -56,6 +58,12 @@ struct mg__engine {
     mg_binary_stats *est; /* nmodels × stride */
     mg_binary_stats *rep; /* replicates × nmodels × stride */
     mg__jack *jack;       /* (nmodels + npairs) × stride × MG_METRIC_COUNT */
+    /* Curves (mg__engine_curve): at most G thresholds per model. */
+    size_t G;
+    size_t *curve_n;     /* nmodels: thresholds of each model (<= G) */
+    double *curve_thr;   /* nmodels × G thresholds, descending */
+    double *curve_est;   /* nmodels × 2G cumulative counts of the holdout set */
+    double *curve_rep;   /* replicates × nmodels × 2G */
     mg__engine_timing timing;
 };
 
@@ -103,6 +111,12 @@ typedef struct mg__plan {
     mg__sorted_model *sorted; /* M, when the row pass is needed, else NULL */
     int row_confusion;        /* confusion counts come from the row pass (Poisson) */
     uint64_t poisson_cdf[24]; /* Poisson(1) CDF scaled to 2^64 */
+    /* Curve atoms: rows of equal label and score bin (the first threshold the score
+     * reaches), coded 2 × bin + label, per model. Unclustered, indexed by unit slot
+     * (each unit is one row) so a batch reads the counts in order; with clusters,
+     * by row, weighted by its cluster's count through row_slot. */
+    uint16_t *curve_code; /* M × (units or n), when curves are wanted */
+    int curve_by_row;
 } mg__plan;
 
 /* Where (model or pair `who`, slice, metric) sits in e->jack. */
@@ -155,6 +169,13 @@ int mg__plan_units(mg__plan *p, const uint32_t *row_atom);
 /* Free what the plan owns; p may be partly built or zeroed. */
 void mg__plan_free(mg__plan *p);
 
+/*
+ * Each model's curve thresholds (e->curve_thr, e->curve_n) and every row's curve
+ * atom (p->curve_code), when p->o->curve_thresholds > 0. After mg__plan_units.
+ * Returns 0 or MG_ENOMEM.
+ */
+int mg__plan_curves(mg__plan *p);
+
 /* ---- stats/resample.c --------------------------------------------------- */
 
 /* Accumulators of one pass of MG__LANES replicates, with group scratch. */
@@ -172,7 +193,8 @@ typedef struct mg__scratch {
     uint8_t *counts; /* units × MG__LANES interleaved counts */
     uint32_t *cnt;   /* natoms × MG__LANES: replicates' counts per atom */
     mg__pass_acc acc;
-    double t_atoms, t_draws, t_passes;
+    double *curve; /* 2G × MG__LANES: a batch's counts per curve atom */
+    double t_atoms, t_draws, t_passes, t_curves;
 } mg__scratch;
 
 /* Zero `w`, then allocate for plan p. Returns 0 or MG_ENOMEM; free either way. */

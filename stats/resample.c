@@ -521,6 +521,37 @@ static void atom_replicates(const mg__plan *p, const uint8_t *counts, uint32_t *
                 add_atom(p, a, cnt[a * L + r], st + r * p->M * p->S);
 }
 
+/* ---- Curves --------------------------------------------------------------- */
+
+/*
+ * Curve counts of `lanes` replicates: each curve atom (label, score bin) sums its
+ * units' counts, in one sequential pass over the units (by row through its cluster
+ * slot when clustered), then the counts are accumulated down the thresholds, so a
+ * replicate's whole curve costs O(units + thresholds) per model, with no sort.
+ * The sums are of small integers, exact in any order.
+ */
+static void curve_replicates(const mg__plan *p, mg__scratch *w, size_t b0,
+                             size_t lanes)
+{
+    const mg__engine *e = p->e;
+    const size_t G = e->G, len = p->curve_by_row ? p->n : p->units;
+    for (size_t m = 0; m < p->M; m++) {
+        const uint16_t *code = &p->curve_code[m * len];
+        const size_t k = e->curve_n[m];
+        memset(w->curve, 0, 2 * G * MG__LANES * sizeof *w->curve);
+        for (size_t i = 0; i < len; i++) {
+            size_t slot = p->curve_by_row ? p->row_slot[i] : i;
+            lane_count(w->curve + (size_t)code[i] * MG__LANES,
+                       load_weights(w->counts + slot * MG__LANES));
+        }
+        for (size_t r = 0; r < lanes; r++) {
+            double *out = &e->curve_rep[((b0 + r) * p->M + m) * 2 * G];
+            for (size_t c = 0; c < 2 * k; c++)
+                out[c] = w->curve[c * MG__LANES + r] + (c >= 2 ? out[c - 2] : 0);
+        }
+    }
+}
+
 /* ---- Replicates and estimates -------------------------------------------- */
 
 int mg__scratch_init(mg__scratch *w, const mg__plan *p)
@@ -531,6 +562,9 @@ int mg__scratch_init(mg__scratch *w, const mg__plan *p)
     w->counts = mg__xcalloc(p->units * MG__LANES, 1);
     if (w->cnt == NULL || w->counts == NULL || pass_acc_init(&w->acc, p) != 0)
         return MG_ENOMEM;
+    if (p->curve_code != NULL &&
+        (w->curve = lanes_calloc(2 * p->e->G * MG__LANES)) == NULL)
+        return MG_ENOMEM;
     return 0;
 }
 
@@ -538,6 +572,7 @@ void mg__scratch_free(mg__scratch *w)
 {
     free(w->counts);
     free(w->cnt);
+    free(w->curve);
     pass_acc_free(&w->acc);
 }
 
@@ -558,6 +593,11 @@ int mg__resample_batch(const mg__plan *p, mg__scratch *w, size_t b0, size_t lane
     if (!p->row_confusion)
         atom_replicates(p, w->counts, w->cnt, lanes, &rep[b0 * p->M * p->S]);
     w->t_atoms += mg__seconds() - t0;
+    if (p->curve_code != NULL) {
+        t0 = mg__seconds();
+        curve_replicates(p, w, b0, lanes);
+        w->t_curves += mg__seconds() - t0;
+    }
     if (p->sorted == NULL)
         return 0;
     t0 = mg__seconds();

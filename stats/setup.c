@@ -350,6 +350,88 @@ cleanup:
     return rc;
 }
 
+/* ---- Curve atoms ---------------------------------------------------------- */
+
+static int descending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* The first of the G descending thresholds that `score` reaches (it reaches the
+ * last, the smallest score, always). */
+static size_t curve_bin(const double *thr, size_t G, double score)
+{
+    size_t lo = 0, hi = G - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (score >= thr[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/*
+ * Thresholds: every distinct score when there are at most G of them; otherwise the
+ * scores at ranks ceil(g·n/G) − 1, g = 1 … G, of the descending order (distinct ones
+ * kept), so each bin holds about n/G rows and the last threshold is the smallest
+ * score. Every threshold is a score, so every grid point is a vertex of the exact
+ * empirical curve; between two, the curve is drawn straight.
+ */
+int mg__plan_curves(mg__plan *p)
+{
+    const mg__dataset *d = p->d;
+    mg__engine *e = p->e;
+    const size_t n = p->n, G = e->G;
+    const size_t len = p->d->cluster ? n : p->units;
+    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
+
+    p->curve_by_row = d->cluster != NULL;
+    p->curve_code = malloc((p->M * len > 0 ? p->M * len : 1) * sizeof *p->curve_code);
+    if (sorted == NULL || p->curve_code == NULL) {
+        free(sorted);
+        return MG_ENOMEM;
+    }
+    for (size_t m = 0; m < p->M; m++) {
+        double *thr = &e->curve_thr[m * G], *est = &e->curve_est[m * 2 * G];
+        uint16_t *code = &p->curve_code[m * len];
+        size_t distinct = 0, k = 0;
+        memcpy(sorted, d->score[m], n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, descending);
+        for (size_t i = 0; i < n; i++)
+            distinct += i == 0 || sorted[i] != sorted[i - 1];
+        for (size_t i = 0; i < n; i++) {
+            double t;
+            if (distinct <= G) {
+                if (i > 0 && sorted[i] == sorted[i - 1])
+                    continue;
+                t = sorted[i];
+            } else {
+                size_t g = i + 1; /* rank ceil(g·n/G) − 1 for g = 1 … G */
+                if (g > G)
+                    break;
+                t = sorted[(g * n + G - 1) / G - 1];
+                if (k > 0 && t == thr[k - 1])
+                    continue;
+            }
+            thr[k++] = t;
+        }
+        e->curve_n[m] = k;
+        for (size_t i = 0; i < n; i++) {
+            size_t bin = curve_bin(thr, k, d->score[m][i]);
+            uint16_t c = (uint16_t)(2 * bin + (d->label[i] ? 0 : 1));
+            code[p->curve_by_row ? i : p->row_slot[i]] = c;
+            est[c] += 1;
+        }
+        for (size_t c = 2; c < 2 * k; c++) /* counts at or above each threshold */
+            est[c] += est[c - 2];
+    }
+    free(sorted);
+    return 0;
+}
+
 /* ---- Cells --------------------------------------------------------------- */
 
 static uint64_t sid_hash(const uint16_t *sid, size_t nsid)
@@ -570,6 +652,7 @@ void mg__plan_free(mg__plan *p)
     free(p->order);
     free(p->row_slot);
     free(p->unit_key);
+    free(p->curve_code);
     free_sorted(p);
 }
 
@@ -599,6 +682,8 @@ int mg__plan_build(mg__plan *p, mg__engine *e, const mg__dataset *d,
     free(row_atom);
     if (rc != 0 || (rc = build_cells(p, err)) != 0)
         return rc;
+    if (e->G > 0 && mg__plan_curves(p) != 0)
+        return mg__engine_nomem(err);
     p->row_confusion = o->row_confusion;
     if (o->need_rank || p->row_confusion)
         return build_sorted(p, err);

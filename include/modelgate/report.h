@@ -89,6 +89,15 @@ typedef struct mg_check {
     mg_finding finding;
 } mg_check;
 
+/** A model's value of a case's metric on the case's slice, for plots. */
+typedef struct mg_case_peer {
+    char *model;
+    int has_estimate;
+    double estimate;
+    int has_ci;
+    double ci_low, ci_high; /**< at the case's `confidence` */
+} mg_case_peer;
+
 /** One testcase: a test evaluated on one slice. Strings are owned by the report. */
 typedef struct mg_case {
     char *test;     /**< test name */
@@ -182,6 +191,11 @@ typedef struct mg_case {
     size_t weak_rank;
     char *weak_explained_by;
     size_t weak_candidates;
+    /** With mg_run_options.with_plots, for a case on a slicing's slice: every model
+     * of the suite (in the suite's order, the model under test among them) on this
+     * metric and slice, each interval at this case's `confidence`; else NULL. */
+    mg_case_peer *peers;
+    size_t npeers;
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */
@@ -211,6 +225,36 @@ typedef struct mg_input_file {
                                  (extra_ids: ignore) */
 } mg_input_file;
 
+/** Which curve an mg_curve is. */
+typedef enum mg_curve_kind {
+    MG_CURVE_ROC, /**< true positive rate (y) against false positive rate (x) */
+    MG_CURVE_PR   /**< precision (y) against recall (x) */
+} mg_curve_kind;
+
+/**
+ * A model's ROC or precision–recall curve on the whole holdout set, read at fixed
+ * abscissae, with a pointwise bootstrap band (the percentile interval of the
+ * replicates' curves at each abscissa). Arrays are owned by the report.
+ */
+typedef struct mg_curve {
+    char *model;
+    mg_curve_kind kind;
+    size_t npoints; /**< 0 when the curve is undefined (reason says why) */
+    double *x;      /**< ascending false positive rates or recalls */
+    double *y;      /**< the holdout set's true positive rate or precision at x */
+    int has_band;
+    double *low, *high;     /**< the band at `confidence`, or NULL (reason says why) */
+    double confidence;      /**< two-sided, pointwise */
+    size_t replicates_used; /**< replicates whose curve is defined */
+    char *reason;           /**< why there is no curve or no band, or NULL */
+    int has_operating_point;
+    double operating_x, operating_y; /**< the model's threshold on these axes */
+    double threshold;                /**< the model's threshold */
+    int has_area;
+    double area;       /**< AUC (ROC) or average precision (PR) of the holdout set */
+    double prevalence; /**< positives / rows: the PR curve of a score with no skill */
+} mg_curve;
+
 typedef struct mg_report {
     char *suite; /**< suite name */
     char *suite_path;
@@ -236,6 +280,15 @@ typedef struct mg_report {
      * two values: rank metrics degenerate), one line each, owned. */
     char **warnings;
     size_t nwarnings;
+    /** With mg_run_options.with_plots: each model's ROC curve, then each model's
+     * precision–recall curve. */
+    mg_curve *curves;
+    size_t ncurves;
+    /** The commit being tested, from the first of the CI variables GITHUB_SHA,
+     * CI_COMMIT_SHA, GIT_COMMIT, BUILD_SOURCEVERSION that is set, or NULL; and the
+     * variable's name. */
+    char *commit;
+    char *commit_source;
 } mg_report;
 
 /** Free everything the report owns and the report itself; NULL is allowed. */
@@ -280,6 +333,20 @@ MG_EXTERN int mg_report_write_markdown(const mg_report *r, const char *path,
                                        mg_error *err);
 /** The same Markdown as a string, owned by the caller (free()). */
 MG_EXTERN int mg_report_markdown_string(const mg_report *r, char **out, mg_error *err);
+
+/**
+ * HTML: one self-contained page (inline CSS and SVG, no script, nothing fetched):
+ * the verdict, the cases failures first, the comparisons with their p-values, a
+ * forest plot per sliced test, each model's ROC and precision–recall curves with
+ * pointwise bootstrap bands, and the provenance. The plots need a report run with
+ * mg_run_options.with_plots; without it the page has the tables and forest plots of
+ * the model under test alone. Every string is cleaned and escaped; the page is
+ * well-formed XML as well as HTML, and holds no time or thread count, so it is
+ * byte-identical for the same results.
+ */
+MG_EXTERN int mg_report_write_html(const mg_report *r, const char *path, mg_error *err);
+/** The same HTML as a string, owned by the caller (free()). */
+MG_EXTERN int mg_report_html_string(const mg_report *r, char **out, mg_error *err);
 
 /** The version of mg_console_options this header describes. */
 #define MG_CONSOLE_OPTIONS_VERSION 2

@@ -26,7 +26,7 @@ typedef enum mg_run_mode {
 } mg_run_mode;
 
 /** The version of mg_run_options this header describes. */
-#define MG_RUN_OPTIONS_VERSION 2
+#define MG_RUN_OPTIONS_VERSION 3
 
 /**
  * How to run a suite. Initialise it with MG_RUN_OPTIONS_INIT or mg_run_options_init,
@@ -52,11 +52,16 @@ typedef struct mg_run_options {
     /** MG_RUN_TESTS: also fill the report's metric entries (every metric × model ×
      * slice with its interval), as MG_RUN_METRICS does, from the same replicates. */
     int with_metrics;
+    /** Version 3. MG_RUN_TESTS: also fill what plots show (the HTML report): each
+     * sliced case's peers and every model's ROC and precision–recall curves with
+     * pointwise bands, from the same replicates (the curves add one pass over the
+     * units per replicate and model). Other reports do not change. */
+    int with_plots;
 } mg_run_options;
 
 #define MG_RUN_OPTIONS_INIT                                                            \
     {                                                                                  \
-        MG_RUN_OPTIONS_VERSION, MG_RUN_TESTS, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0    \
+        MG_RUN_OPTIONS_VERSION, MG_RUN_TESTS, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0 \
     }
 
 /**
