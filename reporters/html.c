@@ -64,7 +64,7 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;margin:.5em 0}\n"
     "th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid var(--rule);"
     "vertical-align:top;overflow-wrap:anywhere}th{white-space:nowrap}"
-    "td{min-width:4.5em}\n"
+    "td{min-width:6.5em}\n"
     "tbody tr:nth-child(even){background:var(--stripe)}\n"
     "td.num{font-variant-numeric:tabular-nums;white-space:nowrap}\n"
     ".o{font-weight:600;white-space:nowrap}.o.pass{color:var(--pass)}"
@@ -83,7 +83,8 @@ static const char css[] =
     "svg .tick,svg .ref,svg .note{fill:var(--muted)}svg .group{font-weight:600}\n"
     "svg .axis-title{font-size:12px}svg .legend{font-size:12px}\n"
     "svg .grid{stroke:var(--rule);stroke-width:.6}\n"
-    "svg .band-row{fill:transparent}svg .row.odd .band-row{fill:var(--stripe)}\n"
+    "svg .band-row{fill:transparent}svg .row.odd .band-row{fill:var(--fg);"
+    "fill-opacity:.045}\n"
     "svg .threshold{stroke:var(--fail);stroke-dasharray:4 3;stroke-width:1.2}\n"
     "svg .zero,svg .chance{stroke:var(--muted);stroke-dasharray:2 3}\n"
     "svg .ci{stroke-width:1.6}svg .ci.delta{stroke:var(--fg)}\n"
@@ -188,11 +189,44 @@ static void outcome_cell(mg__markup *m, mg_outcome o)
     td(m, cls, mg__outcome_name(o));
 }
 
-static void tests_table(mg__markup *m, const mg_report *r, const ordered *order)
+/* One row of the tests table. */
+static void test_row(mg__markup *m, const mg_case *c, double usual)
+{
+    char buf[160];
+
+    mg__mk_open(m, "tr");
+    outcome_cell(m, c->outcome);
+    td(m, NULL, c->test);
+    mg__mk_open(m, "td");
+    mg__mk_text(m, c->model);
+    if (c->baseline != NULL) {
+        mg__mk_text(m, " vs ");
+        mg__mk_text(m, c->baseline);
+    }
+    mg__mk_close(m);
+    td(m, NULL, mg__case_slice(c));
+    estimate_text(buf, sizeof buf, c, usual);
+    td(m, "num", buf);
+    mg__mk_open(m, "td");
+    if (c->detail != NULL && c->outcome != MG_OUTCOME_PASS) {
+        mg__mk_open(m, "details");
+        mg__mk_element(m, "summary", c->message);
+        mg__mk_element(m, "pre", c->detail);
+        mg__mk_close(m);
+    } else {
+        mg__mk_text(m, c->message);
+    }
+    mg__mk_close(m);
+    mg__mk_close(m); /* tr */
+}
+
+/* The cases of order[lo, hi) as one table. */
+static void tests_table(mg__markup *m, const mg_report *r, const ordered *order,
+                        size_t lo, size_t hi)
 {
     static const char *heads[] = {"Outcome", "Test", "Model", "Slice", "", "Verdict"};
     const char *h[6];
-    char header[64], buf[160];
+    char header[64];
     double usual = mg__usual_level(r);
 
     memcpy(h, heads, sizeof h);
@@ -202,34 +236,43 @@ static void tests_table(mg__markup *m, const mg_report *r, const ordered *order)
     mg__mk_attr(m, "class", "tests");
     th_row(m, h, 6);
     mg__mk_open(m, "tbody");
-    for (size_t i = 0; i < r->ncases; i++) {
-        const mg_case *c = order[i].c;
-        mg__mk_open(m, "tr");
-        outcome_cell(m, c->outcome);
-        td(m, NULL, c->test);
-        mg__mk_open(m, "td");
-        mg__mk_text(m, c->model);
-        if (c->baseline != NULL) {
-            mg__mk_text(m, " vs ");
-            mg__mk_text(m, c->baseline);
-        }
-        mg__mk_close(m);
-        td(m, NULL, mg__case_slice(c));
-        estimate_text(buf, sizeof buf, c, usual);
-        td(m, "num", buf);
-        mg__mk_open(m, "td");
-        if (c->detail != NULL && c->outcome != MG_OUTCOME_PASS) {
-            mg__mk_open(m, "details");
-            mg__mk_element(m, "summary", c->message);
-            mg__mk_element(m, "pre", c->detail);
-            mg__mk_close(m);
-        } else {
-            mg__mk_text(m, c->message);
-        }
-        mg__mk_close(m);
-        mg__mk_close(m); /* tr */
-    }
+    for (size_t i = lo; i < hi; i++)
+        test_row(m, order[i].c, usual);
     mg__mk_close(m);
+    mg__mk_close(m);
+}
+
+typedef void table_fn(mg__markup *m, const mg_report *r, const ordered *order,
+                      size_t lo, size_t hi);
+
+/*
+ * A table of the cases `want` picks, failures first. Past FOLD_PASSED passing and
+ * skipped ones, those are folded into a <details> under the failures, so that a
+ * run of hundreds of slices opens on what needs a look.
+ */
+#define FOLD_PASSED 40
+static void folded(mg__markup *m, const mg_report *r, const ordered *order,
+                   int comparisons_only, table_fn *table)
+{
+    size_t bad = 0, shown = 0, rest = 0;
+    char buf[96];
+
+    while (bad < r->ncases && (order[bad].c->outcome == MG_OUTCOME_FAIL ||
+                               order[bad].c->outcome == MG_OUTCOME_ERROR))
+        shown += !comparisons_only || order[bad].c->has_delta, bad++;
+    for (size_t i = bad; i < r->ncases; i++)
+        rest += !comparisons_only || order[i].c->has_delta;
+    if (rest <= FOLD_PASSED) {
+        table(m, r, order, 0, r->ncases);
+        return;
+    }
+    if (shown > 0)
+        table(m, r, order, 0, bad);
+    mg__mk_open(m, "details");
+    mg__mk_attr(m, "class", "passed");
+    snprintf(buf, sizeof buf, "%zu passed or skipped case%s", rest, rest == 1 ? "" : "s");
+    mg__mk_element(m, "summary", buf);
+    table(m, r, order, bad, r->ncases);
     mg__mk_close(m);
 }
 
@@ -247,7 +290,8 @@ static const char *comparison_rule(mg_comparison k)
     }
 }
 
-static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *order)
+static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *order,
+                              size_t lo, size_t hi)
 {
     static const char *heads[] = {"Outcome", "Test",   "Model vs baseline", "Slice",
                                   "",        "Margin", "p-value"};
@@ -262,7 +306,7 @@ static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *
     mg__mk_attr(m, "class", "comparisons");
     th_row(m, h, 7);
     mg__mk_open(m, "tbody");
-    for (size_t i = 0; i < r->ncases; i++) {
+    for (size_t i = lo; i < hi; i++) {
         const mg_case *c = order[i].c;
         if (!c->has_delta)
             continue;
@@ -515,11 +559,11 @@ static int render(mg__markup *m, const mg_report *r)
     mg__mk_close(m); /* header */
 
     section(m, "tests", "Tests");
-    tests_table(m, r, order);
+    folded(m, r, order, 0, tests_table);
     mg__mk_close(m);
     if (ncomparisons > 0) {
         section(m, "comparisons", "Comparisons");
-        comparisons_table(m, r, order);
+        folded(m, r, order, 1, comparisons_table);
         mg__mk_close(m);
     }
     if (nsliced > 0) {

@@ -431,11 +431,21 @@ void mg__forest_caption(char *buf, size_t size, const mg_case *const *cases, siz
     char method[96] = "";
     size_t others = c->npeers > 0 ? c->npeers - 1 : 0;
 
-    for (size_t i = 0; i < n; i++)
-        if (cases[i]->method != MG_CI_NONE) {
-            mg__case_method(method, sizeof method, cases[i]);
+    /* The interval's method when every slice shares it; else the level alone (a
+     * small slice may get Clopper-Pearson where the others get the bootstrap). */
+    for (size_t i = 0; i < n; i++) {
+        char other[96];
+        if (cases[i]->method == MG_CI_NONE)
+            continue;
+        mg__case_method(other, sizeof other, cases[i]);
+        if (method[0] == '\0')
+            snprintf(method, sizeof method, "%s", other);
+        else if (strcmp(method, other) != 0) {
+            snprintf(method, sizeof method, "%g%% (method per slice in its tooltip)",
+                     100 * cases[i]->confidence);
             break;
         }
+    }
     if (c->has_delta)
         put(&l, "\xCE\x94 = %s \xE2\x88\x92 %s in %s on each of %zu slices, with its "
             "%s interval (right), beside both models' %s (left). ",

@@ -412,28 +412,6 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
                  cases[0]->model, cases[0]->baseline ? cases[0]->baseline : "baseline");
         text(m, "axis-title", (delta.x0 + delta.x1) / 2, 14, "middle", buf);
         x_ticks(m, &delta, TOP - 16, height - 26, height - 12);
-        reference(m, &delta, 0, TOP - 10, height - 26, "zero", "0");
-        if (cases[0]->comparison != MG_COMPARE_SUPERIOR) {
-            snprintf(buf, sizeof buf, "\xE2\x88\x92%g", cases[0]->margin);
-            reference(m, &delta, -cases[0]->margin, TOP - 10, height - 26, "threshold",
-                      buf);
-        }
-        if (cases[0]->comparison != MG_COMPARE_NON_INFERIOR) {
-            snprintf(buf, sizeof buf, "+%g", cases[0]->margin);
-            reference(m, &delta, cases[0]->margin, TOP - 10, height - 26, "threshold",
-                      buf);
-        }
-    } else {
-        if (cases[0]->has_at_least) {
-            snprintf(buf, sizeof buf, "\xE2\x89\xA5 %g", cases[0]->at_least);
-            reference(m, &metric, cases[0]->at_least, TOP - 10, height - 26, "threshold",
-                      buf);
-        }
-        if (cases[0]->has_at_most) {
-            snprintf(buf, sizeof buf, "\xE2\x89\xA4 %g", cases[0]->at_most);
-            reference(m, &metric, cases[0]->at_most, TOP - 10, height - 26, "threshold",
-                      buf);
-        }
     }
 
     y = TOP;
@@ -515,6 +493,31 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
         }
         mg__mk_close(m); /* g */
         y += row_h;
+    }
+    /* Reference lines last, over the rows' stripes. */
+    if (comparison) {
+        line(m, "zero", px(&delta, 0), TOP - 10, px(&delta, 0), height - 26);
+        if (cases[0]->comparison != MG_COMPARE_SUPERIOR) {
+            snprintf(buf, sizeof buf, "\xE2\x88\x92%g", cases[0]->margin);
+            reference(m, &delta, -cases[0]->margin, TOP - 10, height - 26, "threshold",
+                      buf);
+        }
+        if (cases[0]->comparison != MG_COMPARE_NON_INFERIOR) {
+            snprintf(buf, sizeof buf, "+%g", cases[0]->margin);
+            reference(m, &delta, cases[0]->margin, TOP - 10, height - 26, "threshold",
+                      buf);
+        }
+    } else {
+        if (cases[0]->has_at_least) {
+            snprintf(buf, sizeof buf, "\xE2\x89\xA5 %g", cases[0]->at_least);
+            reference(m, &metric, cases[0]->at_least, TOP - 10, height - 26, "threshold",
+                      buf);
+        }
+        if (cases[0]->has_at_most) {
+            snprintf(buf, sizeof buf, "\xE2\x89\xA4 %g", cases[0]->at_most);
+            reference(m, &metric, cases[0]->at_most, TOP - 10, height - 26, "threshold",
+                      buf);
+        }
     }
     (void)groups;
     mg__mk_close(m); /* svg */

@@ -359,6 +359,86 @@ START_TEST(oracle_cluster)
 END_TEST
 
 /*
+ * Curve counts: for every replicate and the holdout set, the weighted positives and
+ * negatives at or above each grid threshold, against a sum over rows with the
+ * replicate's row weights; with few thresholds (the scores binned) and with more
+ * than the distinct scores (every score a threshold), for every resampler.
+ */
+static void oracle_curve_counts(mg__engine_stratify stratify,
+                                mg__engine_resampler resampler, int clustered,
+                                size_t thresholds)
+{
+    synth y;
+    mg__engine_options o = {0};
+    mg__engine *e = NULL;
+    mg_error err = MG_ERROR_INIT;
+    double *w;
+
+    synth_make(&y, 150, 5, 0);
+    if (clustered) {
+        y.d.cluster = y.cluster;
+        y.d.nclusters = 50;
+    }
+    o.replicates = 17;
+    o.seed = 4;
+    o.threads = 2;
+    o.stratify = stratify;
+    o.resampler = resampler;
+    o.curve_thresholds = thresholds;
+    ck_assert_msg(mg__engine_run(&e, &y.d, &o, &err) == 0, "%s", err.message);
+    w = malloc(y.n * sizeof *w);
+    for (long b = -1; b < (long)o.replicates; b++) {
+        if (b < 0)
+            for (size_t i = 0; i < y.n; i++)
+                w[i] = 1;
+        else
+            ck_assert(mg__engine_row_weights(&y.d, &o, (size_t)b, w, &err) == 0);
+        for (size_t m = 0; m < 2; m++) {
+            const double *thr, *c = mg__engine_curve(e, b, m);
+            size_t k = mg__engine_curve_thresholds(e, m, &thr);
+            double lowest = y.score[m][0];
+            ck_assert(k >= 2 && k <= thresholds);
+            for (size_t i = 0; i < y.n; i++)
+                if (y.score[m][i] < lowest)
+                    lowest = y.score[m][i];
+            ck_assert_double_eq(thr[k - 1], lowest);
+            for (size_t g = 0; g < k; g++) {
+                double pos = 0, neg = 0;
+                if (g > 0)
+                    ck_assert(thr[g] < thr[g - 1]);
+                for (size_t i = 0; i < y.n; i++)
+                    if (y.score[m][i] >= thr[g]) {
+                        pos += y.label[i] ? w[i] : 0;
+                        neg += y.label[i] ? 0 : w[i];
+                    }
+                ck_assert_msg(c[2 * g] == pos && c[2 * g + 1] == neg,
+                              "replicate %ld model %zu threshold %zu: %g, %g vs naive "
+                              "%g, %g",
+                              b, m, g, c[2 * g], c[2 * g + 1], pos, neg);
+            }
+        }
+    }
+    free(w);
+    mg__engine_free(e);
+    synth_free(&y);
+}
+
+START_TEST(oracle_curves)
+{
+    for (size_t t = 0; t < 2; t++) {
+        size_t thresholds = t == 0 ? 6 : 4096;
+        oracle_curve_counts(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_MULTINOMIAL, 0,
+                            thresholds);
+        oracle_curve_counts(MG__ENGINE_STRATIFY_LABEL, MG__ENGINE_MULTINOMIAL, 0,
+                            thresholds);
+        oracle_curve_counts(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_POISSON, 0, thresholds);
+        oracle_curve_counts(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_MULTINOMIAL, 1,
+                            thresholds);
+    }
+}
+END_TEST
+
+/*
  * Brute-force jackknife: for every unit (a row, or a cluster of rows), recompute
  * every metric without it and compare the power sums of the deviations, for each
  * model and for the pair, with the engine's closed forms.
@@ -474,16 +554,23 @@ START_TEST(threads_do_not_change_results)
     o.replicates = 37;
     o.seed = 7;
     o.need_rank = 1;
+    o.curve_thresholds = 50;
     o.threads = 1;
     ck_assert(mg__engine_run(&e1, &y.d, &o, &err) == 0);
     o.threads = 3;
     ck_assert(mg__engine_run(&e3, &y.d, &o, &err) == 0);
     for (size_t b = 0; b < o.replicates; b++)
-        for (size_t m = 0; m < 2; m++)
+        for (size_t m = 0; m < 2; m++) {
+            const double *thr;
+            size_t k = mg__engine_curve_thresholds(e1, m, &thr);
             for (size_t s = 0; s < mg__engine_slices(e1); s++)
                 ck_assert(memcmp(mg__engine_replicate(e1, b, m, s),
                                  mg__engine_replicate(e3, b, m, s),
                                  sizeof(mg_binary_stats)) == 0);
+            ck_assert(memcmp(mg__engine_curve(e1, (long)b, m),
+                             mg__engine_curve(e3, (long)b, m),
+                             2 * k * sizeof(double)) == 0);
+        }
     mg__engine_free(e1);
     mg__engine_free(e3);
     synth_free(&y);
@@ -621,6 +708,7 @@ static Suite *engine_suite(void)
     tcase_add_test(orc, oracle_cluster);
     tcase_add_test(orc, oracle_jackknife);
     tcase_add_test(orc, oracle_cluster_jackknife);
+    tcase_add_test(orc, oracle_curves);
     tcase_add_test(prop, threads_do_not_change_results);
     tcase_add_test(prop, copy_of_itself_differs_by_zero);
     tcase_add_test(prop, atom_moments);
