@@ -4,7 +4,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test demo install bench simulate clean fuzz
+.PHONY: all deps build test demo install bench simulate clean fuzz screenshot
 
 all: build
 
@@ -41,6 +41,12 @@ fuzz: deps
 	CC=clang cmake -S . -B build-fuzz -DMG_FUZZ=ON -DMG_TESTS=OFF
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_csv fuzz_suite fuzz_xmlclean fuzz_diff
 	./tests/fuzz/run.sh build-fuzz $(or $(FUZZ_SECONDS),60)
+
+# `make screenshot`: docs/html-report.png, the churn example's HTML report as headless
+# Chromium renders it (the browser test, tests/cli/html_browser.sh, takes it).
+screenshot: build
+	MG_SCREENSHOT=$(CURDIR)/docs/html-report.png sh tests/cli/html_browser.sh \
+	  $(BUILD)/modelgate . $(BUILD)/screenshot
 
 clean:
 	rm -rf $(BUILD)

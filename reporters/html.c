@@ -64,7 +64,7 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;margin:.5em 0}\n"
     "th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid var(--rule);"
     "vertical-align:top;overflow-wrap:anywhere}th{white-space:nowrap}"
-    "td{min-width:6.5em}\n"
+    "td{min-width:8em}td.o{min-width:0}\n"
     "tbody tr:nth-child(even){background:var(--stripe)}\n"
     "td.num{font-variant-numeric:tabular-nums;white-space:nowrap}\n"
     ".o{font-weight:600;white-space:nowrap}.o.pass{color:var(--pass)}"

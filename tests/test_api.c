@@ -181,6 +181,13 @@ START_TEST(edge_init_older_versions_stay_in_bounds)
     ck_assert_uint_eq(r.version, 1);
     for (size_t i = run_v1; i < sizeof r; i++)
         ck_assert_uint_eq(((unsigned char *)&r)[i], JUNK);
+    /* Version 2 ends before with_plots (version 3). */
+    memset(&r, JUNK, sizeof r);
+    ck_assert_int_eq(mg_run_options_init(&r, 2), 0);
+    ck_assert_uint_eq(r.version, 2);
+    ck_assert_int_eq(r.with_metrics, 0);
+    for (size_t i = offsetof(mg_run_options, with_plots); i < sizeof r; i++)
+        ck_assert_uint_eq(((unsigned char *)&r)[i], JUNK);
     {
         mg_csv_options o;
         memset(&o, JUNK, sizeof o);

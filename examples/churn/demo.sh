@@ -9,9 +9,9 @@ here=$(dirname "$0")
 out=out
 mkdir -p "$out"
 
-echo "\$ modelgate run $here/suite.yaml --junit $out/junit.xml --json $out/results.json --markdown $out/summary.md"
+echo "\$ modelgate run $here/suite.yaml --junit $out/junit.xml --json $out/results.json --markdown $out/summary.md --html $out/report.html"
 "$bin" run "$here/suite.yaml" --junit "$out/junit.xml" --json "$out/results.json" \
-  --markdown "$out/summary.md"
+  --markdown "$out/summary.md" --html "$out/report.html"
 status=$?
 echo
 echo "modelgate exited with status $status (0 pass, 1 a test failed, 2 bad input, 3 internal error)."
@@ -29,6 +29,7 @@ That failure is intended: the candidate's recall on region=central is far below 
 (see examples/churn/README.md). In CI, exit status 1 would have blocked the
 promotion of this candidate.
 
-Reports: $out/junit.xml (JUnit), $out/results.json (JSON), $out/summary.md (Markdown).
+Reports: $out/junit.xml (JUnit), $out/results.json (JSON), $out/summary.md (Markdown),
+$out/report.html (HTML).
 Explore every metric with intervals:  $bin metrics $here/suite.yaml
 TXT

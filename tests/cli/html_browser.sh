@@ -100,8 +100,12 @@ check "$scratch/churn.html" churn
 [ "$(tr '\n' ' ' <"$scratch/churn.marks")" = "10 6 6 " ] ||
   fail "churn: marks per figure $(tr '\n' ' ' <"$scratch/churn.marks"), expected 10 6 6"
 if [ -n "${MG_SCREENSHOT:-}" ]; then
+  # From the source tree with a relative path and no CI commit, as a reader would
+  # run the example.
+  (cd "$src" && env -u GITHUB_SHA -u CI_COMMIT_SHA -u GIT_COMMIT -u BUILD_SOURCEVERSION \
+    "$bin" run examples/churn/suite.yaml --html "$scratch/shot.html" >/dev/null)
   chrome --window-size=1100,2150 --screenshot="$MG_SCREENSHOT" \
-    "file://$scratch/churn.html" >/dev/null 2>&1
+    "file://$scratch/shot.html" >/dev/null 2>&1
 fi
 
 wide_suite "$scratch/wide" 300 30000
