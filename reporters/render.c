@@ -463,19 +463,28 @@ void mg__forest_caption(char *buf, size_t size, const mg_case *const *cases, siz
 void mg__curve_caption(char *buf, size_t size, const mg_curve *const *curves, size_t n)
 {
     line l = {.used = 0};
-    int roc = n == 0 || curves[0]->kind == MG_CURVE_ROC;
+    int roc = n == 0 || curves[0]->kind == MG_CURVE_ROC, banded = 0;
     double level = n > 0 ? curves[0]->confidence : 0;
     size_t used = 0;
+    const char *reason = NULL;
 
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (curves[i]->replicates_used > used)
             used = curves[i]->replicates_used;
-    put(&l, "%s curve of each model on the whole holdout set, with a pointwise %g%% "
-            "percentile band from %zu bootstrap replicates (the band at each %s covers "
-            "the curve there, not the whole curve at once). The dot is the model's "
-            "threshold; the dashed line is %s.",
-        roc ? "ROC" : "Precision\xE2\x80\x93recall", 100 * level, used,
-        roc ? "false positive rate" : "recall",
+        banded |= curves[i]->has_band;
+        if (!curves[i]->has_band && reason == NULL)
+            reason = curves[i]->reason;
+    }
+    put(&l, "%s curve of each model on the whole holdout set",
+        roc ? "ROC" : "Precision\xE2\x80\x93recall");
+    if (banded)
+        put(&l, ", with a pointwise %g%% percentile band from %zu bootstrap replicates "
+                "(the band at each %s covers the curve there, not the whole curve at "
+                "once)",
+            100 * level, used, roc ? "false positive rate" : "recall");
+    else
+        put(&l, ", without a band (%s)", reason ? reason : "no replicates");
+    put(&l, ". The dot is the model's threshold; the dashed line is %s.",
         roc ? "a score with no skill" : "the prevalence, a score with no skill");
     snprintf(buf, size, "%s", l.text);
 }

@@ -152,6 +152,11 @@ int mg__curve_band_compute(mg__curve_band *out, const mg__engine *e, size_t mode
         out->used++;
     }
     tail = (double)out->used * (1 - level) / 2;
+    if (B == 0) {
+        snprintf(out->reason, sizeof out->reason, "no bootstrap replicates");
+        rc = 0;
+        goto cleanup;
+    }
     if (out->used == 0 || tail < MG__CI_MIN_TAIL) {
         snprintf(out->reason, sizeof out->reason,
                  "%zu replicates with a curve: too few for a %g%% band", out->used,

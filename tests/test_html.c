@@ -43,6 +43,7 @@ static xmlDocPtr page_close(page *p)
     doc = xmlReadMemory((const char *)xmlBufferContent(p->buf), xmlBufferLength(p->buf),
                         "page.xml", NULL, XML_PARSE_NONET);
     ck_assert_msg(doc != NULL, "not well-formed: %.300s", xmlBufferContent(p->buf));
+    xmlBufferFree(p->buf);
     return doc;
 }
 
