@@ -316,7 +316,7 @@ static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *
         mg__mk_open(m, "td");
         mg__mk_text(m, c->model);
         mg__mk_text(m, " vs ");
-        mg__mk_text(m, c->baseline);
+        mg__mk_text(m, c->kind == MG_TEST_VS_OVERALL ? "its whole set" : c->baseline);
         mg__mk_close(m);
         td(m, NULL, mg__case_slice(c));
         estimate_text(buf, sizeof buf, c, usual);
@@ -336,6 +336,13 @@ static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *
     mg__mk_close(m);
 }
 
+/* A case of a test over a slicing's slices, one per slice (a gap or ratio test has
+ * one case across them, which the tables show). */
+static int per_slice(const mg_case *c)
+{
+    return c->slicing != NULL && c->kind != MG_TEST_GAP && c->kind != MG_TEST_RATIO;
+}
+
 /* A forest plot per sliced test, in the suite's order of tests. */
 static int forests(mg__markup *m, const mg_report *r, int *id)
 {
@@ -348,12 +355,12 @@ static int forests(mg__markup *m, const mg_report *r, int *id)
         const mg_case *c = &r->cases[i];
         size_t n = 0;
         char caption[512];
-        if (c->slicing == NULL || (i > 0 && r->cases[i - 1].slicing != NULL &&
-                                   strcmp(r->cases[i - 1].test, c->test) == 0))
+        if (!per_slice(c) || (i > 0 && per_slice(&r->cases[i - 1]) &&
+                              strcmp(r->cases[i - 1].test, c->test) == 0))
             continue;
         /* A test's cases are consecutive in the report. */
-        for (size_t j = i; j < r->ncases && r->cases[j].slicing != NULL &&
-                           strcmp(r->cases[j].test, c->test) == 0;
+        for (size_t j = i;
+             j < r->ncases && per_slice(&r->cases[j]) && strcmp(r->cases[j].test, c->test) == 0;
              j++)
             group[n++] = &r->cases[j];
         mg__mk_open(m, "figure");
@@ -484,7 +491,7 @@ static int render(mg__markup *m, const mg_report *r)
     for (size_t i = 0; i < r->ncases; i++) {
         order[i] = (ordered){&r->cases[i], i};
         ncomparisons += r->cases[i].has_delta;
-        nsliced += r->cases[i].slicing != NULL;
+        nsliced += per_slice(&r->cases[i]);
     }
     qsort(order, r->ncases, sizeof *order, failures_first);
 

@@ -446,7 +446,11 @@ void mg__forest_caption(char *buf, size_t size, const mg_case *const *cases, siz
             break;
         }
     }
-    if (c->has_delta)
+    if (c->has_delta && c->kind == MG_TEST_VS_OVERALL)
+        put(&l, "\xCE\x94 = slice \xE2\x88\x92 whole set in %s of %s on each of %zu "
+            "slices, with its %s interval (right), beside each model's %s (left). ",
+            c->metric, c->model, n, method[0] ? method : "", c->metric);
+    else if (c->has_delta)
         put(&l, "\xCE\x94 = %s \xE2\x88\x92 %s in %s on each of %zu slices, with its "
             "%s interval (right), beside both models' %s (left). ",
             c->model, c->baseline ? c->baseline : "baseline", c->metric, n,

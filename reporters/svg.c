@@ -302,6 +302,18 @@ static void extend(double *lo, double *hi, double v)
         *hi = v;
 }
 
+/* Whether every case has the same thresholds (one line then serves them all). */
+static int same_thresholds(const mg_case *const *cases, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (cases[i]->has_at_least != cases[0]->has_at_least ||
+            cases[i]->has_at_most != cases[0]->has_at_most ||
+            (cases[0]->has_at_least && cases[i]->at_least != cases[0]->at_least) ||
+            (cases[0]->has_at_most && cases[i]->at_most != cases[0]->at_most))
+            return 0;
+    return 1;
+}
+
 /* A vertical reference line across the rows, labelled above them. */
 static void reference(mg__markup *m, const axis *a, double v, double top, double bottom,
                       const char *cls, const char *label)
@@ -408,8 +420,12 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
     text(m, "axis-title", (metric.x0 + metric.x1) / 2, 14, "middle", buf);
     x_ticks(m, &metric, TOP - 16, height - 26, height - 12);
     if (comparison) {
-        snprintf(buf, sizeof buf, "\xCE\x94 = %s \xE2\x88\x92 %s (positive is better)",
-                 cases[0]->model, cases[0]->baseline ? cases[0]->baseline : "baseline");
+        if (cases[0]->kind == MG_TEST_VS_OVERALL)
+            snprintf(buf, sizeof buf,
+                     "\xCE\x94 = slice \xE2\x88\x92 whole set (positive is better)");
+        else
+            snprintf(buf, sizeof buf, "\xCE\x94 = %s \xE2\x88\x92 %s (positive is better)",
+                     cases[0]->model, cases[0]->baseline ? cases[0]->baseline : "baseline");
         text(m, "axis-title", (delta.x0 + delta.x1) / 2, 14, "middle", buf);
         x_ticks(m, &delta, TOP - 16, height - 26, height - 12);
     }
@@ -507,6 +523,24 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
             reference(m, &delta, cases[0]->margin, TOP - 10, height - 26, "threshold",
                       buf);
         }
+    } else if (!same_thresholds(cases, n)) {
+        /* Thresholds per slice: a tick across each row at its own. */
+        double ty = TOP;
+        for (size_t i = 0; i < n; i++) {
+            const mg_case *c = rows[i].c;
+            double row_h = PAD * 2 + LINE_H * (double)(row_lines(c) - 1);
+            if (i == 0 || rows[i].group != rows[i - 1].group)
+                ty += GROUP_H;
+            if (c->has_at_least)
+                line(m, "threshold", px(&metric, c->at_least), ty + 1,
+                     px(&metric, c->at_least), ty + row_h - 1);
+            if (c->has_at_most)
+                line(m, "threshold", px(&metric, c->at_most), ty + 1,
+                     px(&metric, c->at_most), ty + row_h - 1);
+            ty += row_h;
+        }
+        text(m, "ref", (metric.x0 + metric.x1) / 2, TOP - 16, "middle",
+             "thresholds per slice (dashed)");
     } else {
         if (cases[0]->has_at_least) {
             snprintf(buf, sizeof buf, "\xE2\x89\xA5 %g", cases[0]->at_least);
