@@ -73,9 +73,12 @@ done
 contains "$scratch/churn.html" "<dt>seed</dt><dd>1</dd>" "churn: seed"
 contains "$scratch/churn.html" "<dt>replicates</dt><dd>2000</dd>" "churn: replicates"
 contains "$scratch/churn.html" "not recorded" "churn: no commit"
-# p-value of the comparison, as the JSON has it (3 significant digits).
+# p-value of the comparison and its method, as the JSON has them (3 significant
+# digits).
 p=$(sed -n 's/.*"p_value": \([0-9][0-9.e+-]*\).*/\1/p' "$scratch/churn.json" | head -n 1)
-contains "$scratch/churn.html" "$(printf '%.3g' "$p") (delong)" "churn: p-value"
+method=$(sed -n 's/.*"p_method": "\([a-z]*\)".*/\1/p' "$scratch/churn.json" | head -n 1)
+[ -n "$p" ] && [ -n "$method" ] || fail "churn: no p-value in the JSON"
+contains "$scratch/churn.html" "$(printf '%.3g' "$p") ($method)</td>" "churn: p-value"
 
 # The commit from each CI's variable, the first set winning.
 for var in GITHUB_SHA CI_COMMIT_SHA GIT_COMMIT BUILD_SOURCEVERSION; do
