@@ -208,6 +208,9 @@ static int evaluate_case(ctx *c, const plan *p, size_t index, double level,
         k->family_p = fam->p;
         k->family_p_adjusted = fam->p_adjusted;
     }
+    if (wants_plots(c) && p->slicing >= 0 && p->gap != MG_GAP_MAX &&
+        p->gap != MG_GAP_RATIO && (rc = case_peers(c, p, index, k)) != 0)
+        return rc;
     return mg__keep_case(c, k, t0);
 }
 
@@ -221,9 +224,7 @@ int mg__keep_case(ctx *c, mg_case *k, double t0)
     k->delta_ci_low = unsigned_zero(k->delta_ci_low);
     k->delta_ci_high = unsigned_zero(k->delta_ci_high);
     k->baseline_estimate = unsigned_zero(k->baseline_estimate);
-    if ((rc = mg__case_render(k)) != 0 ||
-        (wants_plots(c) && p->slicing >= 0 && p->gap != MG_GAP_MAX &&
-         p->gap != MG_GAP_RATIO && (rc = case_peers(c, p, index, k)) != 0))
+    if ((rc = mg__case_render(k)) != 0)
         return rc;
     mg__count_outcome(c->r, k->outcome);
     k->seconds = mg__now() - t0;

@@ -316,7 +316,9 @@ static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *
         mg__mk_open(m, "td");
         mg__mk_text(m, c->model);
         mg__mk_text(m, " vs ");
-        mg__mk_text(m, c->kind == MG_TEST_VS_OVERALL ? "its whole set" : c->baseline);
+        mg__mk_text(m, c->kind == MG_TEST_VS_OVERALL  ? "its whole set"
+                       : c->kind == MG_TEST_WEAK_SLICE ? "the rest"
+                                                       : c->baseline);
         mg__mk_close(m);
         td(m, NULL, mg__case_slice(c));
         estimate_text(buf, sizeof buf, c, usual);

@@ -446,10 +446,12 @@ void mg__forest_caption(char *buf, size_t size, const mg_case *const *cases, siz
             break;
         }
     }
-    if (c->has_delta && c->kind == MG_TEST_VS_OVERALL)
-        put(&l, "\xCE\x94 = slice \xE2\x88\x92 whole set in %s of %s on each of %zu "
+    if (c->has_delta &&
+        (c->kind == MG_TEST_VS_OVERALL || c->kind == MG_TEST_WEAK_SLICE))
+        put(&l, "\xCE\x94 = slice \xE2\x88\x92 %s in %s of %s on each of %zu "
             "slices, with its %s interval (right), beside each model's %s (left). ",
-            c->metric, c->model, n, method[0] ? method : "", c->metric);
+            c->kind == MG_TEST_VS_OVERALL ? "whole set" : "the rest", c->metric,
+            c->model, n, method[0] ? method : "", c->metric);
     else if (c->has_delta)
         put(&l, "\xCE\x94 = %s \xE2\x88\x92 %s in %s on each of %zu slices, with its "
             "%s interval (right), beside both models' %s (left). ",

@@ -207,7 +207,7 @@ size_t mg__svg_forest_marks(const mg_case *const *cases, size_t n)
             for (size_t q = 0; q < c->npeers; q++)
                 marks += c->peers[q].has_estimate;
         } else {
-            marks += c->has_estimate && !c->has_delta;
+            marks += c->has_estimate;
         }
         marks += c->has_delta;
     }
@@ -384,8 +384,8 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
     qsort(rows, n, sizeof *rows, row_order);
 
     metric.x0 = LABEL_X + LABEL_W + 14;
-    metric.x1 = comparison ? 520 : W - 16;
-    delta.x0 = 556;
+    metric.x1 = comparison ? 505 : W - 16;
+    delta.x0 = 575;
     delta.x1 = W - 16;
     axis_nice(&metric, mlo, mhi);
     if (comparison)
@@ -423,6 +423,9 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
         if (cases[0]->kind == MG_TEST_VS_OVERALL)
             snprintf(buf, sizeof buf,
                      "\xCE\x94 = slice \xE2\x88\x92 whole set (positive is better)");
+        else if (cases[0]->kind == MG_TEST_WEAK_SLICE)
+            snprintf(buf, sizeof buf,
+                     "\xCE\x94 = slice \xE2\x88\x92 the rest (positive is better)");
         else
             snprintf(buf, sizeof buf, "\xCE\x94 = %s \xE2\x88\x92 %s (positive is better)",
                      cases[0]->model, cases[0]->baseline ? cases[0]->baseline : "baseline");
@@ -502,6 +505,10 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
             } else if (c->has_estimate && !c->has_delta) {
                 interval(m, &metric, mid, c->has_ci, c->ci_low, c->ci_high, c->estimate,
                          shape, cls, "ci k0", 3.5);
+            } else if (c->has_estimate) {
+                /* A comparison without peers: the model's estimate, beside its Δ. */
+                interval(m, &metric, mid, 0, 0, 0, c->estimate, "circle",
+                         "mark peer k0 own", "ci k0", 2.8);
             }
             if (comparison && c->has_delta)
                 interval(m, &delta, mid, mg__case_has_delta_ci(c), c->delta_ci_low,
