@@ -250,7 +250,7 @@ typedef void table_fn(mg__markup *m, const mg_report *r, const ordered *order,
  * skipped ones, those are folded into a <details> under the failures, so that a
  * run of hundreds of slices opens on what needs a look.
  */
-#define FOLD_PASSED 40
+#define FOLD_PASSED 20
 static void folded(mg__markup *m, const mg_report *r, const ordered *order,
                    int comparisons_only, table_fn *table)
 {

@@ -104,7 +104,7 @@ if [ -n "${MG_SCREENSHOT:-}" ]; then
   # run the example.
   (cd "$src" && env -u GITHUB_SHA -u CI_COMMIT_SHA -u GIT_COMMIT -u BUILD_SOURCEVERSION \
     "$bin" run examples/churn/suite.yaml --html "$scratch/shot.html" >/dev/null)
-  chrome --window-size=1100,2150 --screenshot="$MG_SCREENSHOT" \
+  chrome --window-size=1100,1950 --screenshot="$MG_SCREENSHOT" \
     "file://$scratch/shot.html" >/dev/null 2>&1
 fi
 
