@@ -190,8 +190,11 @@ static int blame_column(const mg_suite *suite, const want_list *w, size_t absent
         return err ? err->code : MG_EDATA;
     /* A file that cannot be opened: the suite key that names it. */
     if (err->code == MG_EIO && err->line == 0 && file_loc != NULL) {
+        /* The loader names the file: the path, or the part of a pattern. */
+        char file[MG_ERROR_PATH_MAX];
+        snprintf(file, sizeof file, "%s", err->file[0] ? err->file : path);
         snprintf(hint, sizeof hint, "%s", err->message);
-        return mg_suite_error(suite, file_loc, err, MG_EIO, "%s: %s", path, hint);
+        return mg_suite_error(suite, file_loc, err, MG_EIO, "%s: %s", file, hint);
     }
     if (absent > w->n)
         return err->code;
@@ -208,20 +211,45 @@ static int blame_column(const mg_suite *suite, const want_list *w, size_t absent
                           path, hint);
 }
 
+/* The table's files in the provenance: the file, or each part of a partitioned
+ * input with its own rows and digest. */
 static int add_input(mg__data *d, const char *role, const mg_table *t)
 {
-    mg_input_file *f = &d->inputs[d->ninputs];
-    f->role = mg__strdup(role);
-    f->path = mg__strdup(mg_table_path(t));
-    if (f->role == NULL || f->path == NULL)
+    mg_input_file *grown = realloc(d->inputs, (d->ninputs + t->nparts) * sizeof *grown);
+    if (grown == NULL)
         return MG_ENOMEM;
-    f->rows = mg_table_rows(t);
-    f->missing_dropped = mg_table_skipped_missing(t);
-    f->extra_ignored = mg_table_skipped_extra(t);
-    memcpy(f->sha256, mg_table_sha256(t), 64);
-    f->sha256[64] = '\0';
-    d->ninputs++;
+    d->inputs = grown;
+    for (size_t p = 0; p < t->nparts; p++) {
+        mg_input_file *f = &d->inputs[d->ninputs];
+        memset(f, 0, sizeof *f);
+        d->ninputs++;
+        f->role = mg__strdup(role);
+        f->path = mg__strdup(t->parts[p].path);
+        if (f->role == NULL || f->path == NULL)
+            return MG_ENOMEM;
+        f->rows = t->parts[p].rows;
+        f->missing_dropped = t->parts[p].skipped_missing;
+        f->extra_ignored = t->parts[p].skipped_extra;
+        memcpy(f->sha256, t->parts[p].sha256, 65);
+    }
     return 0;
+}
+
+/* After rows were left out: each input's rows, counted per part. */
+static void count_input_rows(mg__data *d)
+{
+    size_t f = 0;
+    for (size_t k = 0; k <= d->ntables; k++) {
+        const mg_table *t = k == 0 ? d->holdout : d->tables[k - 1];
+        for (size_t p = 0; p < t->nparts && f + p < d->ninputs; p++)
+            d->inputs[f + p].rows = 0;
+        for (size_t r = 0; r < t->rows; r++) {
+            size_t p = t->lines[r] >> MG__LINE_BITS;
+            if (p < t->nparts && f + p < d->ninputs)
+                d->inputs[f + p].rows++;
+        }
+        f += t->nparts;
+    }
 }
 
 static int want_has(const want_list *l, const char *name)
@@ -632,7 +660,7 @@ static int missing_values(mg__data *d, const mg_suite *s, const unsigned char *b
             if (v != NULL)
                 snprintf(shown, sizeof shown, " '%s'", v);
             rc = mg_error_set(
-                err, MG_EDATA, mg_table_path(t), mg_table_line(t, i),
+                err, MG_EDATA, mg__table_row_path(t, i), mg_table_line(t, i),
                 mg_table_field(t, col),
                 "column '%s': missing %s%s (to leave out rows with a missing label, "
                 "id or score, set data.drop_missing: true)",
@@ -641,7 +669,7 @@ static int missing_values(mg__data *d, const mg_suite *s, const unsigned char *b
             goto cleanup;
         }
         for (size_t f = 0; f < d->ninputs; f++)
-            if (strcmp(d->inputs[f].path, mg_table_path(t)) == 0) {
+            if (strcmp(d->inputs[f].path, mg__table_row_path(t, i)) == 0) {
                 d->inputs[f].missing_dropped++;
                 break;
             }
@@ -657,8 +685,7 @@ static int missing_values(mg__data *d, const mg_suite *s, const unsigned char *b
     mg__table_filter(d->holdout, keep);
     for (size_t t = 0; t < d->ntables; t++)
         mg__table_filter(d->tables[t], keep);
-    for (size_t f = 0; f < d->ninputs; f++)
-        d->inputs[f].rows = kept;
+    count_input_rows(d);
     d->n = kept;
 cleanup:
     free(scol);
@@ -783,7 +810,7 @@ static int build_label(mg__data *d, const mg_suite *s, mg_error *err)
     for (size_t i = 0; i < d->n; i++) {
         if (cls[codes[i]] < 0) {
             rc = mg_error_set(
-                err, MG_EDATA, s->data.holdout, mg_table_line(t, i),
+                err, MG_EDATA, mg__table_row_path(t, i), mg_table_line(t, i),
                 mg_table_field(t, col),
                 "column '%s': label '%s' is neither the positive '%s' nor the "
                 "negative '%s'; a binary label has two values, the column holds %s",
@@ -1060,7 +1087,8 @@ static int numbers_later(mg__data *d, const mg_suite *s, const mg__data_blocks *
         if (rc == MG_ENOMEM)
             return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         if (rc != 0 && read_as_numbers(s, d->later[i], b))
-            return mg_error_set(err, MG_EDATA, mg_table_path(t), mg_table_line(t, bad),
+            return mg_error_set(err, MG_EDATA, mg__table_row_path(t, bad),
+                                mg_table_line(t, bad),
                                 mg_table_field(t, col),
                                 "column '%s': '%s' is not a number", d->later[i],
                                 mg_table_level(t, col, mg_table_codes(t, col)[bad]));

@@ -35,6 +35,7 @@
 #include "assertions/family.h"
 #include "common/clocale.h"
 #include "common/util.h"
+#include "fixtures/table_internal.h"
 #include "harness/budget.h"
 #include "harness/data.h"
 #include "harness/run_internal.h"
@@ -627,7 +628,8 @@ static int check_test(const ctx *c, const mg_test_spec *t, mg_error *err)
         long mm = models[q], row;
         if (mm < 0 || (row = c->d->not_probability[mm]) < 0)
             continue;
-        return mg_error_set(err, MG_EDATA, mg_table_path(c->d->score_table[mm]),
+        return mg_error_set(err, MG_EDATA,
+                            mg__table_row_path(c->d->score_table[mm], (size_t)row),
                             mg_table_line(c->d->score_table[mm], (size_t)row), 0,
                             "column '%s': score %.17g is outside [0, 1], and %s (test "
                             "'%s') needs probabilities",

@@ -732,7 +732,7 @@ START_TEST(errors_files)
 
     snprintf(path, sizeof path, "%s/absent.csv", dir);
     expect_error(path, NULL, NULL, 0, MG_EIO, 0, 0, "No such file or directory");
-    expect_error(dir, NULL, NULL, 0, MG_EIO, 0, 0, "not a regular file");
+    expect_error(dir, NULL, NULL, 0, MG_EIO, 0, 0, "a directory without part files (files whose names do not start with '.' or '_')");
     /* /proc/self/mem is a regular file whose first page cannot be read. */
     if (tu_exists("/proc/self/mem"))
         expect_error("/proc/self/mem", NULL, NULL, 0, MG_EIO, 1, 0,
