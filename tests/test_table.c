@@ -21,6 +21,7 @@
 
 #include "fixtures/dict.h"
 #include "fixtures/number.h"
+#include "fixtures/table_internal.h"
 #include "testutil.h"
 
 /* Fixture files committed under tests/data/csv. */
@@ -943,6 +944,120 @@ START_TEST(reference_dict_oracle)
 }
 END_TEST
 
+
+/* ---- parts ----------------------------------------------------------------------- */
+
+/* dir/name in one of eight rotating buffers. */
+static const char *in_dir(const char *dir, const char *name)
+{
+    static char path[8][4200];
+    static unsigned next;
+    char *s = path[next++ % 8];
+    snprintf(s, 4200, "%s/%s", dir, name);
+    return s;
+}
+
+/*
+ * A partitioned input reads as the one file of its rows: the same values and
+ * dictionary codes (levels first seen in a later part get the codes the one file
+ * gives them), each row's own part and line, a join of a partitioned prediction file
+ * to a partitioned holdout, and the errors (a differing header, no match).
+ */
+START_TEST(parts_as_one_file)
+{
+    char dir[4096], pattern[4200];
+    static const mg_column_request cols[] = {{"seg", MG_COLUMN_CATEGORY},
+                                             {"x", MG_COLUMN_NUMBER}};
+    mg_csv_options o = MG_CSV_OPTIONS_INIT;
+    mg_table *one, *parts, *pred;
+    size_t seg, x;
+
+    scratch(dir, "parts");
+    tu_write(dir, "one.csv", "id,seg,x\na,n,1\nb,s,2\nc,n,3\nd,e,4\ne,w,5\n");
+    tu_write(dir, "p-2.csv", "id,seg,x\nd,e,4\ne,w,5\n");
+    tu_write(dir, "p-0.csv", "id,seg,x\r\na,n,1\r\n\r\nb,s,2\r\n");
+    tu_write(dir, "p-1.csv", "id,seg,x\n");
+    tu_write(dir, "p-1a.csv", "");
+    tu_write(dir, "p-1b.csv", "id,seg,x\nc,n,3\n");
+    o.id = "id";
+    one = load(in_dir(dir, "one.csv"), &o, cols, 2);
+    snprintf(pattern, sizeof pattern, "%s/p-*.csv", dir);
+    parts = load(pattern, &o, cols, 2);
+    ck_assert_str_eq(mg_table_path(parts), pattern);
+    ck_assert_uint_eq(mg_table_rows(parts), 5);
+    seg = (size_t)mg_table_find(parts, "seg");
+    x = (size_t)mg_table_find(parts, "x");
+    ck_assert_uint_eq(mg_table_levels(parts, seg), 4);
+    for (size_t r = 0; r < 5; r++) {
+        ck_assert_uint_eq(mg_table_codes(parts, seg)[r], mg_table_codes(one, seg)[r]);
+        ck_assert_double_eq(mg_table_numbers(parts, x)[r], mg_table_numbers(one, x)[r]);
+    }
+    ck_assert_str_eq(mg_table_level(parts, seg, 3), "w");
+    /* Each row's line in its own part: p-0 lines 2 and 4, p-1b line 2, p-2 2 and 3. */
+    ck_assert_uint_eq(mg_table_line(parts, 1), 4);
+    ck_assert_uint_eq(mg_table_line(parts, 2), 2);
+    ck_assert_uint_eq(mg_table_line(parts, 4), 3);
+    ck_assert_str_eq(mg__table_row_path(parts, 1), in_dir(dir, "p-0.csv"));
+    ck_assert_str_eq(mg__table_row_path(parts, 2), in_dir(dir, "p-1b.csv"));
+    ck_assert_str_eq(mg__table_row_path(parts, 4), in_dir(dir, "p-2.csv"));
+    ck_assert_uint_eq(parts->nparts, 5); /* the zero-byte p-1a.csv is a part */
+    ck_assert_uint_eq(parts->parts[1].rows, 0);
+    ck_assert_uint_eq(parts->parts[2].rows, 0);
+    ck_assert_uint_eq(parts->parts[4].rows, 2);
+
+    /* Predictions in two parts, in another order, joined by id. */
+    mkdir(in_dir(dir, "pred"), 0755);
+    tu_write(dir, "pred/part-1.csv", "id,p\nb,0.2\ne,0.5\n");
+    tu_write(dir, "pred/part-0.csv", "id,p\nd,0.4\nc,0.3\na,0.1\n");
+    tu_write(dir, "pred/_SUCCESS", "");
+    o.join_to = parts;
+    pred = load(in_dir(dir, "pred"), &o, (mg_column_request[]){{"p", MG_COLUMN_NUMBER}},
+                1);
+    for (size_t r = 0; r < 5; r++)
+        ck_assert_double_eq(mg_table_numbers(pred, 0)[r], ((const double[]){0.1, 0.2, 0.3, 0.4, 0.5})[r]);
+    ck_assert_str_eq(mg__table_row_path(pred, 1), in_dir(dir, "pred/part-1.csv"));
+    ck_assert_uint_eq(mg_table_line(pred, 0), 4);
+    ck_assert_uint_eq(pred->nparts, 2);
+    mg_table_free(pred);
+
+    /* A duplicate id across parts names both; a header that differs; no match. */
+    {
+        mg_error err = MG_ERROR_INIT;
+        mg_table *t = NULL;
+        char msg[600];
+        tu_write(dir, "pred/part-2.csv", "id,p\na,0.9\n");
+        ck_assert_int_eq(mg_table_load_csv(&t, in_dir(dir, "pred"), &o,
+                                           (mg_column_request[]){{"p", MG_COLUMN_NUMBER}},
+                                           1, &err),
+                         MG_EDATA);
+        ck_assert_ptr_null(t);
+        ck_assert_str_eq(err.file, in_dir(dir, "pred/part-2.csv"));
+        ck_assert_uint_eq(err.line, 2);
+        snprintf(msg, sizeof msg, "duplicate id 'a' (first on line 4 of %s)",
+                 in_dir(dir, "pred/part-0.csv"));
+        ck_assert_str_eq(err.message, msg);
+        tu_write(dir, "pred/part-2.csv", "id,q\nz,0.9\n");
+        ck_assert_int_eq(mg_table_load_csv(&t, in_dir(dir, "pred"), &o,
+                                           (mg_column_request[]){{"p", MG_COLUMN_NUMBER}},
+                                           1, &err),
+                         MG_EDATA);
+        ck_assert_str_eq(err.file, in_dir(dir, "pred/part-2.csv"));
+        ck_assert_uint_eq(err.line, 1);
+        ck_assert_uint_eq(err.column, 2);
+        snprintf(msg, sizeof msg,
+                 "header differs from the first part's (%s): column 2 is 'q' here, "
+                 "'p' there; every part must have the same header",
+                 in_dir(dir, "pred/part-0.csv"));
+        ck_assert_str_eq(err.message, msg);
+        o.join_to = NULL;
+        snprintf(pattern, sizeof pattern, "%s/nothing-*.csv", dir);
+        expect_error(pattern, &o, cols, 2, MG_EIO, 0, 0, "no file matches the pattern");
+    }
+    mg_table_free(parts);
+    mg_table_free(one);
+}
+END_TEST
+
 static Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -976,6 +1091,10 @@ static Suite *table_suite(void)
     tcase_add_test(tc, errors_ids);
     tcase_add_test(tc, errors_files);
     tcase_add_test(tc, errors_arguments);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("parts");
+    tcase_add_test(tc, parts_as_one_file);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reference");
