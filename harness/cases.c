@@ -68,20 +68,18 @@ static int gather(ctx *c, long slicing, size_t index, size_t m1, long m2, size_t
 /* The statistic's value in every replicate where it is defined, into c->buf:
  * the metric, or sign · (model − baseline) when base >= 0. Returns how many. */
 static size_t replicate_values(ctx *c, const plan *p, size_t model, size_t slice,
-                               mg_metric metric)
+                               const mg_metric_info *mi, long param)
 {
     size_t k = 0;
     for (size_t b = 0; b < c->replicates; b++) {
         double v1, v2;
-        if (mg_metric_value(metric, mg__engine_replicate(c->e, b, model, slice), &v1,
-                            NULL) != 0)
+        if (mg__run_value(c, mi, param, (long)b, model, slice, &v1, NULL) != 0)
             continue;
         if (p != NULL && (p->base >= 0 || p->base_slice >= 0)) {
             /* Δ against the baseline model, or against the whole set (vs_overall) */
             size_t m2 = p->base >= 0 ? (size_t)p->base : model;
             size_t s2 = p->base_slice >= 0 ? (size_t)p->base_slice : slice;
-            if (mg_metric_value(metric, mg__engine_replicate(c->e, b, m2, s2), &v2,
-                                NULL) != 0)
+            if (mg__run_value(c, mi, param, (long)b, m2, s2, &v2, NULL) != 0)
                 continue;
             v1 = p->sign * (v1 - v2);
         }
@@ -120,32 +118,33 @@ static int analytic_ci(ctx *c, const mg_metric_info *mi, size_t model, long base
  * `modelgate metrics` lists them), or of the test's paired difference, at `level`.
  * A bootstrap interval leaves the replicates sorted in c->buf.
  */
-int mg__statistic_ci(ctx *c, const plan *p, const mg_metric_info *mi, size_t model,
-                     long slicing, size_t index, double estimate, double level,
-                     mg__ci *ci)
+int mg__statistic_ci(ctx *c, const plan *p, const mg_metric_info *mi, long param,
+                     size_t model, long slicing, size_t index, double estimate,
+                     double level, mg__ci *ci)
 {
-    size_t first = slicing < 0 ? 0 : mg__engine_slice_offset(c->e, (size_t)slicing);
+    size_t first = slicing < 0 ? 0 : mg__run_slice_offset(c, (size_t)slicing);
     size_t slice = first + index, k;
     long base = p ? p->base : -1, pair = p ? p->pair : -1;
     double sign = base >= 0 ? p->sign : 1, a; /* a lone metric is not sign-adjusted */
-    const mg__jack *j;
+    mg__jack j;
     int accelerated;
 
     if (c->kind == MG_INTERVAL_ANALYTIC)
         return analytic_ci(c, mi, model, base, sign, slicing, index, slice, level, ci);
-    k = replicate_values(c, p, model, slice, mi->id);
-    j = mg__engine_jack(c->e, pair, model, slice, mi->id);
-    /* Average precision over clusters has no closed-form jackknife, and neither has
-     * a slice's difference from the whole set: BC, not BCa. */
-    accelerated = !j->unavailable && (p == NULL || p->base_slice < 0);
+    k = replicate_values(c, p, model, slice, mi, param);
+    mg__run_jack(c, mi, param, pair, model, slice, &j);
+    /* Average precision over clusters and a multiclass AUC have no closed-form
+     * jackknife, and neither has a slice's difference from the whole set: BC, not
+     * BCa. */
+    accelerated = !j.unavailable && (p == NULL || p->base_slice < 0);
     if (accelerated)
-        a = mg_jackknife_acceleration(j->n - j->undefined, sign * j->s1, j->s2,
-                                      sign * j->s3);
+        a = mg_jackknife_acceleration(j.n - j.undefined, sign * j.s1, j.s2,
+                                      sign * j.s3);
     mg__ci_bootstrap(ci, c->kind, c->buf, k, c->replicates, estimate,
                      accelerated ? &a : NULL, level);
     /* n counts rows: the whole holdout set has the same n in every multinomial
      * replicate by design, so [n, n] is exact there, not a lack of spread. */
-    if (ci->degenerate && mi->id == MG_METRIC_N) {
+    if (ci->degenerate && (mi->id == MG_METRIC_N || mi->id == MG_METRIC_MC_N)) {
         ci->has_ci = 1;
         ci->low = ci->high = c->buf[0];
         ci->reason[0] = '\0';
@@ -244,12 +243,14 @@ double mg__two_sided(double level)
  * every resample by construction rather than for lack of data. */
 static int same_scores(ctx *c, const plan *p, size_t index, int *same)
 {
-    size_t n;
-    int rc = gather(c, p->slicing, index, p->model, p->base, &n);
-    *same = rc == 0;
-    for (size_t i = 0; rc == 0 && i < n && *same; i++)
-        *same = c->sx[i] == c->sy[i];
-    return rc;
+    const uint32_t *rows = NULL;
+    size_t k = c->d->n;
+    int rc;
+    if (p->slicing >= 0 && (rc = mg__slicing_members(&c->d->slicings[p->slicing],
+                                                     c->d->n, index, &rows, &k)) != 0)
+        return rc;
+    *same = mg__run_same_predictions(c, p->model, (size_t)p->base, rows, k);
+    return 0;
 }
 
 /*
@@ -263,19 +264,20 @@ static int same_scores(ctx *c, const plan *p, size_t index, int *same)
  */
 static int weigh_evidence(ctx *c, const plan *p, size_t index, mg_case *k, mg__ci *ci)
 {
-    const mg_binary_stats *st = mg__engine_estimate(c->e, p->model, p->first + index);
-    double eff = mg_metric_effective_size(p->metric->id, st), x, n;
+    size_t slice = p->first + index;
+    double eff = mg__run_effective_size(c, p->metric, p->param, p->model, slice), x, n;
     int rc, same;
 
     if (p->base >= 0) {
-        double e2 = mg_metric_effective_size(
-            p->metric->id,
-            mg__engine_estimate(c->e, (size_t)p->base, p->first + index));
+        double e2 =
+            mg__run_effective_size(c, p->metric, p->param, (size_t)p->base, slice);
         eff = eff < e2 ? eff : e2;
     }
     k->effective_size = (size_t)eff;
     if (p->base < 0 && p->base_slice < 0 && c->kind != MG_INTERVAL_ANALYTIC &&
-        mg_metric_proportion(p->metric->id, st, &x, &n) == 0 &&
+        c->mc == NULL &&
+        mg_metric_proportion(p->metric->id, mg__engine_estimate(c->e, p->model, slice),
+                             &x, &n) == 0 &&
         (ci->degenerate || ci->needed || x < MG__MIN_COUNT || n - x < MG__MIN_COUNT)) {
         char why[MG_ERROR_MESSAGE_MAX];
         if (ci->degenerate)
@@ -339,13 +341,12 @@ static int undefined(const plan *p, mg_case_status status, const char *reason,
 
 int mg__too_small(ctx *c, const plan *p, size_t slice, size_t model, mg_case *k)
 {
-    const mg_binary_stats *st = mg__engine_estimate(c->e, model, slice);
-    k->n = mg__engine_slice_rows(c->e, slice);
+    k->n = mg__run_slice_rows(c, slice);
     k->min_size = p->min_size;
     k->min_positives = p->min_positives;
     k->min_negatives = p->min_negatives;
-    k->positives = (size_t)(st->tp + st->fn);
-    k->negatives = (size_t)(st->tn + st->fp);
+    mg__run_class_counts(c, p->metric, p->param, model, slice, &k->positives,
+                         &k->negatives);
     return (long)k->n < p->min_size || (long)k->positives < p->min_positives ||
            (long)k->negatives < p->min_negatives;
 }
@@ -377,8 +378,8 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         k->outcome = MG_OUTCOME_SKIP;
         return 0;
     }
-    if (mg_metric_value(p->metric->id, mg__engine_estimate(c->e, p->model, slice),
-                        &k->estimate, &reason) != 0) {
+    if (mg__run_value(c, p->metric, p->param, -1, p->model, slice, &k->estimate,
+                      &reason) != 0) {
         return undefined(p, MG_STATUS_UNDEFINED, reason, k, x);
     }
     k->has_estimate = 1;
@@ -386,9 +387,8 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
     if (p->base_slice >= 0) {
         /* vs_overall: Δ = slice − whole set, sign-adjusted; the whole set is the
          * baseline, and is defined wherever a slice is */
-        mg_metric_value(p->metric->id,
-                        mg__engine_estimate(c->e, p->model, (size_t)p->base_slice),
-                        &k->baseline_estimate, NULL);
+        mg__run_value(c, p->metric, p->param, -1, p->model, (size_t)p->base_slice,
+                      &k->baseline_estimate, NULL);
         k->has_baseline_estimate = 1;
         k->has_delta = 1;
         k->delta = p->sign * (k->estimate - k->baseline_estimate);
@@ -397,9 +397,8 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         k->threshold = k->margin;
         ev.estimate = k->delta;
     } else if (p->base >= 0) {
-        if (mg_metric_value(p->metric->id,
-                            mg__engine_estimate(c->e, (size_t)p->base, slice),
-                            &k->baseline_estimate, &reason) != 0) {
+        if (mg__run_value(c, p->metric, p->param, -1, (size_t)p->base, slice,
+                          &k->baseline_estimate, &reason) != 0) {
             return undefined(p, MG_STATUS_BASELINE_UNDEFINED, reason, k, x);
         }
         k->has_baseline_estimate = 1;
@@ -414,7 +413,7 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         const mg__rule *r = mg__plan_rule(p, index);
         k->threshold = r->has_at_least ? r->at_least : r->at_most;
     }
-    if ((rc = mg__statistic_ci(c, p, p->metric, p->model, p->slicing, index,
+    if ((rc = mg__statistic_ci(c, p, p->metric, p->param, p->model, p->slicing, index,
                                ev.estimate, k->confidence, &ci)) != 0)
         return rc;
     if (want_p && (p->base >= 0 || p->base_slice >= 0) &&

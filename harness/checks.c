@@ -679,7 +679,8 @@ static int block(ctx *c, const char *column, long model, const char *reason)
         if (slicing_reads(&s->slicings[k], column))
             rc = hold_slicing(c, k, reason);
     for (size_t m = 0; m < s->nmodels && rc == 0; m++)
-        if (s->models[m].file == NULL && strcmp(s->models[m].score, column) == 0) {
+        if (s->models[m].file == NULL && s->models[m].score != NULL &&
+            strcmp(s->models[m].score, column) == 0) {
             c->b.model_flag[m] = 1;
             rc = hold(&c->b.model[m], reason);
         }
@@ -803,7 +804,14 @@ static int check_one(ctx *c, const mg_check_spec *k, size_t q, long m)
     if (m >= 0) {
         const mg_table *t = c->d->score_table[m];
         column = c->s->models[m].score;
-        if (t == NULL) {
+        if (column == NULL) {
+            f.status = MG_STATUS_NOT_CHECKED;
+            f.outcome = MG_OUTCOME_ERROR;
+            say(&f,
+                "model '%s' is a multiclass model: data checks read a binary model's "
+                "score column",
+                c->s->models[m].name);
+        } else if (t == NULL) {
             f.status = MG_STATUS_NOT_CHECKED;
             f.outcome = MG_OUTCOME_ERROR;
             say(&f,

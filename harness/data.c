@@ -169,6 +169,7 @@ void mg__data_free(mg__data *d)
     for (size_t i = 0; i < d->nwarnings; i++)
         free(d->warnings[i]);
     free(d->warnings);
+    mg__mc_free(d);
     free(d);
 }
 
@@ -275,7 +276,33 @@ static int where_wants(want_list *w, const mg_where_cond *c, size_t n, int pass)
     return rc;
 }
 
-static int holdout_wants(const mg_suite *s, want_list *w)
+/* The columns model m reads: its score (binary), or its probability and
+ * predicted-class columns (multiclass; harness/data_multiclass.c names them once
+ * the classes are known, the suite's own list before). */
+static int model_wants(const mg__data *d, const mg_suite *s, size_t m, want_list *w)
+{
+    const mg_model_spec *ms = &s->models[m];
+    const char *const *names;
+    size_t n, np;
+    int rc = 0;
+    if (s->task != MG_TASK_MULTICLASS)
+        return want_add(w, ms->score, MG_COLUMN_NUMBER, &ms->score_loc);
+    if ((n = mg__mc_model_columns(d, s, m, &names)) > 0) {
+        np = n - (ms->label != NULL);
+        for (size_t c = 0; rc == 0 && c < n; c++)
+            rc = want_add(w, names[c], c < np ? MG_COLUMN_NUMBER : MG_COLUMN_CATEGORY,
+                          c < np ? (ms->prefix ? &ms->prefix_loc : &ms->probabilities_loc)
+                                 : &ms->label_loc);
+        return rc;
+    }
+    for (size_t c = 0; rc == 0 && c < ms->nprobabilities; c++)
+        rc = want_add(w, ms->probabilities[c], MG_COLUMN_NUMBER, &ms->probabilities_loc);
+    if (rc == 0 && ms->label)
+        rc = want_add(w, ms->label, MG_COLUMN_CATEGORY, &ms->label_loc);
+    return rc;
+}
+
+static int holdout_wants(const mg__data *d, const mg_suite *s, want_list *w)
 {
     int rc = want_add(w, s->data.label, MG_COLUMN_CATEGORY, &s->data.label_loc);
     for (size_t k = 0; rc == 0 && k < s->nslicings; k++) {
@@ -298,8 +325,7 @@ static int holdout_wants(const mg_suite *s, want_list *w)
                       &s->bootstrap.cluster_loc);
     for (size_t m = 0; rc == 0 && m < s->nmodels; m++)
         if (s->models[m].file == NULL)
-            rc = want_add(w, s->models[m].score, MG_COLUMN_NUMBER,
-                          &s->models[m].score_loc);
+            rc = model_wants(d, s, m, w);
     return rc;
 }
 
@@ -337,8 +363,9 @@ static int same_id(const char *a, const char *b)
     return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
-static int plan_prediction_files(const mg_suite *s, const mg_csv_options *opts,
-                                 load_job **out, size_t *count, mg_error *err)
+static int plan_prediction_files(const mg__data *d, const mg_suite *s,
+                                 const mg_csv_options *opts, load_job **out,
+                                 size_t *count, mg_error *err)
 {
     load_job *jobs = calloc(s->nmodels ? s->nmodels : 1, sizeof *jobs);
     size_t n = 0;
@@ -372,8 +399,13 @@ static int plan_prediction_files(const mg_suite *s, const mg_csv_options *opts,
                                   s->models[m].name, path, model_id(s, &s->models[m]),
                                   s->models[j->first_model].name, j->opts.id);
         }
-        if (want_add(&j->wants, s->models[m].score, MG_COLUMN_NUMBER,
-                     &s->models[m].score_loc) != 0)
+        int rc = model_wants(d, s, m, &j->wants);
+        if (rc == MG_EINVAL)
+            return mg_suite_error(s, j->wants.conflict_loc, err, MG_EDATA,
+                                  "column '%s' of %s is read both as probabilities "
+                                  "and as predicted classes",
+                                  j->wants.conflict->name, path);
+        if (rc != 0)
             return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t q = 0; q < n; q++) {
@@ -527,7 +559,9 @@ static int load_tables(mg__data *d, const mg_suite *s, int lenient,
                                       "id column, to join on");
             goto cleanup;
         }
-    rc = holdout_wants(s, &w);
+    if (s->task == MG_TASK_MULTICLASS && (rc = mg__mc_suite_classes(d, s, err)) != 0)
+        goto cleanup;
+    rc = holdout_wants(d, s, &w);
     if (rc == 0 && lenient)
         rc = check_wants(s, &w);
     if (rc == MG_EINVAL) {
@@ -565,7 +599,9 @@ static int load_tables(mg__data *d, const mg_suite *s, int lenient,
      * files are independent, so they are read in parallel. */
     opts.join_to = d->holdout;
     opts.join_name = "holdout set";
-    if ((rc = plan_prediction_files(s, &opts, &jobs, &njobs, err)) != 0)
+    if (s->task == MG_TASK_MULTICLASS && (rc = mg__mc_data_classes(d, s, err)) != 0)
+        goto cleanup;
+    if ((rc = plan_prediction_files(d, s, &opts, &jobs, &njobs, err)) != 0)
         goto cleanup;
     for (size_t j = 0; j < njobs; j++) {
         jobs[j].absent = SIZE_MAX;
@@ -613,6 +649,48 @@ static int is_marker(const mg_suite *s, const char *v)
     return 0;
 }
 
+/* A column a model reads, as missing_values checks it. */
+typedef struct model_column {
+    const mg_table *t;
+    size_t col;
+    int number; /* else a category: missing when its level is a marker */
+} model_column;
+
+/* Every column the models read (*n of them; free the array). */
+static model_column *model_columns(const mg__data *d, const mg_suite *s,
+                                   const unsigned char *blocked, size_t *n)
+{
+    size_t total = 0;
+    model_column *cols;
+    for (size_t m = 0; m < s->nmodels; m++) {
+        const char *const *names;
+        total += s->task == MG_TASK_MULTICLASS ? mg__mc_model_columns(d, s, m, &names)
+                                               : 1;
+    }
+    if ((cols = calloc(total ? total : 1, sizeof *cols)) == NULL)
+        return NULL;
+    *n = 0;
+    for (size_t m = 0; m < s->nmodels; m++) {
+        const mg_table *t = d->score_table[m];
+        const char *const *names = NULL;
+        size_t k = 1;
+        if (blocked != NULL && blocked[m])
+            continue; /* a failed data check holds the model back */
+        if (s->task == MG_TASK_MULTICLASS)
+            k = mg__mc_model_columns(d, s, m, &names);
+        for (size_t c = 0; c < k; c++) {
+            const char *name = names ? names[c] : s->models[m].score;
+            size_t col = (size_t)mg_table_find(t, name);
+            cols[(*n)++] = (model_column){t, col,
+                                          mg_table_column_type(t, col) == MG_COLUMN_NUMBER};
+        }
+    }
+    return cols;
+}
+
+/* A value of a model's column is missing: NaN, or a category that is a marker. */
+static int model_missing(const mg_suite *s, const model_column *mc, size_t i);
+
 /*
  * Rows with a missing label or score: an error at the first (file, line, column),
  * or with data.drop_missing left out of every table, counted against the first
@@ -622,32 +700,27 @@ static int missing_values(mg__data *d, const mg_suite *s, const unsigned char *b
                           mg_error *err)
 {
     const mg_table *h = d->holdout;
-    size_t lc = (size_t)mg_table_find(h, s->data.label), n = d->n, kept = 0;
+    size_t lc = (size_t)mg_table_find(h, s->data.label), n = d->n, kept = 0, ncols = 0;
     const uint32_t *codes = mg_table_codes(h, lc);
     size_t nl = mg_table_levels(h, lc);
     unsigned char *gone = calloc(nl ? nl : 1, 1), *keep = malloc(n ? n : 1);
-    size_t *scol = calloc(s->nmodels ? s->nmodels : 1, sizeof *scol);
+    model_column *cols = model_columns(d, s, blocked, &ncols);
     int rc = 0;
 
-    if (gone == NULL || keep == NULL || scol == NULL) {
+    if (gone == NULL || keep == NULL || cols == NULL) {
         rc = mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         goto cleanup;
     }
-    for (size_t m = 0; m < s->nmodels; m++)
-        if (blocked == NULL || !blocked[m])
-            scol[m] = (size_t)mg_table_find(d->score_table[m], s->models[m].score);
     for (size_t c = 0; c < nl; c++)
         gone[c] = (unsigned char)is_marker(s, mg_table_level(h, lc, (uint32_t)c));
     for (size_t i = 0; i < n; i++) {
         const mg_table *t = h;
         size_t col = lc;
         int missing = gone[codes[i]];
-        for (size_t m = 0; !missing && m < s->nmodels; m++) {
-            if (blocked != NULL && blocked[m])
-                continue;
-            t = d->score_table[m];
-            col = scol[m];
-            missing = isnan(mg_table_numbers(t, col)[i]);
+        for (size_t q = 0; !missing && q < ncols; q++) {
+            t = cols[q].t;
+            col = cols[q].col;
+            missing = model_missing(s, &cols[q], i);
         }
         keep[i] = !missing;
         kept += !missing;
@@ -664,7 +737,10 @@ static int missing_values(mg__data *d, const mg_suite *s, const unsigned char *b
                 mg_table_field(t, col),
                 "column '%s': missing %s%s (to leave out rows with a missing label, "
                 "id or score, set data.drop_missing: true)",
-                mg_table_column_name(t, col), col == lc && t == h ? "label" : "score",
+                mg_table_column_name(t, col),
+                col == lc && t == h                                ? "label"
+                : mg_table_column_type(t, col) == MG_COLUMN_NUMBER ? "score"
+                                                                   : "predicted class",
                 shown);
             goto cleanup;
         }
@@ -688,10 +764,17 @@ static int missing_values(mg__data *d, const mg_suite *s, const unsigned char *b
     count_input_rows(d);
     d->n = kept;
 cleanup:
-    free(scol);
+    free(cols);
     free(gone);
     free(keep);
     return rc;
+}
+
+static int model_missing(const mg_suite *s, const model_column *mc, size_t i)
+{
+    if (mc->number)
+        return isnan(mg_table_numbers(mc->t, mc->col)[i]);
+    return is_marker(s, mg_table_level(mc->t, mc->col, mg_table_codes(mc->t, mc->col)[i]));
 }
 
 /* A label's value for comparison: a number by value, TRUE/FALSE as 1/0 (R writes
@@ -1064,7 +1147,8 @@ static int read_as_numbers(const mg_suite *s, const char *name,
             where_orders(s->tests[i].where, s->tests[i].nwhere, name))
             return 1;
     for (size_t m = 0; m < s->nmodels; m++)
-        if (s->models[m].file == NULL && strcmp(s->models[m].score, name) == 0 &&
+        if (s->models[m].file == NULL && s->models[m].score != NULL &&
+            strcmp(s->models[m].score, name) == 0 &&
             !(b && b->model && b->model[m]))
             return 1;
     return 0;
@@ -1106,9 +1190,15 @@ int mg__data_prepare(mg__data *d, const mg_suite *s, const mg__data_blocks *b,
         return 0;
     if ((rc = numbers_later(d, s, b, err)) != 0)
         return rc;
-    if ((rc = missing_values(d, s, bm, err)) != 0 || (rc = build_label(d, s, err)) != 0)
+    if ((rc = missing_values(d, s, bm, err)) != 0)
         return rc;
-    for (size_t m = 0; m < s->nmodels; m++) {
+    if (s->task == MG_TASK_MULTICLASS)
+        rc = mg__mc_build(d, s, bm, err);
+    else
+        rc = build_label(d, s, err);
+    if (rc != 0)
+        return rc;
+    for (size_t m = 0; s->task == MG_TASK_BINARY && m < s->nmodels; m++) {
         const mg_table *t = d->score_table[m];
         d->threshold[m] =
             s->models[m].has_threshold ? s->models[m].threshold : s->threshold;

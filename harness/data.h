@@ -47,6 +47,16 @@ typedef struct mg__data {
     int ids_repeat;      /* the holdout's ids repeat, under a `unique` check: it was
                             read without its id and no prediction file was read */
     double *placeholder; /* n zeros: the scores of a model a data check blocks */
+    /* multiclass (harness/data_multiclass.c) */
+    size_t nclasses;
+    char **classes;       /* nclasses names, in the order of probability columns */
+    uint8_t *cls;         /* n true classes */
+    uint8_t **pred;       /* per model, n predicted classes */
+    const double ***prob; /* per model, NULL or nclasses arrays of n probabilities */
+    char ***mc_columns;   /* per model, the columns it reads: probabilities, then
+                             the predicted class (mc_ncolumns[m] of them) */
+    size_t *mc_ncolumns;
+    size_t mc_nmodels; /* entries of pred, prob, mc_columns, mc_ncolumns */
 } mg__data;
 
 /* What failed data checks keep from being prepared (harness/checks.c decides). */
@@ -82,5 +92,25 @@ int mg__same_label(const char *a, const char *b);
 int mg__data_load(mg__data **out, const mg_suite *suite, volatile const int *cancel,
                   mg_error *err);
 void mg__data_free(mg__data *d);
+
+/* ---- harness/data_multiclass.c ------------------------------------------ */
+
+/* The multiclass classes from data.classes, when the suite lists them, and the
+ * columns of every model whose names follow from them. Before the holdout loads. */
+int mg__mc_suite_classes(mg__data *d, const mg_suite *s, mg_error *err);
+/* The classes from the label column when the suite lists none (ascending: by
+ * value when every label is a number, else by text), and the models' columns;
+ * after the holdout loads, before the prediction files. */
+int mg__mc_data_classes(mg__data *d, const mg_suite *s, mg_error *err);
+/* The columns model m reads (NULL and 0 before the classes are known). */
+size_t mg__mc_model_columns(const mg__data *d, const mg_suite *s, size_t m,
+                            const char *const **names);
+/* True classes, predicted classes and probabilities, checked: labels among the
+ * classes, probabilities in [0, 1] summing to 1 within data.probability_tolerance.
+ * After every table is loaded and joined; a model `blocked` holds back (NULL: none)
+ * gets placeholder predictions no test reads. */
+int mg__mc_build(mg__data *d, const mg_suite *s, const unsigned char *blocked,
+                 mg_error *err);
+void mg__mc_free(mg__data *d);
 
 #endif

@@ -38,10 +38,10 @@
 static int stands(ctx *c, const plan *p, size_t m, size_t slice, double *value)
 {
     mg_case scratch = {0};
-    const mg_binary_stats *st = mg__engine_estimate(c->e, m, slice);
     if (mg__too_small(c, p, slice, m, &scratch) ||
-        mg_metric_value(p->metric->id, st, value, NULL) != 0 ||
-        mg_metric_effective_size(p->metric->id, st) < MG_METRIC_MIN_EFFECTIVE_SIZE)
+        mg__run_value(c, p->metric, p->param, -1, m, slice, value, NULL) != 0 ||
+        mg__run_effective_size(c, p->metric, p->param, m, slice) <
+            MG_METRIC_MIN_EFFECTIVE_SIZE)
         return 0;
     if (p->gap == MG_GAP_RATIO)
         *value = log(*value);
@@ -53,8 +53,7 @@ static void replicates_of(ctx *c, const plan *p, size_t m, size_t slice, double 
 {
     for (size_t b = 0; b < c->replicates; b++) {
         double v;
-        if (mg_metric_value(p->metric->id, mg__engine_replicate(c->e, b, m, slice), &v,
-                            NULL) != 0)
+        if (mg__run_value(c, p->metric, p->param, (long)b, m, slice, &v, NULL) != 0)
             out[b] = NAN;
         else
             out[b] = p->gap == MG_GAP_RATIO ? log(v) : v;
@@ -151,10 +150,11 @@ int mg__decide_gap(ctx *c, const plan *p, double level, mg_case *k, extras *x)
         est_b[S] = e2;
         est[S++] = e1;
         {
-            const mg_binary_stats *st = mg__engine_estimate(c->e, p->model, slice);
-            k->n += mg__engine_slice_rows(c->e, slice);
-            k->positives += (size_t)(st->tp + st->fn);
-            k->negatives += (size_t)(st->tn + st->fp);
+            size_t pos, neg;
+            mg__run_class_counts(c, p->metric, p->param, p->model, slice, &pos, &neg);
+            k->n += mg__run_slice_rows(c, slice);
+            k->positives += pos;
+            k->negatives += neg;
         }
     }
     k->gap_slices = S;

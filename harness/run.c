@@ -248,6 +248,38 @@ static int probe(void *arg, size_t q, double level, mg_outcome *out)
     return rc;
 }
 
+/* A class's index among the data's classes, or -1. */
+static long class_index(const ctx *c, const char *name)
+{
+    for (size_t k = 0; name && k < c->d->nclasses; k++)
+        if (strcmp(c->d->classes[k], name) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* The engine's slot for k among the distinct k of top_k_accuracy tests. */
+static long k_slot(const ctx *c, size_t k)
+{
+    for (size_t q = 0; q < c->nk; q++)
+        if (c->ks[q] == k)
+            return (long)q;
+    return -1;
+}
+
+/* The test's metric parameter (plan.param). */
+static long test_param(const ctx *c, const mg_test_spec *t)
+{
+    switch (mg_metric_parameter_of((mg_metric)t->metric)) {
+    case MG_PARAMETER_CLASS:
+        return class_index(c, t->class_name);
+    case MG_PARAMETER_K:
+        return k_slot(c, (size_t)t->k);
+    case MG_PARAMETER_NONE:
+        break;
+    }
+    return 0;
+}
+
 static int plan_test(const ctx *c, const mg_test_spec *t, plan *p)
 {
     const mg_suite *s = c->s;
@@ -261,7 +293,8 @@ static int plan_test(const ctx *c, const mg_test_spec *t, plan *p)
         if (c->pairs[q][0] == p->model && c->pairs[q][1] == (size_t)p->base)
             p->pair = (long)q;
     p->slicing = c->d->test_slicing[t - s->tests];
-    p->first = p->slicing < 0 ? 0 : mg__engine_slice_offset(c->e, (size_t)p->slicing);
+    p->first = p->slicing < 0 ? 0 : mg__run_slice_offset(c, (size_t)p->slicing);
+    p->param = test_param(c, t);
     p->span = p->slicing < 0 ? 1 : c->d->slicings[p->slicing].nlevels;
     p->sign = p->metric->direction < 0 ? -1 : 1;
     p->min_size = t->min_size >= 0 ? t->min_size : (long)s->min_size;
@@ -501,10 +534,29 @@ static const char *entry_blocked(const ctx *c, size_t m, long k)
     return NULL;
 }
 
-static int metric_entry(ctx *c, size_t m, long k, size_t q, const mg_metric_info *mi,
-                        mg_metric_entry *en)
+
+/* The metric's name in the view: with its class ("recall[setosa]") or k
+ * ("top_k_accuracy[k=2]") when it takes one. */
+static char *entry_name(const ctx *c, const mg_metric_info *mi, long param)
 {
-    size_t slice = (k < 0 ? 0 : mg__engine_slice_offset(c->e, (size_t)k)) + q;
+    char buf[300];
+    switch (mg_metric_parameter_of(mi->id)) {
+    case MG_PARAMETER_CLASS:
+        snprintf(buf, sizeof buf, "%s[%s]", mi->name, c->d->classes[param]);
+        return mg__strdup(buf);
+    case MG_PARAMETER_K:
+        snprintf(buf, sizeof buf, "%s[k=%zu]", mi->name, c->ks[param]);
+        return mg__strdup(buf);
+    case MG_PARAMETER_NONE:
+        break;
+    }
+    return mg__strdup(mi->name);
+}
+
+static int metric_entry(ctx *c, size_t m, long k, size_t q, const mg_metric_info *mi,
+                        long param, mg_metric_entry *en)
+{
+    size_t slice = (k < 0 ? 0 : mg__run_slice_offset(c, (size_t)k)) + q;
     const char *reason = NULL;
     mg__ci ci;
     double est;
@@ -513,16 +565,17 @@ static int metric_entry(ctx *c, size_t m, long k, size_t q, const mg_metric_info
     en->model = mg__strdup(c->s->models[m].name);
     en->slicing = k < 0 ? NULL : mg__strdup(c->s->slicings[k].name);
     en->slice = mg__strdup(mg__slice_label(c, k, q));
-    en->metric = mg__strdup(mi->name);
-    en->n = mg__engine_slice_rows(c->e, slice);
+    en->metric = entry_name(c, mi, param);
+    en->n = mg__run_slice_rows(c, slice);
     if (!en->model || (k >= 0 && !en->slicing) || !en->slice || !en->metric)
         return MG_ENOMEM;
     if ((reason = entry_blocked(c, m, k)) != NULL)
         ;
-    else if (mi->needs_probability && c->d->not_probability[m] >= 0)
+    else if (mi->needs_probability && c->mc == NULL && c->d->not_probability[m] >= 0)
         reason = "scores outside [0, 1] are not probabilities";
-    else if (mg_metric_value(mi->id, mg__engine_estimate(c->e, m, slice), &est,
-                             &reason) == 0)
+    else if (mi->needs_probability && c->mc != NULL && c->d->prob[m] == NULL)
+        reason = "the model has no probabilities";
+    else if (mg__run_value(c, mi, param, -1, m, slice, &est, &reason) == 0)
         reason = NULL;
     if (reason != NULL)
         return (en->reason = mg__strdup(reason)) ? 0 : MG_ENOMEM;
@@ -530,7 +583,8 @@ static int metric_entry(ctx *c, size_t m, long k, size_t q, const mg_metric_info
     en->estimate = unsigned_zero(est);
     if (c->kind != MG_INTERVAL_ANALYTIC && c->replicates == 0)
         return 0;
-    if ((rc = mg__statistic_ci(c, NULL, mi, m, k, q, est, c->confidence, &ci)) != 0)
+    if ((rc = mg__statistic_ci(c, NULL, mi, param, m, k, q, est, c->confidence,
+                               &ci)) != 0)
         return rc;
     en->undefined_replicates = ci.undefined;
     if (!ci.has_ci)
@@ -541,13 +595,32 @@ static int metric_entry(ctx *c, size_t m, long k, size_t q, const mg_metric_info
     return 0;
 }
 
+/* How many entries metric mt has in the view: one per class or k, or one; none
+ * for another task's metric. */
+static size_t metric_instances(const ctx *c, mg_metric mt)
+{
+    if (mg_metric_get(mt)->task != c->s->task)
+        return 0;
+    switch (mg_metric_parameter_of(mt)) {
+    case MG_PARAMETER_CLASS:
+        return c->d->nclasses;
+    case MG_PARAMETER_K:
+        return c->nk;
+    case MG_PARAMETER_NONE:
+        break;
+    }
+    return 1;
+}
+
 static int metric_entries(ctx *c)
 {
     mg_report *r = c->r;
-    size_t total = 1;
+    size_t total = 1, per = 0;
+    for (int mt = 0; mt < MG_METRIC_COUNT; mt++)
+        per += metric_instances(c, (mg_metric)mt);
     for (size_t k = 0; k < c->s->nslicings; k++)
         total += c->d->slicings[k].nlevels;
-    total *= c->s->nmodels * MG_METRIC_COUNT;
+    total *= c->s->nmodels * per;
     r->metrics = calloc(total ? total : 1, sizeof *r->metrics);
     if (r->metrics == NULL)
         return MG_ENOMEM;
@@ -557,12 +630,13 @@ static int metric_entries(ctx *c)
             if (k >= 0 && c->s->slicings[k].discovery)
                 continue; /* a weak_slices search's, not the suite's */
             for (size_t q = 0; q < span; q++)
-                for (int mt = 0; mt < MG_METRIC_COUNT; mt++) {
-                    int rc = metric_entry(c, m, k, q, mg_metric_get((mg_metric)mt),
-                                          &r->metrics[r->nmetrics++]);
-                    if (rc != 0)
-                        return rc;
-                }
+                for (int mt = 0; mt < MG_METRIC_COUNT; mt++)
+                    for (size_t i = 0; i < metric_instances(c, (mg_metric)mt); i++) {
+                        int rc = metric_entry(c, m, k, q, mg_metric_get((mg_metric)mt),
+                                              (long)i, &r->metrics[r->nmetrics++]);
+                        if (rc != 0)
+                            return rc;
+                    }
         }
     return 0;
 }
@@ -587,6 +661,34 @@ static int unknown_slice(const ctx *c, const mg_test_spec *t, const mg__slicing 
     return mg_suite_error(c->s, &th->loc, err, MG_EDATA,
                           "test '%s' has no slice '%s'; its slices are %s%s", t->name,
                           th->slice, list, shown < sl->nlevels ? ", ..." : "");
+}
+
+/* A multiclass test's class is one of the data's classes; a metric of
+ * probabilities reads models that have them; k is below the number of classes. */
+static int check_multiclass_test(const ctx *c, const mg_test_spec *t,
+                                 const long models[2], mg_error *err)
+{
+    const mg_suite *s = c->s;
+    const mg_metric_info *mi = mg_metric_get((mg_metric)t->metric);
+    char list[300] = "";
+    if (mg_metric_parameter_of(mi->id) == MG_PARAMETER_CLASS &&
+        class_index(c, t->class_name) < 0) {
+        size_t used = 0;
+        for (size_t k = 0; k < c->d->nclasses && used + 1 < sizeof list; k++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s'%.30s'",
+                                     k ? ", " : "", c->d->classes[k]);
+        return mg_suite_error(s, &t->class_loc, err, MG_EDATA,
+                              "class '%s' is not one of the classes in column '%s' of "
+                              "%s: %s",
+                              t->class_name, s->data.label, s->data.holdout, list);
+    }
+    for (int q = 0; q < 2 && mi->needs_probability; q++)
+        if (models[q] >= 0 && c->d->prob[models[q]] == NULL)
+            return mg_suite_error(s, &t->metric_loc, err, MG_EINVAL,
+                                  "%s needs probabilities, and model '%s' has only a "
+                                  "predicted class (give it probabilities or prefix)",
+                                  mi->name, s->models[models[q]].name);
+    return 0;
 }
 
 static int check_test(const ctx *c, const mg_test_spec *t, mg_error *err)
@@ -624,6 +726,8 @@ static int check_test(const ctx *c, const mg_test_spec *t, mg_error *err)
         if (mg__slicing_find(sl, t->thresholds[j].slice) < 0)
             return unknown_slice(c, t, sl, &t->thresholds[j], err);
     }
+    if (s->task == MG_TASK_MULTICLASS)
+        return check_multiclass_test(c, t, models, err);
     for (int q = 0; q < 2 && mi->needs_probability; q++) {
         long mm = models[q], row;
         if (mm < 0 || (row = c->d->not_probability[mm]) < 0)
@@ -643,6 +747,10 @@ static int check_tests(const ctx *c, mg_error *err)
 {
     const mg_suite *s = c->s;
     int rc;
+    if (s->task == MG_TASK_MULTICLASS && s->bootstrap.stratify == MG_STRATIFY_LABEL)
+        return mg_suite_error(s, &s->bootstrap.loc, err, MG_EINVAL,
+                              "stratify: label is for binary suites (it fixes the "
+                              "positives' and negatives' totals); remove it");
     if (s->bootstrap.cluster && s->bootstrap.stratify == MG_STRATIFY_LABEL)
         return mg_suite_error(s, &s->bootstrap.cluster_loc, err, MG_EINVAL,
                               "cluster and stratify: label cannot be combined");
@@ -754,9 +862,33 @@ static int needs_rank(const ctx *c)
 {
     if (wants_metrics(c) || wants_plots(c)) /* plots: the curves' AUC and AP */
         return 1;
-    for (size_t i = 0; i < c->s->ntests; i++)
-        if (mg_metric_family(c->s->tests[i].metric) != MG_FAMILY_CONFUSION)
+    for (size_t i = 0; i < c->s->ntests; i++) {
+        mg_family f = mg_metric_family(c->s->tests[i].metric);
+        /* multiclass means are gathered with every replicate; only the AUCs'
+         * sorted passes are optional */
+        if (c->s->task == MG_TASK_MULTICLASS ? f == MG_FAMILY_RANK
+                                             : f != MG_FAMILY_CONFUSION)
             return 1;
+    }
+    return 0;
+}
+
+/* The distinct k of the top_k_accuracy tests (and 2, the default, for the
+ * metrics view): the multiclass engine gathers one hit count per k. */
+static int plan_ks(ctx *c)
+{
+    const mg_suite *s = c->s;
+    c->ks = calloc(s->ntests + 1, sizeof *c->ks);
+    if (c->ks == NULL)
+        return MG_ENOMEM;
+    if (s->task != MG_TASK_MULTICLASS)
+        return 0;
+    for (size_t i = 0; i < s->ntests; i++)
+        if (mg_metric_parameter_of((mg_metric)s->tests[i].metric) == MG_PARAMETER_K &&
+            k_slot(c, (size_t)s->tests[i].k) < 0)
+            c->ks[c->nk++] = (size_t)s->tests[i].k;
+    if (wants_metrics(c) && c->nk == 0)
+        c->ks[c->nk++] = 2;
     return 0;
 }
 
@@ -794,6 +926,8 @@ typedef struct engine_input {
     const uint32_t **codes;
     size_t *nlevels;
     uint64_t *key; /* per row, a hash of its id (NULL without an id column) */
+    mg__mc_dataset mds; /* multiclass suites */
+    mg__mc_options mo;
 } engine_input;
 
 static int engine_input_init(engine_input *in, ctx *c)
@@ -841,6 +975,21 @@ static int engine_input_init(engine_input *in, ctx *c)
     in->eo.progress_ctx = c->o->progress_ctx;
     in->eo.cancel = c->o->cancel;
     in->eo.curve_thresholds = wants_plots(c) ? CURVE_THRESHOLDS : 0;
+    if (s->task == MG_TASK_MULTICLASS) {
+        in->mds = (mg__mc_dataset){
+            c->d->n,        c->d->nclasses,
+            c->d->cls,      s->nmodels,
+            (const uint8_t *const *)c->d->pred,
+            (const double *const *const *)c->d->prob,
+            s->nslicings,   in->codes,
+            in->nlevels,    c->d->cluster,
+            c->d->nclusters, in->key};
+        in->mo = (mg__mc_options){in->eo.replicates, in->eo.seed,  in->eo.resampler,
+                                  in->eo.threads,    c->npairs,    in->eo.pairs,
+                                  c->nk,             c->ks,        in->eo.need_rank,
+                                  c->o->progress,    c->o->progress_ctx,
+                                  c->o->cancel};
+    }
     return 0;
 }
 
@@ -855,7 +1004,10 @@ static void engine_input_free(engine_input *in)
 static int check_run_memory(ctx *c, const engine_input *in, double limit, mg_error *err)
 {
     char what[200];
-    double need = mg__budget_tables(c->s) + mg__engine_memory(&in->ds, &in->eo) +
+    double need = mg__budget_tables(c->s) +
+                  (c->s->task == MG_TASK_MULTICLASS
+                       ? mg__mc_engine_memory(&in->mds, &in->mo)
+                       : mg__engine_memory(&in->ds, &in->eo)) +
                   (double)c->replicates * sizeof(double);
     snprintf(what, sizeof what,
              "%zu replicates × %zu model%s × %zu slices over %zu rows", c->replicates,
@@ -897,7 +1049,7 @@ static int run(ctx *c, mg_error *err)
     }
     if ((rc = check_tests(c, err)) != 0)
         return rc;
-    if (plan_pairs(c) != 0 || engine_input_init(&in, c) != 0 ||
+    if (plan_pairs(c) != 0 || plan_ks(c) != 0 || engine_input_init(&in, c) != 0 ||
         (c->buf = malloc((c->replicates ? c->replicates : 1) * sizeof *c->buf)) == NULL)
         goto nomem;
     if ((rc = check_run_memory(c, &in, limit, err)) != 0)
@@ -909,7 +1061,9 @@ static int run(ctx *c, mg_error *err)
             goto nomem;
         goto cleanup;
     }
-    if ((rc = mg__engine_run(&c->e, &in.ds, &in.eo, err)) != 0)
+    if ((rc = s->task == MG_TASK_MULTICLASS
+                  ? mg__mc_engine_run(&c->mc, &in.mds, &in.mo, err)
+                  : mg__engine_run(&c->e, &in.ds, &in.eo, err)) != 0)
         goto cleanup;
     if (fill_provenance(c) != 0 || (c->o->mode == MG_RUN_TESTS && run_tests(c) != 0) ||
         (wants_metrics(c) && metric_entries(c) != 0) ||
@@ -963,8 +1117,10 @@ int mg_run_suite(mg_report **out, const mg_suite *s, const mg_run_options *opts,
     free(c.sl);
     free(c.buf);
     free(c.pairs);
+    free(c.ks);
     mg__engine_free(c.e);
     mg__blocks_free(&c.b, s->nmodels, s->nslicings);
+    mg__mc_engine_free(c.mc);
     mg__data_free(c.d);
     mg_report_free(c.r);
     return rc;

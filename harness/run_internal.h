@@ -15,6 +15,7 @@
 #include "modelgate/run.h"
 #include "stats/ci.h"
 #include "stats/engine.h"
+#include "stats/multiclass.h"
 
 /* What failed data checks hold back (harness/checks.c): a reason per target,
  * owned, NULL when nothing is held back; the flags mirror the reasons for
@@ -35,7 +36,10 @@ typedef struct ctx {
     const mg_suite *s;
     const mg_run_options *o;
     mg__data *d;
-    mg__engine *e;
+    mg__engine *e;     /* binary suites */
+    mg__mc_engine *mc; /* multiclass suites */
+    size_t *ks;        /* multiclass: the distinct k of top_k_accuracy tests */
+    size_t nk;
     mg_report *r;
     mg_interval_kind kind;
     double confidence; /* the suite's level */
@@ -58,6 +62,7 @@ typedef struct plan {
     size_t first;    /* the engine's id of the slicing's first slice */
     size_t span;     /* slices */
     double sign;     /* -1 for a lower-is-better metric: Δ positive is better */
+    long param;      /* the class (per-class metrics) or k slot (top_k_accuracy) */
     long min_size, min_positives, min_negatives;
     mg_on_undefined on_undefined;
     mg__rule rule;
@@ -96,6 +101,28 @@ void mg__blocks_free(blocks *b, size_t nmodels, size_t nslicings);
 /* The reason test t is not evaluated, or NULL when it is. */
 const char *mg__test_blocked(const ctx *c, const mg_test_spec *t);
 
+/* ---- harness/values.c: the engine of the suite's task ------------------ */
+
+size_t mg__run_slice_offset(const ctx *c, size_t slicing);
+size_t mg__run_slice_rows(const ctx *c, size_t slice);
+/* Metric mi (with its parameter) of a model on a slice: the estimate (b < 0) or
+ * replicate b. 0, or MG_ENUMERIC with *reason when undefined. */
+int mg__run_value(const ctx *c, const mg_metric_info *mi, long param, long b,
+                  size_t model, size_t slice, double *out, const char **reason);
+/* The jackknife power sums of a model (pair < 0) or a pair. */
+void mg__run_jack(const ctx *c, const mg_metric_info *mi, long param, long pair,
+                  size_t model, size_t slice, mg__jack *out);
+double mg__run_effective_size(const ctx *c, const mg_metric_info *mi, long param,
+                              size_t model, size_t slice);
+/* The rows of the positive class and the others (a multiclass per-class metric's
+ * class; 0 and 0 for any other multiclass metric). */
+void mg__run_class_counts(const ctx *c, const mg_metric_info *mi, long param,
+                          size_t model, size_t slice, size_t *positives,
+                          size_t *negatives);
+/* Whether models m1 and m2 predict the rows (NULL: all count rows) alike. */
+int mg__run_same_predictions(const ctx *c, size_t m1, size_t m2, const uint32_t *rows,
+                             size_t count);
+
 /* "overall", or the slice's label. */
 const char *mg__slice_label(const ctx *c, long slicing, size_t index);
 
@@ -105,9 +132,9 @@ const char *mg__slice_label(const ctx *c, long slicing, size_t index);
  * two-sided level `level`. A bootstrap interval leaves the replicates sorted in
  * c->buf. Returns 0 or MG_ENOMEM.
  */
-int mg__statistic_ci(ctx *c, const plan *p, const mg_metric_info *mi, size_t model,
-                     long slicing, size_t index, double estimate, double level,
-                     mg__ci *ci);
+int mg__statistic_ci(ctx *c, const plan *p, const mg_metric_info *mi, long param,
+                     size_t model, long slicing, size_t index, double estimate,
+                     double level, mg__ci *ci);
 
 /*
  * Decide test p on slice `index` with each bound one-sided at `level`: the numbers,

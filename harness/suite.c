@@ -294,6 +294,87 @@ static int read_extra_ids(mg__suite_ctx *c, const mg__field *f, const mg__yaml_n
     return rc;
 }
 
+/* A list of distinct, non-empty names (classes, probability columns) into
+ * *out / *n. */
+static int read_names(mg__suite_ctx *c, const mg__yaml_node *v, const char *what,
+                      char ***out, size_t *n)
+{
+    char got[96], shown[MG__YAML_CLIP_SIZE];
+    int rc;
+
+    if (v->kind != MG__YAML_SEQUENCE)
+        return mg__yaml_fail(&c->r, v, "expected a list of %s, got %s", what,
+                             mg__yaml_describe(v, got, sizeof got));
+    if (v->n < 2)
+        return mg__yaml_fail(&c->r, v, "expected at least two %s", what);
+    if (v->n > 256)
+        return mg__yaml_fail(&c->r, v, "at most 256 %s", what);
+    if ((*out = calloc(v->n, sizeof **out)) == NULL)
+        return mg__yaml_oom(&c->r);
+    for (size_t i = 0; i < v->n; i++) {
+        const char *name;
+        if ((rc = mg__yaml_string(&c->r, v->items[i], &name)) < 0)
+            return rc;
+        if (name[0] == '\0')
+            return mg__yaml_fail(&c->r, v->items[i], "expected a non-empty name");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp((*out)[j], name) == 0)
+                return mg__yaml_fail(&c->r, v->items[i], "'%s' appears twice in the list",
+                                     mg__yaml_clip(name, strlen(name), shown));
+        if ((rc = mg__suite_copy(c, name, &(*out)[i])) < 0)
+            return rc;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int read_classes(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                        void *obj)
+{
+    mg_data_spec *d = obj;
+    (void)f;
+    if (c->suite->task != MG_TASK_MULTICLASS)
+        return mg__yaml_fail(&c->r, v, "classes is for multiclass suites (task: "
+                                       "multiclass); a binary suite names its positive");
+    return read_names(c, v, "classes", &d->classes, &d->nclasses);
+}
+
+static int read_tolerance(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                          void *obj)
+{
+    mg_data_spec *d = obj;
+    char got[96];
+    int rc;
+    (void)f;
+    if (c->suite->task != MG_TASK_MULTICLASS)
+        return mg__yaml_fail(&c->r, v, "probability_tolerance is for multiclass suites");
+    if ((rc = mg__yaml_number(&c->r, v, &d->probability_tolerance)) < 0)
+        return rc;
+    if (!(d->probability_tolerance > 0 && d->probability_tolerance < 1))
+        return mg__yaml_fail(&c->r, v,
+                             "expected a number between 0 and 1 (exclusive), got %s",
+                             mg__yaml_describe(v, got, sizeof got));
+    return 0;
+}
+
+/* positive: a binary suite's; a multiclass suite has classes instead. */
+static int read_positive(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                         void *obj)
+{
+    if (c->suite->task == MG_TASK_MULTICLASS)
+        return mg__yaml_fail(&c->r, v, "positive is for binary suites; a multiclass "
+                                       "suite may list its classes (data.classes)");
+    return mg__field_string(c, f, v, obj);
+}
+
+static int positive_absent(mg__suite_ctx *c, const mg__field *f,
+                           const mg__yaml_node *map, void *obj)
+{
+    if (c->suite->task == MG_TASK_MULTICLASS)
+        return 0;
+    return mg__field_required(c, f, map, obj);
+}
+
 #define DATA(m) MG__FIELD(mg_data_spec, m)
 static const mg__field data_fields[] = {
     {"holdout", .read = read_path, .absent = mg__field_required, .value = DATA(holdout),
@@ -301,8 +382,11 @@ static const mg__field data_fields[] = {
     {"id", .read = read_id, .value = DATA(id), .loc = DATA(id_loc)},
     {"label", .read = mg__field_string, .absent = mg__field_required,
      .value = DATA(label), .loc = DATA(label_loc)},
-    {"positive", .read = mg__field_string, .absent = mg__field_required,
+    {"positive", .read = read_positive, .absent = positive_absent,
      .value = DATA(positive), .loc = DATA(positive_loc)},
+    {"classes", .read = read_classes, .loc = DATA(classes_loc)},
+    {"probability_tolerance", .read = read_tolerance,
+     .loc = DATA(probability_tolerance_loc)},
     {"delimiter", .read = read_delimiter},
     {"missing", .read = read_missing, .absent = default_missing_markers,
      .loc = DATA(missing_loc)},
@@ -313,7 +397,7 @@ static const mg__field data_fields[] = {
     {.name = NULL},
 };
 MG__FIELDS_FIT(data_fields);
-static const char *const data_reserved[] = {"classes", "reference", NULL};
+static const char *const data_reserved[] = {"reference", NULL};
 
 /* ---- models -------------------------------------------------------------------- */
 
@@ -330,11 +414,87 @@ static int read_scores(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
     return rc;
 }
 
+/* A key of one task's models (binary: score; multiclass: probabilities, prefix,
+ * label), refused with the other's. */
+static int task_key(mg__suite_ctx *c, const mg__yaml_node *v, mg_task task)
+{
+    if (c->suite->task == task)
+        return 0;
+    return mg__yaml_fail_key(
+        &c->r, v->key, v, NULL, "%s",
+        task == MG_TASK_BINARY
+            ? "score is for binary models; a multiclass model names its probability "
+              "columns (probabilities or prefix) and/or its predicted class (label)"
+            : "probabilities, prefix and label are for multiclass models (task: "
+              "multiclass); a binary model names its score");
+}
+
+static int read_score(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                      void *obj)
+{
+    int rc = task_key(c, v, MG_TASK_BINARY);
+    return rc < 0 ? rc : mg__field_string(c, f, v, obj);
+}
+
+static int score_absent(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *map,
+                        void *obj)
+{
+    if (c->suite->task != MG_TASK_BINARY)
+        return 0;
+    return mg__field_required(c, f, map, obj);
+}
+
+static int read_probabilities(mg__suite_ctx *c, const mg__field *f,
+                              const mg__yaml_node *v, void *obj)
+{
+    mg_model_spec *m = obj;
+    const mg_data_spec *d = &c->suite->data;
+    int rc = task_key(c, v, MG_TASK_MULTICLASS);
+    (void)f;
+    if (rc < 0 || (rc = read_names(c, v, "probability columns", &m->probabilities,
+                                   &m->nprobabilities)) < 0)
+        return rc;
+    if (d->classes != NULL && m->nprobabilities != d->nclasses)
+        return mg__yaml_fail(&c->r, v,
+                             "%zu probability columns for %zu classes (data.classes, "
+                             "line %lu): one column per class, in that order",
+                             m->nprobabilities, d->nclasses, d->classes_loc.line);
+    return 0;
+}
+
+static int read_mc_string(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                          void *obj)
+{
+    int rc = task_key(c, v, MG_TASK_MULTICLASS);
+    return rc < 0 ? rc : mg__field_string(c, f, v, obj);
+}
+
+/* A multiclass model needs probabilities (a list or a prefix) or a predicted class. */
+static int check_multiclass_model(mg__suite_ctx *c, const mg__yaml_node *map,
+                                  mg_model_spec *m)
+{
+    if (c->suite->task != MG_TASK_MULTICLASS)
+        return 0;
+    if (m->probabilities != NULL && m->prefix != NULL)
+        return mg__yaml_fail(&c->r, mg__yaml_get(map, "prefix"),
+                             "give probabilities or prefix, not both");
+    if (m->probabilities == NULL && m->prefix == NULL && m->label == NULL)
+        return mg__yaml_fail(&c->r, map,
+                             "a multiclass model needs probabilities (a list of "
+                             "columns, one per class), prefix (columns named prefix + "
+                             "class) or label (its predicted class)");
+    return 0;
+}
+
 #define MODEL(m) MG__FIELD(mg_model_spec, m)
 static const mg__field model_fields[] = {
     {"file", .read = read_path, .value = MODEL(file), .loc = MODEL(file_loc)},
-    {"score", .read = mg__field_string, .absent = mg__field_required,
-     .value = MODEL(score), .loc = MODEL(score_loc)},
+    {"score", .read = read_score, .absent = score_absent, .value = MODEL(score),
+     .loc = MODEL(score_loc)},
+    {"probabilities", .read = read_probabilities, .loc = MODEL(probabilities_loc)},
+    {"prefix", .read = read_mc_string, .value = MODEL(prefix),
+     .loc = MODEL(prefix_loc)},
+    {"label", .read = read_mc_string, .value = MODEL(label), .loc = MODEL(label_loc)},
     {"threshold", .read = mg__field_number, .value = MODEL(threshold),
      .has = MODEL(has_threshold)},
     {"id", .read = read_id, .value = MODEL(id), .loc = MODEL(id_loc)},
@@ -344,13 +504,7 @@ static const mg__field model_fields[] = {
     {.name = NULL},
 };
 MG__FIELDS_FIT(model_fields);
-static const char *const model_reserved[] = {"probabilities",
-                                             "probability_prefix",
-                                             "label",
-                                             "prediction",
-                                             "lower",
-                                             "upper",
-                                             NULL};
+static const char *const model_reserved[] = {"prediction", "lower", "upper", NULL};
 
 /* ---- bootstrap ----------------------------------------------------------------- */
 
@@ -896,9 +1050,13 @@ static int read_task(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *
         ((mg_suite *)obj)->task = MG_TASK_BINARY;
         return 0;
     }
-    if (strcmp(s, "multiclass") == 0 || strcmp(s, "regression") == 0)
-        return mg__yaml_fail(&c->r, v, "task '%s' is not supported yet (binary only)",
-                             s);
+    if (strcmp(s, "multiclass") == 0) {
+        ((mg_suite *)obj)->task = MG_TASK_MULTICLASS;
+        return 0;
+    }
+    if (strcmp(s, "regression") == 0)
+        return mg__yaml_fail(&c->r, v,
+                             "task '%s' is not supported yet (binary or multiclass)", s);
     best = mg__yaml_nearest_in(s, tasks);
     return mg__yaml_fail(&c->r, v, "unknown task '%s'%s",
                          mg__yaml_clip(s, strlen(s), shown),
@@ -935,7 +1093,8 @@ static int read_models(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
         mg__suite_loc(v->keys[i], v->items[i], NULL, &m->loc);
         if ((rc = mg__suite_copy(c, v->keys[i]->text, &m->name)) < 0 ||
             (rc = mg__suite_section(c, v->items[i], model_fields, model_reserved, "key",
-                                    m)) < 0)
+                                    m)) < 0 ||
+            (rc = check_multiclass_model(c, v->items[i], m)) < 0)
             return rc;
     }
     return 0;
@@ -1075,6 +1234,7 @@ static mg_suite *suite_new(const char *path)
     s->bootstrap.resampler = MG_RESAMPLER_MULTINOMIAL;
     s->min_size = 1;
     s->on_undefined = MG_ON_UNDEFINED_ERROR;
+    s->data.probability_tolerance = 1e-6;
     return s;
 }
 
@@ -1152,11 +1312,19 @@ void mg_suite_free(mg_suite *s)
     for (i = 0; s->data.missing != NULL && i < s->data.nmissing; i++)
         free(s->data.missing[i]);
     free(s->data.missing);
+    for (i = 0; s->data.classes != NULL && i < s->data.nclasses; i++)
+        free(s->data.classes[i]);
+    free(s->data.classes);
     for (i = 0; i < s->nmodels; i++) {
         free(s->models[i].name);
         free(s->models[i].file);
         free(s->models[i].score);
         free(s->models[i].id);
+        for (j = 0; s->models[i].probabilities && j < s->models[i].nprobabilities; j++)
+            free(s->models[i].probabilities[j]);
+        free(s->models[i].probabilities);
+        free(s->models[i].prefix);
+        free(s->models[i].label);
     }
     free(s->models);
     free(s->bootstrap.cluster);
@@ -1191,6 +1359,7 @@ void mg_suite_free(mg_suite *s)
             free(s->tests[i].weak_columns[j]);
         free(s->tests[i].weak_columns);
         free(s->tests[i].weak_quantiles);
+        free(s->tests[i].class_name);
     }
     free(s->tests);
     for (i = 0; i < s->nchecks; i++)

@@ -89,8 +89,14 @@ static int read_metric(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
     (void)f;
     if ((rc = mg__yaml_string(&c->r, v, &name)) < 0)
         return rc;
-    if ((t->metric = mg_metric_from_name(name)) >= 0)
+    if ((t->metric = mg_metric_for_task(name, c->suite->task)) >= 0)
         return 0;
+    if (mg_metric_from_name(name) >= 0)
+        return mg__yaml_fail(&c->r, v, "%s is not a %s metric (docs/metrics.md lists "
+                             "each task's metrics)",
+                             mg__yaml_clip(name, strlen(name), shown),
+                             c->suite->task == MG_TASK_MULTICLASS ? "multiclass"
+                                                                  : "binary");
     if ((alias = metric_alias(name)) != NULL)
         return mg__yaml_fail(&c->r, v, "unknown metric '%s' (did you mean '%s'?)",
                              mg__yaml_clip(name, strlen(name), shown), alias);
@@ -427,9 +433,74 @@ static int read_weak(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *
     mg_test_spec *t = obj;
 
     (void)f;
+    if (c->suite->task == MG_TASK_MULTICLASS)
+        return mg__yaml_fail_key(&c->r, v->key, v, NULL,
+                                 "weak_slices searches a binary model's slices; it is "
+                                 "not offered for multiclass models yet");
     t->weak = 1;
     t->weak_depth = 2;
     return mg__suite_section(c, v, weak_fields, NULL, "key", t);
+}
+
+/* class: one of the suite's classes (data.classes), for a per-class metric. */
+static int read_class(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                      void *obj)
+{
+    const mg_data_spec *d = &c->suite->data;
+    mg_test_spec *t = obj;
+    mg__yaml_nearest best = MG__YAML_NEAREST_INIT;
+    char shown[MG__YAML_CLIP_SIZE], extra[128];
+    const char *name;
+    int rc;
+
+    if ((rc = mg__yaml_string(&c->r, v, &name)) < 0)
+        return rc;
+    if (mg_metric_parameter_of((mg_metric)t->metric) != MG_PARAMETER_CLASS)
+        return mg__yaml_fail_key(&c->r, v->key, v, NULL,
+                                 "class applies to a multiclass per-class metric "
+                                 "(precision, recall, f1, auc), not to %s",
+                                 mg_metric_name((mg_metric)t->metric));
+    if (d->classes != NULL) {
+        size_t i;
+        for (i = 0; i < d->nclasses && strcmp(d->classes[i], name) != 0; i++)
+            mg__yaml_nearest_consider(&best, name, d->classes[i]);
+        if (i == d->nclasses)
+            return mg__yaml_fail(&c->r, v, "class '%s' is not in data.classes%s",
+                                 mg__yaml_clip(name, strlen(name), shown),
+                                 mg__yaml_hint(&best, extra, sizeof extra));
+    }
+    return mg__suite_copy(c, name, MG__FIELD_AT(char *, obj, f->value));
+}
+
+static int class_absent(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *map,
+                        void *obj)
+{
+    const mg_test_spec *t = obj;
+    (void)f;
+    if (mg_metric_parameter_of((mg_metric)t->metric) != MG_PARAMETER_CLASS)
+        return 0;
+    return mg__yaml_fail(&c->r, map,
+                         "%s of a multiclass model is one class's: add class: NAME "
+                         "(or use macro_%s)",
+                         mg_metric_name((mg_metric)t->metric),
+                         mg_metric_name((mg_metric)t->metric));
+}
+
+static int read_k(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                  void *obj)
+{
+    mg_test_spec *t = obj;
+    uint64_t k = 0;
+    int rc;
+    (void)f;
+    if (mg_metric_parameter_of((mg_metric)t->metric) != MG_PARAMETER_K)
+        return mg__yaml_fail_key(&c->r, v->key, v, NULL,
+                                 "k applies to top_k_accuracy, not to %s",
+                                 mg_metric_name((mg_metric)t->metric));
+    if ((rc = mg__yaml_uint(&c->r, v, 1, 256, &k)) < 0)
+        return rc;
+    t->k = (long)k;
+    return 0;
 }
 
 #define TEST(m) MG__FIELD(mg_test_spec, m)
@@ -463,10 +534,13 @@ static const mg__field test_fields[] = {
     {"vs_overall", .read = read_gap, .arg = MG_GAP_VS_OVERALL},
     {"where", .read = read_test_where, .loc = TEST(where_loc)},
     {"weak_slices", .read = read_weak, .loc = TEST(weak_loc)},
+    {"class", .read = read_class, .absent = class_absent, .value = TEST(class_name),
+     .loc = TEST(class_loc)},
+    {"k", .read = read_k, .loc = TEST(k_loc)},
     {.name = NULL},
 };
 MG__FIELDS_FIT(test_fields);
-static const char *const test_reserved[] = {"class", "k", NULL};
+static const char *const test_reserved[] = {NULL};
 
 const mg__field *mg__suite_test_fields(const char *const **reserved)
 {
@@ -669,6 +743,7 @@ static int read_test(mg__suite_ctx *c, const mg__yaml_node *v, mg_test_spec *t)
     t->min_size = -1;
     t->min_positives = -1;
     t->min_negatives = -1;
+    t->k = 2;
     rc = mg__suite_section(c, v, test_fields, test_reserved, "key", t);
     for (i = 0; rc == 0 && i < sizeof test_checks / sizeof test_checks[0]; i++)
         rc = test_checks[i](c, v, t);

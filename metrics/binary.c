@@ -120,10 +120,10 @@ int mg_metric_value(mg_metric m, const mg_binary_stats *s, double *out,
         return ratio(s->log_loss_sum, s->pos + s->neg, out, reason, "no rows");
     case MG_METRIC_BRIER:
         return ratio(s->brier_sum, s->pos + s->neg, out, reason, "no rows");
-    case MG_METRIC_COUNT:
+    default: /* MG_METRIC_COUNT, and the other tasks' metrics */
         break;
     }
     if (reason)
-        *reason = "unknown metric";
+        *reason = "not a binary-classification metric";
     return MG_EINVAL;
 }

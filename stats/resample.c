@@ -68,6 +68,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "stats/engine_internal.h"
+#include "stats/lanes.h"
 
 #define BLOCK 4096 /* units per block of the blocked multinomial (2^12) */
 
@@ -106,18 +107,6 @@ static void add_atom(const mg__plan *p, size_t a, double w, mg_binary_stats *st)
 
 /* ---- Row pass ------------------------------------------------------------ */
 
-/* Zeroed doubles on a cache-line boundary: each lane vector (64 bytes) then sits in
- * one line, so a row's store and the next row's load of it forward cleanly. */
-static double *lanes_calloc(size_t count)
-{
-    void *mem = NULL;
-    size_t bytes = (count ? count : 1) * sizeof(double);
-    if (posix_memalign(&mem, 64, bytes) != 0)
-        return NULL;
-    memset(mem, 0, bytes);
-    return mem;
-}
-
 static int pass_acc_init(mg__pass_acc *a, const mg__plan *p)
 {
     size_t S = p->S;
@@ -142,36 +131,6 @@ static void pass_acc_free(mg__pass_acc *a)
     free(a->mark);
 }
 
-/*
- * Lane kernels: eight replicates at once, written with the compiler's vector
- * extension so that they become a few vector instructions (two with AVX2) rather
- * than relying on the auto-vectoriser, which gives up on these short loops.
- */
-typedef double vlane __attribute__((vector_size(MG__LANES * sizeof(double))));
-typedef unsigned char vbytes __attribute__((vector_size(MG__LANES)));
-typedef int vints __attribute__((vector_size(MG__LANES * sizeof(int))));
-typedef long long vmask __attribute__((vector_size(MG__LANES * sizeof(double))));
-
-static inline vlane vload(const double *p)
-{
-    vlane v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void vstore(double *p, vlane v)
-{
-    memcpy(p, &v, sizeof v);
-}
-
-static inline vlane load_weights(const uint8_t *c)
-{
-    vbytes b;
-    memcpy(&b, c, sizeof b);
-    /* Through 32-bit integers: widen, then convert (vpmovzxbd, vcvtdq2pd). */
-    return __builtin_convertvector(__builtin_convertvector(b, vints), vlane);
-}
-
 /* Precision's denominator: a zero sum (possible only where the weight is 0 too)
  * becomes 1, so the term is 0 rather than 0/0. */
 static inline vlane nonzero(vlane x)
@@ -179,16 +138,6 @@ static inline vlane nonzero(vlane x)
     const vlane one = (vlane){0} + 1;
     /* Bitwise: the all-ones mask of x == 0 selects the bits of 1.0. */
     return x + (vlane)((x == 0) & (vmask)one);
-}
-
-static inline void lane_add(double *dst, vlane w, double x)
-{
-    vstore(dst, vload(dst) + w * x);
-}
-
-static inline void lane_count(double *dst, vlane w)
-{
-    vstore(dst, vload(dst) + w);
 }
 
 /* A positive row: its weight joins the positives above, and precision at its own

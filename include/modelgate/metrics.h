@@ -1,7 +1,7 @@
 /**
  * @file metrics.h
- * @brief Binary-classification metrics as pure functions of weighted sufficient
- * statistics.
+ * @brief Classification metrics as pure functions of weighted sufficient
+ * statistics (binary: mg_binary_stats; multiclass: mg_multiclass_stats).
  *
  * Every metric is computed from an mg_binary_stats: weighted sums over atoms (rows
  * that agree on label, prediction and slice). The same function serves the point
@@ -22,7 +22,8 @@ extern "C" {
 
 /** The kind of model a metric judges. */
 typedef enum mg_task {
-    MG_TASK_BINARY = 0 /**< a score per row, thresholded for confusion metrics */
+    MG_TASK_BINARY = 0,    /**< a score per row, thresholded for confusion metrics */
+    MG_TASK_MULTICLASS = 1 /**< a predicted class and/or a probability per class */
 } mg_task;
 
 /** How a metric's sufficient statistics are gathered. */
@@ -117,7 +118,66 @@ enum {
     X(LOG_LOSS, 12, "log_loss", BINARY, MEAN, -1, 0, HUGE_VAL, NONE, 0, 0, BOOTSTRAP,  \
       1, 0, "no rows", "mean negative log-likelihood, p clipped to [eps, 1 - eps]")    \
     X(BRIER, 13, "brier", BINARY, MEAN, -1, 0, 1, NONE, 0, 0, BOOTSTRAP, 1, 0,         \
-      "no rows", "mean squared difference between score and label")
+      "no rows", "mean squared difference between score and label")                  \
+    X(MC_N, 14, "n", MULTICLASS, CONFUSION, 0, 0, HUGE_VAL, NONE, 0, 0, NONE, 0, 0,    \
+      "never", "rows in the slice (weighted in a replicate)")                          \
+    X(MC_ACCURACY, 15, "accuracy", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0,         \
+      BOOTSTRAP, 0, 0, "no rows", "share of rows whose predicted class is the true one") \
+    X(MC_TOP_K_ACCURACY, 16, "top_k_accuracy", MULTICLASS, MEAN, 1, 0, 1, NONE, 0, 0,  \
+      BOOTSTRAP, 1, 0, "no rows",                                                      \
+      "share of rows whose true class is among the k most probable (`k`, default 2)")  \
+    X(MC_PRECISION, 17, "precision", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0,       \
+      BOOTSTRAP, 0, 0, "the class is never predicted",                                 \
+      "one class's precision (`class`): its correct predictions / its predictions")    \
+    X(MC_RECALL, 18, "recall", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0, BOOTSTRAP,  \
+      0, 0, "the class has no rows",                                                   \
+      "one class's recall (`class`): its rows predicted right / its rows")             \
+    X(MC_F1, 19, "f1", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0, BOOTSTRAP, 0, 0,    \
+      "the class has no rows and is never predicted",                                  \
+      "one class's f1 (`class`): harmonic mean of its precision and recall")           \
+    X(MC_AUC, 20, "auc", MULTICLASS, RANK, 1, 0, 1, NONE, 0, 0, BOOTSTRAP, 1, 0,       \
+      "the class has no rows, or every row is of it",                                  \
+      "one class's one-vs-rest AUC (`class`) from its probability column")            \
+    X(MC_MACRO_PRECISION, 21, "macro_precision", MULTICLASS, CONFUSION, 1, 0, 1, NONE, \
+      0, 0, BOOTSTRAP, 0, 0, "a class has no rows",                                    \
+      "mean of the classes' precisions (a class never predicted counts 0)")            \
+    X(MC_MACRO_RECALL, 22, "macro_recall", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0, \
+      BOOTSTRAP, 0, 0, "a class has no rows", "mean of the classes' recalls")          \
+    X(MC_MACRO_F1, 23, "macro_f1", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0,         \
+      BOOTSTRAP, 0, 0, "a class has no rows", "mean of the classes' f1 scores")        \
+    X(MC_MICRO_PRECISION, 24, "micro_precision", MULTICLASS, CONFUSION, 1, 0, 1, NONE, \
+      0, 0, BOOTSTRAP, 0, 0, "no rows",                                                \
+      "precision of the pooled one-vs-rest counts (equals accuracy)")                  \
+    X(MC_MICRO_RECALL, 25, "micro_recall", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0, \
+      BOOTSTRAP, 0, 0, "no rows",                                                      \
+      "recall of the pooled one-vs-rest counts (equals accuracy)")                     \
+    X(MC_MICRO_F1, 26, "micro_f1", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0,         \
+      BOOTSTRAP, 0, 0, "no rows", "f1 of the pooled one-vs-rest counts (equals accuracy)") \
+    X(MC_WEIGHTED_PRECISION, 27, "weighted_precision", MULTICLASS, CONFUSION, 1, 0, 1, \
+      NONE, 0, 0, BOOTSTRAP, 0, 0, "no rows",                                          \
+      "the classes' precisions weighted by their rows (never predicted: 0)")           \
+    X(MC_WEIGHTED_RECALL, 28, "weighted_recall", MULTICLASS, CONFUSION, 1, 0, 1, NONE, \
+      0, 0, BOOTSTRAP, 0, 0, "no rows",                                                \
+      "the classes' recalls weighted by their rows (equals accuracy)")                 \
+    X(MC_WEIGHTED_F1, 29, "weighted_f1", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0,   \
+      BOOTSTRAP, 0, 0, "no rows", "the classes' f1 scores weighted by their rows")     \
+    X(MC_MACRO_AUC, 30, "macro_auc", MULTICLASS, RANK, 1, 0, 1, NONE, 0, 0, BOOTSTRAP, \
+      1, 0, "a class has no rows, or every row is of one class",                       \
+      "mean of the classes' one-vs-rest AUCs")                                         \
+    X(MC_BALANCED_ACCURACY, 31, "balanced_accuracy", MULTICLASS, CONFUSION, 1, 0, 1,   \
+      NONE, 0, 0, BOOTSTRAP, 0, 0, "no rows",                                          \
+      "mean recall over the classes that have rows")                                   \
+    X(MC_COHEN_KAPPA, 32, "cohen_kappa", MULTICLASS, CONFUSION, 1, -1, 1, NONE, 0, 0,  \
+      BOOTSTRAP, 0, 0, "chance agreement is 1 (one class in truth and prediction)",    \
+      "Cohen's kappa: agreement beyond chance, (po - pe) / (1 - pe)")                  \
+    X(MC_MCC, 33, "mcc", MULTICLASS, CONFUSION, 1, -1, 1, NONE, 0, 0, BOOTSTRAP, 0, 0, \
+      "every row is of one class, or every prediction is",                             \
+      "Matthews correlation coefficient, multiclass form (Gorodkin 2004)")             \
+    X(MC_LOG_LOSS, 34, "log_loss", MULTICLASS, MEAN, -1, 0, HUGE_VAL, NONE, 0, 0,      \
+      BOOTSTRAP, 1, 0, "no rows",                                                      \
+      "mean -log p(true class), p clipped to [eps, 1 - eps] and renormalised")         \
+    X(MC_BRIER, 35, "brier", MULTICLASS, MEAN, -1, 0, 2, NONE, 0, 0, BOOTSTRAP, 1, 0,  \
+      "no rows", "mean over rows of the sum over classes of (p - [true class])^2")
 
 /** A metric's public number (see MG_METRIC_TABLE: numbers never move). */
 typedef enum mg_metric {
@@ -217,6 +277,73 @@ MG_EXTERN double mg_metric_effective_size(mg_metric m, const mg_binary_stats *s)
  */
 MG_EXTERN double mg_metric_row_log_loss(double score, int label);
 MG_EXTERN double mg_metric_row_brier(double score, int label);
+
+/** What a multiclass metric's test must say beside `metric:`. */
+typedef enum mg_metric_parameter {
+    MG_PARAMETER_NONE,  /**< nothing */
+    MG_PARAMETER_CLASS, /**< `class: X`: one class's precision, recall, f1 or auc */
+    MG_PARAMETER_K      /**< `k: N` (default 2): top_k_accuracy */
+} mg_metric_parameter;
+
+/** The parameter a metric takes (MG_PARAMETER_NONE for every binary metric). */
+MG_EXTERN mg_metric_parameter mg_metric_parameter_of(mg_metric m);
+
+/** The metric named `name` for a task, or -1 when the task has no such metric
+ * ("accuracy" is one row for binary models and another for multiclass ones). */
+MG_EXTERN int mg_metric_for_task(const char *name, mg_task task);
+
+/**
+ * Weighted sufficient statistics of one multiclass model on one slice: every
+ * field is a sum over rows, so shards merge by addition.
+ */
+typedef struct mg_multiclass_stats {
+    size_t classes;          /**< K >= 2 */
+    const double *confusion; /**< K × K: [true class × K + predicted class] */
+    /** K or NULL: class c's weighted Mann–Whitney count, pairs (row of class c,
+     * row of another class) where the first has the higher probability of c, ties
+     * counting ½ (NULL when the model has no probabilities) */
+    const double *auc_u;
+    double log_loss_sum; /**< Σ weight × mg_metric_row_log_loss_multiclass */
+    double brier_sum;    /**< Σ weight × Σ_c (p_c − [c is the true class])² */
+    double top_k_hits;   /**< Σ weight over rows whose class is among the k most
+                              probable, for the k the metric is asked at */
+} mg_multiclass_stats;
+
+/**
+ * Evaluate a multiclass metric.
+ *
+ * @param param  the class index (0 … K−1) for MG_PARAMETER_CLASS metrics; ignored
+ *               otherwise (top_k_hits is already for the test's k)
+ * @return 0, MG_ENUMERIC when undefined (*reason says why), MG_EINVAL when m is not
+ *         a multiclass metric or param is out of range
+ */
+MG_EXTERN int mg_multiclass_value(mg_metric m, const mg_multiclass_stats *s,
+                                  long param, double *out, const char **reason);
+
+/** How much data a multiclass metric's value rests on: rows for a mean and for
+ * pooled counts, the class's rows (its predictions for precision; the smaller of
+ * the class and the rest for auc) for a class metric, and the smallest class's
+ * rows for a macro average. */
+MG_EXTERN double mg_multiclass_effective_size(mg_metric m,
+                                              const mg_multiclass_stats *s, long param);
+
+/**
+ * One row's multiclass log loss as scikit-learn computes it: the K probabilities
+ * clipped to [ε, 1 − ε] (ε = DBL_EPSILON), renormalised to sum 1, then
+ * −log p(true class).
+ */
+MG_EXTERN double mg_metric_row_log_loss_multiclass(const double *p, size_t classes,
+                                                   size_t true_class);
+/** One row's multiclass Brier score: Σ_c (p_c − [c = true class])². */
+MG_EXTERN double mg_metric_row_brier_multiclass(const double *p, size_t classes,
+                                                size_t true_class);
+/**
+ * Whether the true class is among the k most probable: fewer than k classes rank
+ * above it, a class ranking above when its probability is higher, or equal with a
+ * larger index (scikit-learn's top_k_accuracy_score, a stable sort reversed).
+ */
+MG_EXTERN int mg_metric_row_top_k(const double *p, size_t classes, size_t true_class,
+                                  size_t k);
 
 #ifdef __cplusplus
 }

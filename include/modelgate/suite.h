@@ -52,6 +52,13 @@ typedef struct mg_model_spec {
     int has_extra_ids;
     int extra_ids; /**< mg_extra_ids (modelgate/table.h) when has_extra_ids */
     mg_loc id_loc, extra_ids_loc;
+    /* multiclass: probability columns in class order (probabilities: [...], or
+     * prefix + each class), and/or a predicted-class column */
+    char **probabilities; /**< nprobabilities column names, or NULL */
+    size_t nprobabilities;
+    char *prefix; /**< probability columns are prefix + class, or NULL */
+    char *label;  /**< predicted-class column, or NULL */
+    mg_loc probabilities_loc, prefix_loc, label_loc;
 } mg_model_spec;
 
 /** How a `where` condition compares a column with its value(s). */
@@ -165,6 +172,9 @@ typedef struct mg_test_spec {
     /** Per weak column: k > 0 cuts a number column into k quantile bins (written
      * `tenure:4`), 0 reads it as categories. */
     size_t *weak_quantiles;
+    char *class_name; /**< multiclass `class:` (per-class metrics), or NULL */
+    long k;           /**< multiclass `k:` (top_k_accuracy), 2 when not given */
+    mg_loc class_loc, k_loc;
 } mg_test_spec;
 
 /** A data check's kind (`checks[].check`). */
@@ -246,6 +256,13 @@ typedef struct mg_data_spec {
     int drop_missing; /**< drop rows with a missing label, id or score */
     int extra_ids;    /**< mg_extra_ids (modelgate/table.h) for every model */
     mg_loc missing_loc, drop_missing_loc, extra_ids_loc;
+    /** multiclass: the classes in the order of probability columns, or NULL
+     * (then the label column's distinct values, in ascending order) */
+    char **classes;
+    size_t nclasses;
+    /** multiclass: how far a row's probabilities may sum from 1 (1e-6) */
+    double probability_tolerance;
+    mg_loc classes_loc, probability_tolerance_loc;
 } mg_data_spec;
 
 typedef struct mg_suite {
@@ -273,13 +290,15 @@ typedef struct mg_suite {
  * Parse and check a suite file.
  *
  * Errors name the suite file, line, column and key: unknown keys, wrong types,
- * missing required keys (suite, task, data.holdout, data.label, data.positive,
- * models), unknown metric names, a test naming an undeclared model, baseline or
- * slicing, a test with neither a threshold nor a comparison, replicates outside
- * [1, 10^7], confidence outside (0, 1), an unknown task (only binary for now:
- * "task 'regression' is not supported yet"), a data check of an unknown kind, with
- * a key its kind does not take or without one it needs, or with a bound outside
- * its range (a fraction above 1, a prevalence band in percent).
+ * missing required keys (suite, task, data.holdout, data.label, data.positive for
+ * binary suites, models, a model's score (binary) or probabilities, prefix or label
+ * (multiclass)), unknown metric names and metrics of another task, a test naming an
+ * undeclared model, baseline, slicing or class, `class` missing on a per-class
+ * metric, a test with neither a threshold nor a comparison, replicates outside
+ * [1, 10^7], confidence outside (0, 1), an unknown task ("task 'regression' is not
+ * supported yet"), a data check of an unknown kind, with a key its kind does not take
+ * or without one it needs, or with a bound outside its range (a fraction above 1, a
+ * prevalence band in percent).
  *
  * @param out receives the suite, owned by the caller (mg_suite_free)
  */
