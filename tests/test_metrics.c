@@ -1,11 +1,13 @@
 /*
- * The metric registry (metrics/registry.c) and the metric kernels (metrics/binary.c).
+ * The metric registry (metrics/registry.c) and the metric kernels (metrics/binary.c,
+ * metrics/multiclass.c).
  *
  * core: public numbers never move; every metric has reference values from
  *       scikit-learn (tests/reference/churn_sklearn.h), and every reference value
  *       lies in its metric's registered range; a Wilson proportion's cells give the
  *       kernel's value; docs/metrics.md shows the registry as it is.
- * edge: each kernel on hand-made confusion counts, defined and undefined.
+ * edge: each kernel on hand-made confusion counts (binary) and 3 × 3 confusion
+ *       matrices (multiclass), defined and undefined; the multiclass per-row values.
  *
  * Set MG_UPDATE_DOCS=1 to rewrite the generated table of docs/metrics.md instead of
  * checking it (then commit the file).
@@ -19,6 +21,7 @@
 #include "modelgate/error.h"
 #include "modelgate/metrics.h"
 #include "reference/churn_sklearn.h"
+#include "reference/digits_sklearn.h"
 #include "testutil.h"
 
 /* Numbers published so far. New metrics append; none of these may change. */
@@ -53,14 +56,28 @@ START_TEST(every_metric_has_reference_values)
 {
     for (int m = 0; m < MG_METRIC_COUNT; m++) {
         const mg_metric_info *mi = mg_metric_get((mg_metric)m);
-        size_t defined = 0;
-        for (size_t i = 0; i < MG_REF_CHURN_COUNT; i++)
-            defined += strcmp(mg_ref_churn[i].metric, mi->name) == 0 &&
-                       mg_ref_churn[i].defined;
+        size_t defined = 0, len = strlen(mi->name);
+        if (mi->task == MG_TASK_BINARY) {
+            for (size_t i = 0; i < MG_REF_CHURN_COUNT; i++)
+                defined += strcmp(mg_ref_churn[i].metric, mi->name) == 0 &&
+                           mg_ref_churn[i].defined;
+            ck_assert_msg(defined > 0,
+                          "metric '%s' has no reference values in "
+                          "tests/reference/churn_sklearn.h; add it to "
+                          "tests/reference/make_sklearn_reference.py and regenerate",
+                          mi->name);
+            continue;
+        }
+        /* multiclass: "recall[8]" and "top_k_accuracy[k=2]" count for their metric */
+        for (size_t i = 0; i < MG_REF_DIGITS_COUNT; i++) {
+            const char *r = mg_ref_digits[i].metric;
+            defined += strncmp(r, mi->name, len) == 0 &&
+                       (r[len] == '\0' || r[len] == '[') && mg_ref_digits[i].defined;
+        }
         ck_assert_msg(defined > 0,
-                      "metric '%s' has no reference values in "
-                      "tests/reference/churn_sklearn.h; add it to "
-                      "tests/reference/make_sklearn_reference.py and regenerate",
+                      "multiclass metric '%s' has no reference values in "
+                      "tests/reference/digits_sklearn.h; add it to "
+                      "tests/reference/make_multiclass_reference.py and regenerate",
                       mi->name);
     }
 }
@@ -98,8 +115,12 @@ START_TEST(rows_are_consistent)
             ck_assert(mi->successes == 0 && mi->trials == 0);
         }
         ck_assert(strlen(mi->summary) > 0 && strlen(mi->undefined) > 0);
+        /* a name is one metric per task: "accuracy" of a binary model and of a
+         * multiclass one are two rows */
         for (int q = 0; q < m; q++)
-            ck_assert_str_ne(mg_metric_get((mg_metric)q)->name, mi->name);
+            ck_assert(mg_metric_get((mg_metric)q)->task != mi->task ||
+                      strcmp(mg_metric_get((mg_metric)q)->name, mi->name) != 0);
+        ck_assert_int_eq(mg_metric_for_task(mi->name, mi->task), m);
     }
 }
 END_TEST
@@ -120,7 +141,8 @@ START_TEST(class_conditional_is_mix_free)
     for (int m = 0; m < MG_METRIC_COUNT; m++) {
         const mg_metric_info *mi = mg_metric_get((mg_metric)m);
         double a, b;
-        if (mi->family != MG_FAMILY_CONFUSION && m != MG_METRIC_AUC)
+        if (mi->task != MG_TASK_BINARY ||
+            (mi->family != MG_FAMILY_CONFUSION && m != MG_METRIC_AUC))
             continue;
         ck_assert_int_eq(mg_metric_value((mg_metric)m, &s, &a, NULL), 0);
         ck_assert_int_eq(mg_metric_value((mg_metric)m, &t, &b, NULL), 0);
@@ -222,6 +244,134 @@ START_TEST(kernel_table)
 }
 END_TEST
 
+/* ---- Multiclass kernels on hand-made confusion matrices ---------------------- */
+
+static const struct mc_row {
+    mg_metric metric;
+    long param;
+    double conf[9]; /* 3 × 3, rows true classes */
+    int defined;
+    double value;
+    const char *reason;
+} mc_rows[] = {
+    /* rows 6, 6, 5; columns 7, 5, 5; trace 12 of 17 */
+    {MG_METRIC_MC_N, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 17, NULL},
+    {MG_METRIC_MC_ACCURACY, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 12.0 / 17, NULL},
+    {MG_METRIC_MC_MICRO_F1, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 12.0 / 17, NULL},
+    {MG_METRIC_MC_PRECISION, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 5.0 / 7, NULL},
+    {MG_METRIC_MC_RECALL, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 5.0 / 6, NULL},
+    {MG_METRIC_MC_F1, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 10.0 / 13, NULL},
+    {MG_METRIC_MC_MACRO_RECALL,
+     0,
+     {5, 1, 0, 2, 3, 1, 0, 1, 4},
+     1,
+     (5.0 / 6 + 3.0 / 6 + 4.0 / 5) / 3,
+     NULL},
+    {MG_METRIC_MC_WEIGHTED_PRECISION,
+     0,
+     {5, 1, 0, 2, 3, 1, 0, 1, 4},
+     1,
+     (6 * 5.0 / 7 + 6 * 3.0 / 5 + 5 * 4.0 / 5) / 17,
+     NULL},
+    /* p_e = (6·7 + 6·5 + 5·5) / 17² = 97/289 */
+    {MG_METRIC_MC_COHEN_KAPPA, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 107.0 / 192, NULL},
+    {MG_METRIC_MC_MCC, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 107 / sqrt(190.0 * 192), NULL},
+    /* class 2 has a row but is never predicted: its precision counts 0 in macro */
+    {MG_METRIC_MC_PRECISION,
+     2,
+     {5, 1, 0, 2, 3, 0, 0, 1, 0},
+     0,
+     0,
+     "the class is never predicted"},
+    {MG_METRIC_MC_MACRO_PRECISION,
+     0,
+     {5, 1, 0, 2, 3, 0, 0, 1, 0},
+     1,
+     (5.0 / 7 + 3.0 / 5) / 3,
+     NULL},
+    /* class 2 has no rows */
+    {MG_METRIC_MC_RECALL, 2, {5, 1, 0, 2, 3, 1, 0, 0, 0}, 0, 0, "the class has no rows"},
+    {MG_METRIC_MC_MACRO_F1, 0, {5, 1, 0, 2, 3, 1, 0, 0, 0}, 0, 0, "a class has no rows"},
+    {MG_METRIC_MC_BALANCED_ACCURACY,
+     0,
+     {5, 1, 0, 2, 3, 1, 0, 0, 0},
+     1,
+     (5.0 / 6 + 3.0 / 6) / 2,
+     NULL},
+    /* one class in truth and in prediction */
+    {MG_METRIC_MC_COHEN_KAPPA,
+     0,
+     {4, 0, 0, 0, 0, 0, 0, 0, 0},
+     0,
+     0,
+     "chance agreement is 1 (one class in truth and prediction)"},
+    {MG_METRIC_MC_MCC,
+     0,
+     {4, 0, 0, 0, 0, 0, 0, 0, 0},
+     0,
+     0,
+     "every row is of one class, or every prediction is"},
+    {MG_METRIC_MC_ACCURACY, 0, {0}, 0, 0, "no rows"},
+};
+
+START_TEST(multiclass_kernel_table)
+{
+    const struct mc_row *t = &mc_rows[_i];
+    const double auc_u[3] = {0, 0, 0};
+    mg_multiclass_stats s = {3, t->conf, auc_u, 0, 0, 0};
+    const char *reason = NULL;
+    double v = -42;
+    int rc = mg_multiclass_value(t->metric, &s, t->param, &v, &reason);
+    if (t->defined) {
+        ck_assert_msg(rc == 0, "row %d (%s): undefined: %s", _i,
+                      mg_metric_name(t->metric), reason);
+        ck_assert_msg(tu_close(v, t->value, 1e-15), "row %d (%s): %.17g, expected %.17g",
+                      _i, mg_metric_name(t->metric), v, t->value);
+    } else {
+        ck_assert_int_eq(rc, MG_ENUMERIC);
+        ck_assert_double_eq(v, -42);
+        ck_assert_str_eq(reason, t->reason);
+    }
+}
+END_TEST
+
+/* The per-row values: ties in top-k broken as scikit-learn's reversed stable sort
+ * breaks them, log loss clipped and renormalised, Brier over every class. */
+START_TEST(multiclass_row_values)
+{
+    const double p[3] = {0.3, 0.3, 0.4}, q[3] = {0, 0.5, 0.5};
+    const double eps = 2.220446049250313e-16;
+    ck_assert_int_eq(mg_metric_row_top_k(p, 3, 0, 2), 0); /* class 1 ranks above 0 */
+    ck_assert_int_eq(mg_metric_row_top_k(p, 3, 1, 2), 1);
+    ck_assert_int_eq(mg_metric_row_top_k(p, 3, 2, 1), 1);
+    ck_assert_int_eq(mg_metric_row_top_k(p, 3, 0, 3), 1);
+    ck_assert(tu_close(mg_metric_row_log_loss_multiclass(q, 3, 0),
+                       -log(eps / (1 + eps)), 1e-15));
+    ck_assert(tu_close(mg_metric_row_log_loss_multiclass(q, 3, 1), -log(0.5 / (1 + eps)),
+                       1e-15));
+    ck_assert(tu_close(mg_metric_row_brier_multiclass(p, 3, 2), 0.09 + 0.09 + 0.36, 1e-15));
+    /* a binary metric is not a multiclass one, and the reverse */
+    {
+        double v;
+        mg_multiclass_stats s = {3, mc_rows[0].conf, NULL, 0, 0, 0};
+        mg_binary_stats b = {1, 1, 1, 1, 2, 2, 0, 0, 0, 0};
+        ck_assert_int_eq(mg_multiclass_value(MG_METRIC_ACCURACY, &s, 0, &v, NULL),
+                         MG_ENUMERIC);
+        ck_assert_int_eq(mg_metric_value(MG_METRIC_MC_ACCURACY, &b, &v, NULL), MG_EINVAL);
+        ck_assert_int_eq(mg_multiclass_value(MG_METRIC_MC_RECALL, &s, 3, &v, NULL),
+                         MG_EINVAL);
+        ck_assert_int_eq(mg_multiclass_value(MG_METRIC_MC_LOG_LOSS, &s, 0, &v, NULL),
+                         MG_ENUMERIC); /* no probabilities */
+    }
+    ck_assert_int_eq(mg_metric_for_task("accuracy", MG_TASK_MULTICLASS),
+                     MG_METRIC_MC_ACCURACY);
+    ck_assert_int_eq(mg_metric_for_task("specificity", MG_TASK_MULTICLASS), -1);
+    ck_assert_int_eq(mg_metric_parameter_of(MG_METRIC_MC_AUC), MG_PARAMETER_CLASS);
+    ck_assert_int_eq(mg_metric_parameter_of(MG_METRIC_MC_TOP_K_ACCURACY), MG_PARAMETER_K);
+    ck_assert_int_eq(mg_metric_parameter_of(MG_METRIC_AUC), MG_PARAMETER_NONE);
+}
+END_TEST
+
 /* ---- docs/metrics.md ------------------------------------------------------- */
 
 static const char *BEGIN = "<!-- generated from the registry: begin -->\n";
@@ -238,7 +388,7 @@ static void put_range(char *buf, size_t size, const mg_metric_info *mi)
 /* The registry as a Markdown table. */
 static char *registry_markdown(void)
 {
-    static const char *tasks[] = {"binary"};
+    static const char *tasks[] = {"binary", "multiclass"};
     static const char *families[] = {"confusion", "rank", "mean"};
     static const char *analytic[] = {"—", "Wilson", "DeLong"};
     static const char *paired[] = {"—", "bootstrap", "DeLong", "McNemar"};
@@ -310,6 +460,9 @@ int main(void)
     tcase_add_test(core, class_conditional_is_mix_free);
     tcase_add_loop_test(edge, kernel_table, 0,
                         (int)(sizeof kernel_rows / sizeof kernel_rows[0]));
+    tcase_add_loop_test(edge, multiclass_kernel_table, 0,
+                        (int)(sizeof mc_rows / sizeof mc_rows[0]));
+    tcase_add_test(edge, multiclass_row_values);
     suite_add_tcase(s, core);
     suite_add_tcase(s, edge);
     return tu_run(s);

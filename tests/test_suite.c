@@ -324,6 +324,11 @@ END_TEST
     "data: {holdout: h.csv, label: y, positive: \"1\"}\n"
 #define HEAD  HEAD3 "models: {candidate: {score: p}}\n"
 #define HEAD2 HEAD3 "models: {candidate: {score: p}, champion: {score: q}}\n"
+#define MC                                                                             \
+    "suite: s\n"                                                                       \
+    "task: multiclass\n"                                                               \
+    "data: {holdout: h.csv, label: y, classes: [a, b, c]}\n"
+#define MCM MC "models: {candidate: {prefix: p_}}\n"
 
 START_TEST(test_boundaries)
 {
@@ -452,6 +457,31 @@ START_TEST(test_example)
 }
 END_TEST
 
+START_TEST(test_multiclass_example)
+{
+    /* The digits example: classes, a prefix, a list and a label column, class and k. */
+    mg_suite *s = load_ok(tu_src("examples/digits/suite.yaml"));
+
+    ck_assert_int_eq(s->task, MG_TASK_MULTICLASS);
+    ck_assert_ptr_null(s->data.positive);
+    ck_assert_uint_eq(s->data.nclasses, 10);
+    ck_assert_str_eq(s->data.classes[8], "8");
+    ck_assert_double_eq(s->data.probability_tolerance, 1e-6);
+    ck_assert_str_eq(s->models[0].prefix, "p_");
+    ck_assert_ptr_null(s->models[0].score);
+    ck_assert_uint_eq(s->models[1].nprobabilities, 10);
+    ck_assert_str_eq(s->models[1].probabilities[9], "prob_9");
+    ck_assert_str_eq(s->models[1].label, "predicted");
+    ck_assert_int_eq(s->tests[0].metric, MG_METRIC_MC_ACCURACY);
+    ck_assert_int_eq(s->tests[2].metric, MG_METRIC_MC_TOP_K_ACCURACY);
+    ck_assert_int_eq(s->tests[2].k, 2);
+    ck_assert_int_eq(s->tests[3].metric, MG_METRIC_MC_RECALL);
+    ck_assert_str_eq(s->tests[3].class_name, "8");
+    ck_assert_int_eq(s->tests[8].metric, MG_METRIC_MC_BRIER);
+    mg_suite_free(s);
+}
+END_TEST
+
 /* ---- errors -------------------------------------------------------------------- */
 
 typedef struct bad_case {
@@ -474,7 +504,9 @@ static const bad_case bad[] = {
      "models.candidate.prediction", "key 'prediction' is not supported yet"},
     {"suite: s\ntask: binary\ndata: {holdout: h, label: y, positive: 1, classes: "
      "[a]}\n",
-     3, 43, "data.classes", "key 'classes' is not supported yet"},
+     3, 52, "data.classes",
+     "classes is for multiclass suites (task: multiclass); a binary suite names its "
+     "positive"},
     {HEAD "tests:\n  - {name: w, metric: auc, weak_slices: {columns: [a, b]}}\n", 6,
      23, "tests[0].metric",
      "weak_slices compares a slice with the rest of the rows, which needs a metric of "
@@ -576,9 +608,50 @@ static const bad_case bad[] = {
     {HEAD "min_size: 1.5\n", 5, 11, "min_size", "expected an integer, got '1.5'"},
     /* Task. */
     {"suite: s\ntask: regression\n", 2, 7, "task",
-     "task 'regression' is not supported yet (binary only)"},
-    {"suite: s\ntask: multiclass\n", 2, 7, "task",
-     "task 'multiclass' is not supported yet (binary only)"},
+     "task 'regression' is not supported yet (binary or multiclass)"},
+    /* Multiclass keys. */
+    {MC "models: {candidate: {score: p}}\n", 4, 22, "models.candidate.score",
+     "score is for binary models; a multiclass model names its probability columns "
+     "(probabilities or prefix) and/or its predicted class (label)"},
+    {MC "models: {candidate: {file: f.csv}}\n", 4, 21, "models.candidate",
+     "a multiclass model needs probabilities (a list of columns, one per class), "
+     "prefix (columns named prefix + class) or label (its predicted class)"},
+    {MC "models: {candidate: {prefix: p_, probabilities: [x, y, z]}}\n", 4, 30,
+     "models.candidate.prefix", "give probabilities or prefix, not both"},
+    {MC "models: {candidate: {probabilities: [x, y]}}\n", 4, 37,
+     "models.candidate.probabilities",
+     "2 probability columns for 3 classes (data.classes, line 3): one column per "
+     "class, in that order"},
+    {"suite: s\ntask: multiclass\ndata: {holdout: h.csv, label: y, positive: a}\n", 3,
+     44, "data.positive",
+     "positive is for binary suites; a multiclass suite may list its classes "
+     "(data.classes)"},
+    {HEAD3 "models: {candidate: {score: p, label: q}}\n", 4, 32,
+     "models.candidate.label",
+     "probabilities, prefix and label are for multiclass models (task: multiclass); a "
+     "binary model names its score"},
+    {"suite: s\ntask: multiclass\ndata: {holdout: h.csv, label: y, classes: [a, a]}\n",
+     3, 47, "data.classes[1]", "'a' appears twice in the list"},
+    {MCM "tests:\n  - {name: r, metric: recall, at_least: 0.5}\n", 6, 5, "tests[0]",
+     "recall of a multiclass model is one class's: add class: NAME (or use "
+     "macro_recall)"},
+    {MCM "tests:\n  - {name: r, metric: recall, class: d, at_least: 0.5}\n", 6, 38,
+     "tests[0].class", "class 'd' is not in data.classes"},
+    {MCM "tests:\n  - {name: r, metric: macro_f1, class: a, at_least: 0.5}\n", 6, 33,
+     "tests[0].class",
+     "class applies to a multiclass per-class metric (precision, recall, f1, auc), "
+     "not to macro_f1"},
+    {MCM "tests:\n  - {name: r, metric: accuracy, k: 3, at_least: 0.5}\n", 6, 33,
+     "tests[0].k", "k applies to top_k_accuracy, not to accuracy"},
+    {MCM "tests:\n  - {name: r, metric: top_k_accuracy, k: 0, at_least: 0.5}\n", 6, 42,
+     "tests[0].k", "expected an integer between 1 and 256, got '0'"},
+    {MCM "tests:\n  - {name: r, metric: specificity, at_least: 0.5}\n", 6, 23,
+     "tests[0].metric",
+     "specificity is not a multiclass metric (docs/metrics.md lists each task's "
+     "metrics)"},
+    {HEAD "tests:\n  - {name: r, metric: macro_f1, at_least: 0.5}\n", 6, 23,
+     "tests[0].metric",
+     "macro_f1 is not a binary metric (docs/metrics.md lists each task's metrics)"},
     {"suite: s\ntask: x\n", 2, 7, "task", "unknown task 'x'"},
     {"suite: s\ntask: binar\n", 2, 7, "task",
      "unknown task 'binar' (did you mean 'binary'?)"},
@@ -859,6 +932,7 @@ static Suite *suite_suite(void)
     tcase_add_test(edge, test_paths);
     tcase_add_test(edge, test_long_key);
     tcase_add_test(edge, test_example);
+    tcase_add_test(edge, test_multiclass_example);
     tcase_add_loop_test(errors, test_bad, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(errors, test_alias_bomb);
     tcase_add_test(errors, test_deep_nesting);
