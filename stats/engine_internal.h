@@ -166,6 +166,14 @@ int mg__plan_build(mg__plan *p, mg__engine *e, const mg__dataset *d,
  */
 int mg__plan_units(mg__plan *p, const uint32_t *row_atom);
 
+/*
+ * Positions 0 … n−1 ordered by descending score[rows[t]] (score[t] when rows is
+ * NULL), equal scores in position order: the stable radix sort of the sorted rows,
+ * for finite scores. Returns 0 or MG_ENOMEM.
+ */
+int mg__sort_descending(const double *score, const uint32_t *rows, size_t n,
+                        uint32_t *out);
+
 /* Free what the plan owns; p may be partly built or zeroed. */
 void mg__plan_free(mg__plan *p);
 
@@ -219,6 +227,10 @@ void mg__resample_init_poisson(mg__plan *p);
  */
 int mg__resample_counts(const mg__plan *p, gsl_rng *rng, size_t b, int r,
                         uint8_t *counts);
+/* The same draw into lane r of counts whose units are `stride` bytes apart (the
+ * multiclass engine reads 64 replicates per pass). */
+int mg__resample_counts_strided(const mg__plan *p, gsl_rng *rng, size_t b, int r,
+                                uint8_t *counts, size_t stride);
 
 /* ---- stats/jackknife.c -------------------------------------------------- */
 

@@ -35,6 +35,7 @@
  * Caveats: at most MG__MC_MAX_CLASSES classes (one byte each), fewer than 2^32
  * rows; label stratification is not offered (its strata are the binary label's).
  */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include "stats/multiclass.h"
 
 #include <math.h>
@@ -42,6 +43,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "stats/engine_internal.h"
 #include "stats/lanes.h"
@@ -49,6 +51,16 @@
 
 /* The mean fields per model and slice: log loss, Brier, then one per k. */
 enum { MF_LL, MF_BR, MF_TOPK };
+
+/* Replicates per pass: a unit's counts fill one 64-byte cache line, so the pass in
+ * a class's probability order, which reads units out of order, brings in 64
+ * replicates' counts per miss rather than MG__LANES' (it is bound by those misses).
+ * The lanes are processed as CHUNKS vectors of MG__LANES. */
+#define WIDE   64
+#define CHUNKS (WIDE / MG__LANES)
+/* Rows ahead whose counts a pass in probability order prefetches: enough misses in
+ * flight to cover the memory's latency. */
+#define AHEAD 48
 
 struct mg__mc_engine {
     size_t n, K, M, nsid, nslices, stride, replicates, npairs, nk, W, NF;
@@ -67,6 +79,15 @@ struct mg__mc_engine {
     mg__jack *mean_jack; /* (M + npairs) × stride × NF */
 };
 
+/* One model's rows by descending probability of one class (ties in canonical
+ * order), with what a pass reads beside each row so that it reads them in order:
+ * only the unit counts are looked up out of order (and prefetched). */
+typedef struct mc_sorted {
+    uint32_t *slot; /* the unit whose count weighs the row */
+    uint8_t *flags; /* bit 0: of the class; bit 1: tied with the previous row */
+    uint16_t *sid;  /* nsid slice ids */
+} mc_sorted;
+
 /* What the passes read, in canonical order (index t), built once. */
 typedef struct mc_plan {
     mg__plan p; /* units, draws and the canonical order (stats/setup.c) */
@@ -81,23 +102,22 @@ typedef struct mc_plan {
     double *mean;           /* M × NF × n per-row values (models with probabilities) */
     uint32_t *unit_atom;    /* units (unclustered) */
     uint32_t *atom_unit;    /* natoms (clustered) */
-    uint32_t **sorted;      /* M × K: rows t by descending probability, or NULL */
-    uint8_t **sorted_flags; /* M × K: bit 0 of the class, bit 1 tied with previous */
+    mc_sorted *sorted;      /* M × K, or NULL: rows by descending probability */
 } mc_plan;
 
-/* A pass's scratch: accumulators of MG__LANES replicates. */
+/* A pass's scratch: accumulators of WIDE replicates. */
 typedef struct mc_scratch {
     mg__rng gen;
-    uint8_t *counts; /* units × MG__LANES */
-    uint32_t *cnt;   /* natoms × MG__LANES */
-    double *macc;    /* M × S × NF × MG__LANES */
-    double *aacc;    /* S × 3 × MG__LANES: positives, negatives, pairs above */
-    double *gp, *gn; /* S × MG__LANES: the current tie group */
+    uint8_t *counts; /* units × WIDE */
+    uint32_t *cnt;   /* natoms × WIDE */
+    double *macc;    /* M × S × NF × WIDE */
+    double *aacc;    /* S × 3 × WIDE: positives, negatives, pairs above */
+    double *gp, *gn; /* S × WIDE: the current tie group */
     uint32_t *touched;
     uint8_t *mark;
 } mc_scratch;
 
-#define AACC(a, f, s) ((a) + ((size_t)(s)*3 + (f)) * MG__LANES)
+#define AACC(a, f, s) ((a) + ((size_t)(s)*3 + (f)) * WIDE)
 
 static double *block(const mg__mc_engine *e, double *base, size_t m, size_t s)
 {
@@ -433,29 +453,15 @@ cleanup:
     return rc;
 }
 
-typedef struct sort_item {
-    double score;
-    uint32_t t;
-} sort_item;
-
-/* Descending score, ties by canonical position: a total order, so any sort gives
- * the same result. */
-static int by_score_desc(const void *a, const void *b)
-{
-    const sort_item *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return (x->t > y->t) - (x->t < y->t);
-}
-
+/* Every model's rows sorted by each class's probability (radix sort, ties in
+ * canonical order), with their slots, flags and slice ids copied in that order. */
 static int build_sorted(mc_plan *q, const uint8_t *label)
 {
-    const size_t n = q->n, K = q->K;
-    sort_item *items = malloc((n ? n : 1) * sizeof *items);
+    const size_t n = q->n, K = q->K, nsid = q->nsid;
+    uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
     q->sorted = mg__xcalloc(q->M * K, sizeof *q->sorted);
-    q->sorted_flags = mg__xcalloc(q->M * K, sizeof *q->sorted_flags);
-    if (items == NULL || q->sorted == NULL || q->sorted_flags == NULL) {
-        free(items);
+    if (rows == NULL || q->sorted == NULL) {
+        free(rows);
         return MG_ENOMEM;
     }
     for (size_t m = 0; m < q->M; m++) {
@@ -463,27 +469,28 @@ static int build_sorted(mc_plan *q, const uint8_t *label)
             continue;
         for (size_t c = 0; c < K; c++) {
             const double *x = q->d->prob[m][c];
-            uint32_t *rows = malloc((n ? n : 1) * sizeof *rows);
-            uint8_t *flags = malloc(n ? n : 1);
-            q->sorted[m * K + c] = rows;
-            q->sorted_flags[m * K + c] = flags;
-            if (rows == NULL || flags == NULL) {
-                free(items);
+            mc_sorted *so = &q->sorted[m * K + c];
+            so->slot = malloc((n ? n : 1) * sizeof *so->slot);
+            so->flags = malloc(n ? n : 1);
+            so->sid = malloc((n ? n : 1) * nsid * sizeof *so->sid);
+            if (!so->slot || !so->flags || !so->sid ||
+                mg__sort_descending(x, q->p.order, n, rows) != 0) {
+                free(rows);
                 return MG_ENOMEM;
             }
-            for (size_t t = 0; t < n; t++)
-                items[t] = (sort_item){x[q->p.order[t]], (uint32_t)t};
-            qsort(items, n, sizeof *items, by_score_desc);
             for (size_t i = 0; i < n; i++) {
-                rows[i] = items[i].t;
-                flags[i] = (uint8_t)((label[items[i].t] == c) |
-                                     (i > 0 && items[i - 1].score == items[i].score
-                                          ? 2
-                                          : 0));
+                size_t t = rows[i];
+                so->slot[i] = q->slot[t];
+                so->flags[i] = (uint8_t)((label[t] == c) |
+                                         (i > 0 && x[q->p.order[rows[i - 1]]] ==
+                                                       x[q->p.order[t]]
+                                              ? 2
+                                              : 0));
+                memcpy(&so->sid[i * nsid], &q->sid[t * nsid], nsid * sizeof *so->sid);
             }
         }
     }
-    free(items);
+    free(rows);
     return 0;
 }
 
@@ -496,11 +503,11 @@ static void plan_free(mc_plan *q)
     free(q->unit_atom);
     free(q->atom_unit);
     for (size_t i = 0; q->sorted && i < q->M * q->K; i++) {
-        free(q->sorted[i]);
-        free(q->sorted_flags[i]);
+        free(q->sorted[i].slot);
+        free(q->sorted[i].flags);
+        free(q->sorted[i].sid);
     }
     free(q->sorted);
-    free(q->sorted_flags);
 }
 
 static int plan_build(mc_plan *q)
@@ -598,16 +605,35 @@ cleanup:
 
 /* ---- Passes -------------------------------------------------------------- */
 
+/*
+ * Zeroed bytes for a replicate batch's unit counts, on 2 MiB boundaries and with
+ * transparent huge pages asked for: the passes in probability order read them at
+ * random, and with 4 KiB pages nearly every read would miss the TLB as well as the
+ * cache (64 MiB of counts for a million rows span 16,384 small pages).
+ */
+static uint8_t *counts_alloc(size_t bytes)
+{
+    void *mem = NULL;
+    bytes = bytes ? bytes : 1;
+    if (posix_memalign(&mem, (size_t)2 << 20, bytes) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(mem, bytes, MADV_HUGEPAGE);
+#endif
+    memset(mem, 0, bytes);
+    return mem;
+}
+
 static int scratch_init(mc_scratch *w, const mc_plan *q)
 {
     memset(w, 0, sizeof *w);
     mg__rng_init(&w->gen);
-    w->counts = mg__xcalloc(q->e->units * MG__LANES, 1);
-    w->cnt = mg__xcalloc(q->e->natoms * MG__LANES, sizeof *w->cnt);
-    w->macc = lanes_calloc(q->M * q->S * q->NF * MG__LANES);
-    w->aacc = lanes_calloc(q->S * 3 * MG__LANES);
-    w->gp = lanes_calloc(q->S * MG__LANES);
-    w->gn = lanes_calloc(q->S * MG__LANES);
+    w->counts = counts_alloc(q->e->units * WIDE);
+    w->cnt = mg__xcalloc(q->e->natoms * WIDE, sizeof *w->cnt);
+    w->macc = lanes_calloc(q->M * q->S * q->NF * WIDE);
+    w->aacc = lanes_calloc(q->S * 3 * WIDE);
+    w->gp = lanes_calloc(q->S * WIDE);
+    w->gn = lanes_calloc(q->S * WIDE);
     w->touched = mg__xcalloc(q->S, sizeof *w->touched);
     w->mark = mg__xcalloc(q->S, 1);
     return w->counts && w->cnt && w->macc && w->aacc && w->gp && w->gn && w->touched &&
@@ -634,7 +660,7 @@ static void atom_pass(const mc_plan *q, const uint8_t *counts, uint32_t *cnt,
                       size_t lanes, double *out)
 {
     const mg__mc_engine *e = q->e;
-    const size_t L = MG__LANES, K = q->K, M = q->M, klen = 1 + M;
+    const size_t L = WIDE, K = q->K, M = q->M, klen = 1 + M;
     if (q->atom_unit != NULL) {
         for (size_t a = 0; a < e->natoms; a++)
             for (size_t r = 0; r < L; r++)
@@ -664,6 +690,13 @@ static void atom_pass(const mc_plan *q, const uint8_t *counts, uint32_t *cnt,
     }
 }
 
+/* A row's WIDE lane weights as CHUNKS vectors. */
+static inline void row_weights(const uint8_t *c, vlane *w)
+{
+    for (size_t k = 0; k < CHUNKS; k++)
+        w[k] = load_weights(c + k * MG__LANES);
+}
+
 /* Log loss, Brier and top-k sums of every model with probabilities. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("avx2", "default")))
@@ -671,11 +704,12 @@ __attribute__((target_clones("avx2", "default")))
 static void
 mean_pass(const mc_plan *q, const uint8_t *counts, double *acc)
 {
-    const size_t n = q->n, nsid = q->nsid, NF = q->NF, S = q->S, L = MG__LANES;
+    const size_t n = q->n, nsid = q->nsid, NF = q->NF, S = q->S, L = WIDE;
     memset(acc, 0, q->M * S * NF * L * sizeof *acc);
     for (size_t t = 0; t < n; t++) {
-        vlane w = load_weights(counts + (size_t)q->slot[t] * L);
+        vlane w[CHUNKS];
         const uint16_t *sid = &q->sid[t * nsid];
+        row_weights(counts + (size_t)q->slot[t] * L, w);
         for (size_t m = 0; m < q->M; m++) {
             const double *v = q->mean + m * NF * n;
             if (q->d->prob[m] == NULL)
@@ -683,7 +717,8 @@ mean_pass(const mc_plan *q, const uint8_t *counts, double *acc)
             for (size_t k = 0; k < nsid; k++) {
                 double *a = acc + ((m * S + sid[k]) * NF) * L;
                 for (size_t f = 0; f < NF; f++)
-                    lane_add(a + f * L, w, v[f * n + t]);
+                    for (size_t h = 0; h < CHUNKS; h++)
+                        lane_add(a + f * L + h * MG__LANES, w[h], v[f * n + t]);
             }
         }
     }
@@ -698,9 +733,9 @@ __attribute__((target_clones("avx2", "default")))
 static void
 auc_pass(const mc_plan *q, mc_scratch *w, const uint8_t *counts, size_t m, size_t c)
 {
-    const size_t n = q->n, nsid = q->nsid, L = MG__LANES;
-    const uint32_t *rows = q->sorted[m * q->K + c];
-    const uint8_t *flags = q->sorted_flags[m * q->K + c];
+    const size_t n = q->n, nsid = q->nsid, L = WIDE, V = MG__LANES;
+    const mc_sorted *so = &q->sorted[m * q->K + c];
+    const uint8_t *flags = so->flags;
     double *a = w->aacc;
     memset(a, 0, q->S * 3 * L * sizeof *a);
     for (size_t i = 0; i < n;) {
@@ -708,39 +743,46 @@ auc_pass(const mc_plan *q, mc_scratch *w, const uint8_t *counts, size_t m, size_
         while (j < n && (flags[j] & 2))
             j++;
         for (size_t t = i; t < j; t++) {
-            uint32_t r = rows[t];
-            const uint16_t *sid = &q->sid[(size_t)r * nsid];
-            vlane wt;
-            if (t + 16 < n)
-                __builtin_prefetch(counts + (size_t)q->slot[rows[t + 16]] * L);
-            wt = load_weights(counts + (size_t)q->slot[r] * L);
+            const uint16_t *sid = &so->sid[t * nsid];
+            vlane wt[CHUNKS];
+            if (t + AHEAD < n)
+                __builtin_prefetch(counts + (size_t)so->slot[t + AHEAD] * L);
+            row_weights(counts + (size_t)so->slot[t] * L, wt);
             for (size_t k = 0; k < nsid; k++) {
                 size_t s = sid[k];
                 if (j == i + 1) {
+                    double *cp = AACC(a, 0, s), *cn = AACC(a, 1, s), *u = AACC(a, 2, s);
                     if (flags[t] & 1)
-                        lane_count(AACC(a, 0, s), wt);
-                    else {
-                        vstore(AACC(a, 2, s), vload(AACC(a, 2, s)) + wt * vload(AACC(a, 0, s)));
-                        lane_count(AACC(a, 1, s), wt);
-                    }
+                        for (size_t h = 0; h < CHUNKS; h++)
+                            lane_count(cp + h * V, wt[h]);
+                    else
+                        for (size_t h = 0; h < CHUNKS; h++) {
+                            vstore(u + h * V, vload(u + h * V) + wt[h] * vload(cp + h * V));
+                            lane_count(cn + h * V, wt[h]);
+                        }
                     continue;
                 }
                 if (!w->mark[s]) {
                     w->mark[s] = 1;
                     w->touched[ntouched++] = (uint32_t)s;
                 }
-                lane_count(((flags[t] & 1) ? w->gp : w->gn) + s * L, wt);
+                for (size_t h = 0; h < CHUNKS; h++)
+                    lane_count(((flags[t] & 1) ? w->gp : w->gn) + s * L + h * V, wt[h]);
             }
         }
         for (size_t u = 0; u < ntouched; u++) {
             size_t s = w->touched[u];
-            vlane gp = vload(w->gp + s * L), gn = vload(w->gn + s * L), zero = {0};
-            vlane cp = vload(AACC(a, 0, s));
-            vstore(AACC(a, 2, s), vload(AACC(a, 2, s)) + gn * (cp + 0.5 * gp));
-            vstore(AACC(a, 0, s), cp + gp);
-            vstore(AACC(a, 1, s), vload(AACC(a, 1, s)) + gn);
-            vstore(w->gp + s * L, zero);
-            vstore(w->gn + s * L, zero);
+            for (size_t h = 0; h < CHUNKS; h++) {
+                double *gpp = w->gp + s * L + h * V, *gnp = w->gn + s * L + h * V;
+                double *cpp = AACC(a, 0, s) + h * V, *cnp = AACC(a, 1, s) + h * V,
+                       *up = AACC(a, 2, s) + h * V;
+                vlane gp = vload(gpp), gn = vload(gnp), cp = vload(cpp), zero = {0};
+                vstore(up, vload(up) + gn * (cp + 0.5 * gp));
+                vstore(cpp, cp + gp);
+                vstore(cnp, vload(cnp) + gn);
+                vstore(gpp, zero);
+                vstore(gnp, zero);
+            }
             w->mark[s] = 0;
         }
         i = j;
@@ -752,7 +794,7 @@ static void row_passes(const mc_plan *q, mc_scratch *w, const uint8_t *counts,
                        size_t lanes, double *out)
 {
     const mg__mc_engine *e = q->e;
-    const size_t K = q->K, S = q->S, L = MG__LANES, NF = q->NF;
+    const size_t K = q->K, S = q->S, L = WIDE, NF = q->NF;
     int means = 0;
     for (size_t m = 0; m < q->M; m++)
         means |= q->d->prob[m] != NULL;
@@ -806,14 +848,15 @@ static void *worker(void *arg)
         goto done;
     }
     for (;;) {
-        size_t batch = atomic_fetch_add(&t->next, 1), b0 = batch * MG__LANES, lanes;
+        size_t batch = atomic_fetch_add(&t->next, 1), b0 = batch * WIDE, lanes;
         double *out;
         if (batch >= t->nbatches || t->failed || (q->o->cancel && *q->o->cancel))
             break;
-        lanes = e->replicates - b0 < MG__LANES ? e->replicates - b0 : MG__LANES;
-        memset(w.counts, 0, e->units * MG__LANES);
+        lanes = e->replicates - b0 < WIDE ? e->replicates - b0 : WIDE;
+        memset(w.counts, 0, e->units * WIDE);
         for (size_t r = 0; r < lanes && code == 0; r++)
-            if (mg__resample_counts(&q->p, &w.gen.gsl, b0 + r, (int)r, w.counts) != 0)
+            if (mg__resample_counts_strided(&q->p, &w.gen.gsl, b0 + r, (int)r, w.counts,
+                                            WIDE) != 0)
                 code = MG_ENUMERIC;
         if (code != 0)
             break;
@@ -846,7 +889,7 @@ static int replicates(const mc_plan *q, mg_error *err)
     if (threads == NULL)
         return mg__engine_nomem(err);
     t.q = q;
-    t.nbatches = (q->e->replicates + MG__LANES - 1) / MG__LANES;
+    t.nbatches = (q->e->replicates + WIDE - 1) / WIDE;
     atomic_init(&t.next, 0);
     pthread_mutex_init(&t.lock, NULL);
     for (size_t i = 1; i < nthreads; i++) {
@@ -887,7 +930,7 @@ double mg__mc_engine_memory(const mg__mc_dataset *d, const mg__mc_options *o)
     bytes += n * (2 * nsid * sizeof(uint16_t) + 6 * sizeof(uint32_t) + 2 +
                   sizeof(uint64_t) + sizeof(mg__key_item));
     bytes += n * M * (2 + (double)o->nk) * sizeof(double);
-    bytes += threads * n * MG__LANES;
+    bytes += threads * n * WIDE;
     if (o->need_auc)
         bytes += M * K * n * (sizeof(uint32_t) + 1) + n * sizeof(double) * 2;
     return bytes;
@@ -964,7 +1007,7 @@ int mg__mc_engine_run(mg__mc_engine **out, const mg__mc_dataset *d,
             goto cleanup;
         }
         for (size_t u = 0; u < e->units; u++)
-            w.counts[u * MG__LANES] = 1;
+            w.counts[u * WIDE] = 1;
         atom_pass(&q, w.counts, w.cnt, 1, e->est);
         row_passes(&q, &w, w.counts, 1, e->est);
         scratch_free(&w);

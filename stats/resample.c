@@ -361,13 +361,14 @@ static inline uint8_t poisson1(const mg__plan *p, uint64_t bits)
 }
 
 /*
- * k uniform picks over `size` (<= BLOCK) units of one lane (stride MG__LANES). A full
+ * k uniform picks over `size` (<= BLOCK) units of one lane (`stride` bytes apart). A full
  * block is a power of two, so 12-bit fields of the generator's output pick
  * directly; otherwise each 64-bit output yields two 32-bit numbers, each mapped to
  * [0, size) by Lemire's multiply-shift with rejection. Both are exact: every unit is
  * equally likely.
  */
-static int draw_block(gsl_rng *rng, uint8_t *lane, size_t size, size_t k)
+static int draw_block(gsl_rng *rng, uint8_t *lane, size_t stride, size_t size,
+                      size_t k)
 {
     const uint32_t range = (uint32_t)size, reject = (uint32_t)(-range % range);
     uint64_t bits = 0;
@@ -380,7 +381,7 @@ static int draw_block(gsl_rng *rng, uint8_t *lane, size_t size, size_t k)
                 bits = mg__rng_next(rng);
                 have = 5;
             }
-            c = &lane[(bits & (BLOCK - 1)) * MG__LANES];
+            c = &lane[(bits & (BLOCK - 1)) * stride];
             bits >>= 12;
             have--;
             if (*c == UINT8_MAX)
@@ -402,7 +403,7 @@ static int draw_block(gsl_rng *rng, uint8_t *lane, size_t size, size_t k)
         m = (uint64_t)x * range;
         if ((uint32_t)m < reject)
             continue;
-        uint8_t *c = &lane[(m >> 32) * MG__LANES];
+        uint8_t *c = &lane[(m >> 32) * stride];
         if (*c == UINT8_MAX)
             return MG_ENUMERIC;
         (*c)++;
@@ -411,14 +412,15 @@ static int draw_block(gsl_rng *rng, uint8_t *lane, size_t size, size_t k)
     return 0;
 }
 
-/* Add replicate b's unit counts into lane r of `counts` (zeroed by the caller). */
-int mg__resample_counts(const mg__plan *p, gsl_rng *rng, size_t b, int r,
-                        uint8_t *counts)
+/* Add replicate b's unit counts into lane r of `counts` (zeroed by the caller), whose
+ * units are `stride` bytes apart. */
+int mg__resample_counts_strided(const mg__plan *p, gsl_rng *rng, size_t b, int r,
+                                uint8_t *counts, size_t stride)
 {
     if (p->o->resampler == MG__ENGINE_POISSON) {
         uint64_t key = mg__mix64(mg__mix64(p->o->seed ^ 0x706f6973736f6eULL) ^ b);
         for (size_t u = 0; u < p->units; u++)
-            counts[u * MG__LANES + r] = poisson1(p, mg__mix64(key ^ p->unit_key[u]));
+            counts[u * stride + r] = poisson1(p, mg__mix64(key ^ p->unit_key[u]));
         return 0;
     }
     mg__rng_stream(rng, p->o->seed, b, MG__STREAM_ROWS);
@@ -433,11 +435,17 @@ int mg__resample_counts(const mg__plan *p, gsl_rng *rng, size_t b, int r,
                                      (unsigned)left_draws);
             left_units -= size;
             left_draws -= k;
-            if (draw_block(rng, counts + lo * MG__LANES + r, size, k) != 0)
+            if (draw_block(rng, counts + lo * stride + r, stride, size, k) != 0)
                 return MG_ENUMERIC;
         }
     }
     return 0;
+}
+
+int mg__resample_counts(const mg__plan *p, gsl_rng *rng, size_t b, int r,
+                        uint8_t *counts)
+{
+    return mg__resample_counts_strided(p, rng, b, r, counts, MG__LANES);
 }
 
 /*

@@ -504,6 +504,24 @@ static uint64_t descending_key(double x)
 #define MG__DESCENDING_KEY(item) descending_key((item).score)
 MG__RADIX_SORT(radix_sort_desc, sort_item, MG__DESCENDING_KEY)
 
+int mg__sort_descending(const double *score, const uint32_t *rows, size_t n,
+                        uint32_t *out)
+{
+    sort_item *items = malloc((n ? n : 1) * sizeof *items);
+    if (items == NULL)
+        return MG_ENOMEM;
+    for (size_t t = 0; t < n; t++)
+        items[t] = (sort_item){score[rows ? rows[t] : t], (uint32_t)t};
+    if (radix_sort_desc(items, n) != 0) {
+        free(items);
+        return MG_ENOMEM;
+    }
+    for (size_t t = 0; t < n; t++)
+        out[t] = items[t].row;
+    free(items);
+    return 0;
+}
+
 static void free_sorted(mg__plan *p)
 {
     if (p->sorted == NULL)
