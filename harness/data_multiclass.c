@@ -257,8 +257,8 @@ static int check_probabilities(const mg__data *d, const mg_suite *s, size_t m,
             return mg_error_set(
                 err, MG_EDATA, mg_table_path(t), mg_table_line(t, i),
                 mg_table_field(t, col),
-                "columns '%s' … '%s': model '%s''s probabilities sum to %.17g, not 1 "
-                "within %g (data.probability_tolerance)",
+                "columns '%s' … '%s': model '%s''s probabilities of the row sum to "
+                "%.10g, not 1 within %g (data.probability_tolerance)",
                 d->mc_columns[m][0], d->mc_columns[m][K - 1], s->models[m].name, sum,
                 tol);
         }

@@ -67,7 +67,7 @@ static const mg_metric_entry *find(const mg_report *r, const char *model,
 
 START_TEST(reference_digits)
 {
-    mg_report *r = run_path(tu_src("examples/digits/suite.yaml"), MG_RUN_METRICS, 10, 0);
+    mg_report *r = run_path(tu_src("examples/multiclass/suite.yaml"), MG_RUN_METRICS, 10, 0);
     size_t checked = 0;
     for (size_t i = 0; i < MG_REF_DIGITS_COUNT; i++) {
         const mg_ref_entry *ref = &mg_ref_digits[i];
@@ -112,8 +112,8 @@ static const char *boot_suite(const char *dir, const char *method)
              "bootstrap: {replicates: %d, interval: %s, seed: 1}\n"
              "tests:\n"
              "  - {name: f1, metric: macro_f1, at_least: 0.5}\n",
-             tu_src("examples/digits/data/holdout.csv"),
-             tu_src("examples/digits/preds/candidate.csv"), MC_BOOT_B, method);
+             tu_src("examples/multiclass/data/holdout.csv"),
+             tu_src("examples/multiclass/preds/candidate.csv"), MC_BOOT_B, method);
     snprintf(name, sizeof name, "boot_%s.yaml", method);
     return tu_write(dir, name, text);
 }

@@ -460,7 +460,7 @@ END_TEST
 START_TEST(test_multiclass_example)
 {
     /* The digits example: classes, a prefix, a list and a label column, class and k. */
-    mg_suite *s = load_ok(tu_src("examples/digits/suite.yaml"));
+    mg_suite *s = load_ok(tu_src("examples/multiclass/suite.yaml"));
 
     ck_assert_int_eq(s->task, MG_TASK_MULTICLASS);
     ck_assert_ptr_null(s->data.positive);

@@ -6,7 +6,7 @@
  * scikit-learn 1.2.1, numpy 1.24.2, Python 3.11.2.
  *
  * mg_ref_digits: every multiclass metric of models candidate and champion on the
- * digits example (examples/digits: holdout.csv joined to preds/MODEL.csv by
+ * digits example (examples/multiclass: holdout.csv joined to preds/MODEL.csv by
  * image_id), overall (slicing NULL, slice "overall") and on the slicing ink (slice
  * "ink=heavy", "ink=light", "ink=medium"). Metric names as `modelgate metrics` shows them. Values
  * have 17 significant digits; compare with a relative tolerance.

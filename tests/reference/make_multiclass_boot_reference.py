@@ -5,7 +5,7 @@ Run with Debian's Python (it has SciPy 1.10.1):
 
     /usr/bin/python3 tests/reference/make_multiclass_boot_reference.py
 
-It reads the digits example (examples/digits, real data) and writes
+It reads the digits example (examples/multiclass, real data) and writes
 multiclass_boot_scipy.h beside itself: the candidate's macro-averaged f1 (predicted
 class: the argmax of p_0 .. p_9) over the 900 holdout rows, and
 scipy.stats.bootstrap's 95 % percentile, basic and BCa intervals with B replicates
@@ -29,7 +29,7 @@ import scipy
 import scipy.stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EX = os.path.join(HERE, "..", "..", "examples", "digits")
+EX = os.path.join(HERE, "..", "..", "examples", "multiclass")
 K = 10
 B = 20000
 MC_REPEATS = 100

@@ -5,7 +5,7 @@ Run with Debian's Python (it has scikit-learn 1.2.1):
 
     /usr/bin/python3 tests/reference/make_multiclass_reference.py
 
-It reads the digits example (examples/digits: real data, scikit-learn's bundled UCI
+It reads the digits example (examples/multiclass: real data, scikit-learn's bundled UCI
 handwritten digits; see its generate.py) and writes digits_sklearn.h beside itself:
 every multiclass metric for the candidate (probabilities p_0 .. p_9, predicted class
 their argmax) and the champion (probabilities prob_0 .. prob_9, predicted class the
@@ -39,7 +39,7 @@ import sklearn
 import sklearn.metrics as skm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EX = os.path.join(HERE, "..", "..", "examples", "digits")
+EX = os.path.join(HERE, "..", "..", "examples", "multiclass")
 K = 10
 LABELS = list(range(K))
 
@@ -117,7 +117,7 @@ def main():
  * scikit-learn {sklearn.__version__}, numpy {np.__version__}, Python {sys.version.split()[0]}.
  *
  * mg_ref_digits: every multiclass metric of models candidate and champion on the
- * digits example (examples/digits: holdout.csv joined to preds/MODEL.csv by
+ * digits example (examples/multiclass: holdout.csv joined to preds/MODEL.csv by
  * image_id), overall (slicing NULL, slice "overall") and on the slicing ink (slice
  * "ink=heavy", "ink=light", "ink=medium"). Metric names as `modelgate metrics` shows them. Values
  * have 17 significant digits; compare with a relative tolerance.

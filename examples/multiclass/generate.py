@@ -20,7 +20,7 @@ images train the models; the other 900 are the holdout set.
   1e-15; the champion's file also carries its predicted class (`predicted`), which
   the suite reads with `label:`.
 
-Usage: /usr/bin/python3 examples/digits/generate.py
+Usage: /usr/bin/python3 examples/multiclass/generate.py
 """
 
 import csv
