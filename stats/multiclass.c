@@ -968,7 +968,8 @@ int mg__mc_engine_run(mg__mc_engine **out, const mg__mc_dataset *d,
     e->pairs = mg__xcalloc(o->npairs, sizeof *e->pairs);
     if (!e->offset || !e->has_prob || !e->pairs)
         goto cleanup;
-    memcpy(e->pairs, o->pairs, o->npairs * sizeof *e->pairs);
+    if (o->npairs > 0)
+        memcpy(e->pairs, o->pairs, o->npairs * sizeof *e->pairs);
     for (size_t m = 0; m < e->M; m++)
         e->has_prob[m] = d->prob[m] != NULL;
     e->nslices = 1;
