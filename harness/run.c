@@ -165,15 +165,16 @@ static int case_peers(ctx *c, const plan *p, size_t index, mg_case *k)
         int rc;
         if ((pe->model = mg__strdup(c->s->models[m].name)) == NULL)
             return MG_ENOMEM;
-        if ((mi->needs_probability && c->d->not_probability[m] >= 0) ||
-            mg_metric_value(mi->id, mg__engine_estimate(c->e, m, slice), &est,
-                            &reason) != 0)
+        if ((mi->needs_probability && c->mc == NULL &&
+             c->d->not_probability[m] >= 0) ||
+            (mi->needs_probability && c->mc != NULL && c->d->prob[m] == NULL) ||
+            mg__run_value(c, mi, p->param, -1, m, slice, &est, &reason) != 0)
             continue;
         pe->has_estimate = 1;
         pe->estimate = unsigned_zero(est);
         if (c->kind != MG_INTERVAL_ANALYTIC && c->replicates == 0)
             continue;
-        if ((rc = mg__statistic_ci(c, NULL, mi, m, p->slicing, index, est,
+        if ((rc = mg__statistic_ci(c, NULL, mi, p->param, m, p->slicing, index, est,
                                    k->confidence, &ci)) != 0)
             return rc;
         if (ci.has_ci) {
@@ -1067,7 +1068,7 @@ static int run(ctx *c, mg_error *err)
         goto cleanup;
     if (fill_provenance(c) != 0 || (c->o->mode == MG_RUN_TESTS && run_tests(c) != 0) ||
         (wants_metrics(c) && metric_entries(c) != 0) ||
-        (wants_plots(c) && curves(c) != 0))
+        (wants_plots(c) && c->mc == NULL && curves(c) != 0))
         goto nomem;
     rc = 0;
     goto cleanup;
