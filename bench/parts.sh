@@ -28,7 +28,7 @@ sed -e 's|holdout: holdout.csv|holdout: "holdout/part-*.csv"|' \
   -e 's|file: candidate.csv|file: "candidate/part-*.csv"|' \
   -e 's|file: champion.csv|file: "champion/part-*.csv"|' "$data/suite.yaml" >"$out/parts/suite.yaml"
 for v in one parts; do
-  echo "== $v ($(ls "$out/parts/holdout" | wc -l) parts per file when parts)"
+  echo "== $v"
   (cd "$out/$v" && /usr/bin/time -v "$OLDPWD/$build/modelgate" run suite.yaml \
     --replicates "$reps" --json r.json --quiet 2>time.txt || true)
   grep -E "Elapsed|Maximum resident" "$out/$v/time.txt"

@@ -111,6 +111,12 @@ MG_EXTERN int mg_csv_options_init(mg_csv_options *opts, unsigned int version);
  * row here, a row count that differs from join_to when there is no id.
  * A UTF-8 byte-order mark is skipped; LF, CRLF and CR line ends are accepted.
  *
+ * A `path` that is a directory, or a pattern (glob(3): *, ?, [...]) that is not
+ * itself a file, is a partitioned input: its parts (the directory's files whose names
+ * start with neither '.' nor '_', or the pattern's matches) are read in name order
+ * (strcmp) as one file of their rows; each part's header must equal the first's, and
+ * errors name the part and its line. A pattern that matches nothing is MG_EIO.
+ *
  * An options struct whose version is newer than this library's
  * MG_CSV_OPTIONS_VERSION is MG_EINVAL; a zeroed one reads as the defaults.
  *
@@ -157,7 +163,8 @@ MG_EXTERN size_t mg_table_skipped_extra(const mg_table *t);
 
 /** The path the table was read from (borrowed). */
 MG_EXTERN const char *mg_table_path(const mg_table *t);
-/** Lower-case hex SHA-256 of the file's bytes (64 characters, borrowed). */
+/** Lower-case hex SHA-256 of the file's bytes (64 characters, borrowed); for a
+ * partitioned input, of its parts' digests, each on a line of its own. */
 MG_EXTERN const char *mg_table_sha256(const mg_table *t);
 
 #ifdef __cplusplus
