@@ -259,8 +259,7 @@ int mg__curve_operating(double *value, double *threshold, const mg__scored *r,
     }
     if (!(P + N > 0))
         return undefined(reason, "no rows");
-    if ((op != MG__OP_PRECISION_AT_K && !(P > 0)) ||
-        (op == MG__OP_RECALL_AT_K && !(P > 0)))
+    if (op != MG__OP_PRECISION_AT_K && !(P > 0))
         return undefined(reason, "no positives");
     if ((op == MG__OP_TPR_AT_FPR || op == MG__OP_SPECIFICITY_AT_SENSITIVITY) &&
         !(N > 0))
@@ -277,15 +276,17 @@ int mg__curve_operating(double *value, double *threshold, const mg__scored *r,
             }
             if (gw == 0)
                 continue;
+            *threshold = s;
             if (before + gw >= k) {
-                double tpk = tp + (k - before) * gp / gw;
-                *value = op == MG__OP_PRECISION_AT_K ? tpk / k : tpk / P;
-                *threshold = s;
-                return 0;
+                tp += (k - before) * gp / gw;
+                break;
             }
             before += gw, tp += gp;
         }
-        return undefined(reason, "no rows"); /* not reached: k <= P + N */
+        /* Past the loop without a break, k is every row: P + N summed in another
+         * order may exceed the running weight in the last bits. */
+        *value = op == MG__OP_PRECISION_AT_K ? tp / k : tp / P;
+        return 0;
     }
     for (size_t i = 0; i < r->n;) {
         double gw = 0, s = r->score[i], v = 0;

@@ -9,6 +9,8 @@
  *            read as the engine reads it: the whole sorted data with weight 0 on
  *            the rows outside it.
  * core:      a weight of 2 is the row twice (the bootstrap's replicate weights);
+ *            each operating point equals a naive rescan at every threshold on
+ *            random weighted rows with ties;
  *            the reliability bins sum to the rows; tpr at fpr 1 is 1; partial AUC
  *            over [0, 1] is the AUC.
  * edge:      one class, one distinct score and separated classes are undefined;
@@ -363,6 +365,78 @@ START_TEST(undefined_cases)
 }
 END_TEST
 
+/* Oracle: the one-pass operating points against a naive scan that recounts tp and
+ * fp at every candidate threshold, on random weighted rows with heavy ties. */
+START_TEST(oracle_operating_points)
+{
+    enum { n = 80 };
+    double s[n], w[n];
+    unsigned char y[n];
+    unsigned long long z = 88172645463325252ULL;
+    for (int trial = 0; trial < 200; trial++) {
+        double P = 0, N = 0;
+        for (int i = 0; i < n; i++) {
+            z ^= z << 13, z ^= z >> 7, z ^= z << 17;
+            s[i] = (double)(z % 17) / 16;
+            y[i] = (z >> 20) % 3 == 0;
+            w[i] = (double)((z >> 30) % 4) * (trial % 2 ? 0.75 : 1);
+        }
+        /* Descending scores. */
+        for (int i = 1; i < n; i++)
+            for (int j = i; j > 0 && s[j - 1] < s[j]; j--) {
+                double ts = s[j], tw = w[j];
+                unsigned char ty = y[j];
+                s[j] = s[j - 1], w[j] = w[j - 1], y[j] = y[j - 1];
+                s[j - 1] = ts, w[j - 1] = tw, y[j - 1] = ty;
+            }
+        for (int i = 0; i < n; i++)
+            *(y[i] ? &P : &N) += w[i];
+        for (int op = MG__OP_RECALL_AT_PRECISION;
+             op <= MG__OP_SPECIFICITY_AT_SENSITIVITY; op++) {
+            for (double x = 0.1; x < 1; x += 0.2) {
+                mg__scored r = {s, y, w, n, NULL};
+                double v, t, best = -1, best_t = 0;
+                int rc = mg__curve_operating(&v, &t, &r, (mg__operating)op, x, NULL);
+                for (int c = 0; c < n; c++) {
+                    double tp = 0, fp = 0, val, here = 0;
+                    int ok, better;
+                    for (int i = 0; i < n; i++) {
+                        if (s[i] >= s[c])
+                            *(y[i] ? &tp : &fp) += w[i];
+                        here += s[i] == s[c] ? w[i] : 0;
+                    }
+                    if (here == 0 || !(P > 0) || !(N > 0))
+                        continue;
+                    ok = op == MG__OP_RECALL_AT_PRECISION ? tp / (tp + fp) >= x
+                         : op == MG__OP_TPR_AT_FPR        ? fp / N <= x
+                                                          : tp / P >= x;
+                    val = op == MG__OP_PRECISION_AT_RECALL          ? tp / (tp + fp)
+                          : op == MG__OP_SPECIFICITY_AT_SENSITIVITY ? 1 - fp / N
+                                                                    : tp / P;
+                    /* Ties in value: the highest threshold for the first and
+                     * third, the lowest for the others. */
+                    better =
+                        val > best ||
+                        (val == best && (op == MG__OP_PRECISION_AT_RECALL ||
+                                                 op == MG__OP_SPECIFICITY_AT_SENSITIVITY
+                                             ? s[c] < best_t
+                                             : s[c] > best_t));
+                    if (ok && better)
+                        best = val, best_t = s[c];
+                }
+                if (!(P > 0) || !(N > 0))
+                    continue;
+                ck_assert_int_eq(rc, best < 0 ? MG_ENUMERIC : 0);
+                if (rc == 0)
+                    ck_assert_msg(fabs(v - best) < 1e-12 && t == best_t,
+                                  "trial %d op %d x %g: %g at %g vs %g at %g", trial,
+                                  op, x, v, t, best, best_t);
+            }
+        }
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("curve");
@@ -373,6 +447,7 @@ int main(void)
     tcase_add_test(reference, r_values);
     tcase_add_test(core, weight_two_is_row_twice);
     tcase_add_test(core, properties);
+    tcase_add_test(core, oracle_operating_points);
     tcase_add_test(edge, undefined_cases);
     suite_add_tcase(s, reference);
     suite_add_tcase(s, core);
