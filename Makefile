@@ -27,7 +27,7 @@ install: build
 	cmake --install $(BUILD)
 
 bench: build
-	cmake --build $(BUILD) -j $(JOBS) --target bench_engine gen_data
+	cmake --build $(BUILD) -j $(JOBS) --target bench_engine gen_data bench_drift
 	./bench/run.sh $(BUILD)
 
 # `make simulate`: the coverage and false-pass simulations of docs/statistics.md

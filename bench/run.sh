@@ -7,6 +7,8 @@
 #      `modelgate metrics` (all 14 metrics, every slice, intervals),
 #      `modelgate run` (the suite's tests, 66 slices) and `modelgate run` of
 #      slices.yaml (issue 9: a quantile slicing and a 3-way cross, 271 slices).
+#   3. drift of ROWS rows × 20 columns with intervals (bench_drift: CPU and wall
+#      time of the statistics and of the whole comparison; then `modelgate drift`).
 # Usage: bench/run.sh BUILD_DIR [ROWS] [REPLICATES]
 set -eu
 build=${1:-build}
@@ -33,3 +35,8 @@ echo "== modelgate run (the suite's tests)"
 measure "$build/modelgate" run "$data/suite.yaml" --replicates "$reps" --quiet || true
 echo "== modelgate run slices.yaml (3 slice columns and their 3-way cross: 271 slices)"
 measure "$build/modelgate" run "$data/slices.yaml" --replicates "$reps" --quiet || true
+echo "== drift: $rows rows × 20 columns, $reps replicates (bench_drift, then modelgate drift)"
+mkdir -p bench/data/drift-$rows
+"$build/bench/bench_drift" "bench/data/drift-$rows" "$rows" "$reps" "$(nproc)" | head -n 3
+measure "$build/modelgate" drift --reference "bench/data/drift-$rows/reference.csv" \
+  --current "bench/data/drift-$rows/current.csv" --replicates "$reps" >/dev/null

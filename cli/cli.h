@@ -30,6 +30,7 @@ enum {
     CLI_DIFF = 1u << 5,
     CLI_DISCOVER = 1u << 6,
     CLI_PLAN = 1u << 7,
+    CLI_DRIFT = 1u << 8,
 };
 
 /* The commands that read a suite, and those of them that write reports. */
@@ -109,6 +110,9 @@ typedef struct cli_args {
     /* plan: the target power, and a true value to plan at */
     double power, at;
     int has_at;
+    /* drift: the two files and the bins (columns above) */
+    const char *reference, *current;
+    size_t bins;
 } cli_args;
 
 typedef struct cli_command cli_command;

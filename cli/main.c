@@ -478,6 +478,108 @@ static int cmd_validate(const cli_command *self, int argc, char **argv)
     return rc;
 }
 
+/* "a,b,c" split at the commas (in place) into *out; how many, or -1 for an empty
+ * name. */
+static long split_columns(char *list, const char ***out)
+{
+    size_t n = 1;
+    const char **names;
+    for (const char *c = list; *c; c++)
+        n += *c == ',';
+    if ((names = malloc(n * sizeof *names)) == NULL)
+        return -2;
+    n = 0;
+    for (char *tok = list, *end;; tok = end + 1) {
+        end = strchr(tok, ',');
+        if (end != NULL)
+            *end = '\0';
+        if (*tok == '\0') {
+            free(names);
+            return -1;
+        }
+        names[n++] = tok;
+        if (end == NULL)
+            break;
+    }
+    *out = names;
+    return (long)n;
+}
+
+/* The json format's row, for drift's own JSON. */
+static size_t json_row(void)
+{
+    size_t i = 0;
+    while (i < cli_nformats && strcmp(cli_formats[i].name, "json") != 0)
+        i++;
+    return i;
+}
+
+/*
+ * `modelgate drift --reference R --current C`: the drift table, for exploration.
+ * It gates nothing: exit 0 whatever the drift, 2 for bad input.
+ */
+static int cmd_drift(const cli_command *self, int argc, char **argv)
+{
+    mg_drift_options o = MG_DRIFT_OPTIONS_INIT;
+    mg_error err = MG_ERROR_INIT;
+    mg_drift_table *t = NULL;
+    const char **names = NULL;
+    char *list = NULL, *json = NULL;
+    long ncols = 0;
+    size_t j = json_row();
+    cli_args a;
+    int rc;
+
+    cli_args_init(&a, MG_RUN_TESTS);
+    if ((rc = cli_parse(&a, self, argc, argv)) != 0 || a.help)
+        return rc;
+    if (a.reference == NULL || a.current == NULL)
+        return cli_usage_error("%s", a.reference == NULL ? "drift needs --reference FILE"
+                                                         : "drift needs --current FILE");
+    if ((rc = cli_check_reports(&a)) != 0)
+        return rc;
+    if (a.columns != NULL) {
+        if ((list = strdup(a.columns)) == NULL)
+            return EXIT_INTERNAL;
+        ncols = split_columns(list, &names);
+        if (ncols < 0) {
+            free(list);
+            if (ncols == -1)
+                return cli_usage_error("--columns: an empty column name in '%s'",
+                                       a.columns);
+            return EXIT_INTERNAL;
+        }
+    }
+    if (a.run.has_seed)
+        o.seed = a.run.seed;
+    if (a.run.replicates > 0)
+        o.replicates = a.run.replicates;
+    if (a.bins > 0)
+        o.bins = a.bins;
+    o.threads = a.run.threads;
+    rc = mg_drift_compare(&t, a.reference, a.current, names, (size_t)ncols, &o, &err);
+    free(names);
+    free(list);
+    if (rc != 0)
+        return cli_report_error(&err);
+    if (j < cli_nformats && (a.report[j] != NULL || a.report_stdout[j])) {
+        if (mg_drift_table_json(t, &json, &err) != 0 ||
+            (a.report[j] != NULL &&
+             mg_write_file_atomic(a.report[j], json, strlen(json), &err) != 0)) {
+            free(json);
+            mg_drift_table_free(t);
+            return cli_report_error(&err);
+        }
+        if (a.report_stdout[j])
+            fputs(json, stdout);
+    }
+    if (!(j < cli_nformats && a.report_stdout[j]))
+        mg_drift_table_print(t, stdout);
+    free(json);
+    mg_drift_table_free(t);
+    return EXIT_PASS;
+}
+
 static int cmd_version(const cli_command *self, int argc, char **argv)
 {
     (void)self;
@@ -523,6 +625,12 @@ const cli_command cli_commands[] = {
                 "outcome changes, estimate and interval movement, new and vanished "
                 "cases; exit 1 when a case went from pass to fail",
      .fn = cmd_diff},
+    {.name = "drift",
+     .bit = CLI_DRIFT,
+     .operands = "",
+     .summary = "compare two data sets column by column (PSI, KS, JS, Wasserstein, "
+                "chi-squared), sorted by PSI",
+     .fn = cmd_drift},
     {.name = "version",
      .bit = CLI_VERSION,
      .operands = "",

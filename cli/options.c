@@ -34,7 +34,7 @@ const cli_option cli_options[] = {
      .max = UINT64_MAX,
      .field = offsetof(cli_args, run.seed),
      .given = offsetof(cli_args, run.has_seed),
-     .commands = CLI_SUITE},
+     .commands = CLI_SUITE | CLI_DRIFT},
     {.name = "replicates",
      .arg = "N",
      .help = "bootstrap replicates, instead of the suite's",
@@ -42,7 +42,7 @@ const cli_option cli_options[] = {
      .min = 1,
      .max = 10000000,
      .field = offsetof(cli_args, run.replicates),
-     .commands = CLI_SUITE},
+     .commands = CLI_SUITE | CLI_DRIFT},
     {.name = "threads",
      .arg = "N",
      .help = "worker threads (default: the number of cores); results are "
@@ -51,7 +51,7 @@ const cli_option cli_options[] = {
      .min = 1,
      .max = 1024,
      .field = offsetof(cli_args, run.threads),
-     .commands = CLI_SUITE},
+     .commands = CLI_SUITE | CLI_DRIFT},
     {.name = "quiet",
      .short_name = 'q',
      .help = "print only the failed and errored cases and the summary line (run), "
@@ -87,10 +87,11 @@ const cli_option cli_options[] = {
      .arg = "A,B,C",
      .help = "discover: the columns whose values, and combinations of values, are "
              "searched for weak slices (required); NAME:K cuts a number column into K "
-             "quantile bins",
+             "quantile bins; drift: the columns to compare (default: every column both "
+             "files have)",
      .kind = CLI_STRING,
      .field = offsetof(cli_args, columns),
-     .commands = CLI_DISCOVER},
+     .commands = CLI_DISCOVER | CLI_DRIFT},
     {.name = "depth",
      .arg = "N",
      .help = "discover: combine up to N columns (default 2)",
@@ -132,12 +133,34 @@ const cli_option cli_options[] = {
      .field = offsetof(cli_args, at),
      .given = offsetof(cli_args, has_at),
      .commands = CLI_PLAN},
+    {.name = "reference",
+     .arg = "FILE",
+     .help = "drift: the reference data set (required): the training data, the last "
+             "release's holdout",
+     .kind = CLI_STRING,
+     .field = offsetof(cli_args, reference),
+     .commands = CLI_DRIFT},
+    {.name = "current",
+     .arg = "FILE",
+     .help = "drift: the data set to compare with the reference (required)",
+     .kind = CLI_STRING,
+     .field = offsetof(cli_args, current),
+     .commands = CLI_DRIFT},
+    {.name = "bins",
+     .arg = "N",
+     .help = "drift: PSI and Jensen–Shannon bins, cut at the reference's quantiles "
+             "(default 10)",
+     .kind = CLI_SIZE_T,
+     .min = 2,
+     .max = 1000,
+     .field = offsetof(cli_args, bins),
+     .commands = CLI_DRIFT},
     {.name = "help",
      .short_name = 'h',
      .help = "show this help",
      .kind = CLI_SHOW_HELP,
      .field = offsetof(cli_args, help),
-     .commands = CLI_SUITE | CLI_DIFF},
+     .commands = CLI_SUITE | CLI_DIFF | CLI_DRIFT},
 };
 const size_t cli_noptions = sizeof cli_options / sizeof cli_options[0];
 

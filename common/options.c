@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "modelgate/drift.h"
 #include "modelgate/error.h"
 #include "modelgate/report.h"
 #include "modelgate/run.h"
@@ -70,6 +71,17 @@ int mg_csv_options_init(mg_csv_options *opts, unsigned int version)
                                   sizeof(mg_csv_options)};
 
     if (opts == NULL || version < 1 || version > MG_CSV_OPTIONS_VERSION)
+        return MG_EINVAL;
+    MG__INIT_VERSIONED(opts, version, tmpl, size[version]);
+    return 0;
+}
+
+int mg_drift_options_init(mg_drift_options *opts, unsigned int version)
+{
+    static const mg_drift_options tmpl = MG_DRIFT_OPTIONS_INIT;
+    static const size_t size[] = {0, sizeof(mg_drift_options)};
+
+    if (opts == NULL || version < 1 || version > MG_DRIFT_OPTIONS_VERSION)
         return MG_EINVAL;
     MG__INIT_VERSIONED(opts, version, tmpl, size[version]);
     return 0;

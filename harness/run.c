@@ -1060,13 +1060,19 @@ static int run(ctx *c, mg_error *err)
         c->replicates = 0;
         if (fill_provenance(c) != 0)
             goto nomem;
+        rc = mg__run_drift(c, 1, err);
         goto cleanup;
     }
     if ((rc = s->task == MG_TASK_MULTICLASS
                   ? mg__mc_engine_run(&c->mc, &in.mds, &in.mo, err)
                   : mg__engine_run(&c->e, &in.ds, &in.eo, err)) != 0)
         goto cleanup;
-    if (fill_provenance(c) != 0 || (c->o->mode == MG_RUN_TESTS && run_tests(c) != 0) ||
+    if (fill_provenance(c) != 0)
+        goto nomem;
+    /* drift first: a shifted holdout set makes every metric after it suspect */
+    if (c->o->mode == MG_RUN_TESTS && (rc = mg__run_drift(c, 0, err)) != 0)
+        goto cleanup;
+    if ((c->o->mode == MG_RUN_TESTS && run_tests(c) != 0) ||
         (wants_metrics(c) && metric_entries(c) != 0) ||
         (wants_plots(c) && c->mc == NULL && curves(c) != 0))
         goto nomem;

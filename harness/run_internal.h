@@ -123,6 +123,11 @@ void mg__run_class_counts(const ctx *c, const mg_metric_info *mi, long param,
 int mg__run_same_predictions(const ctx *c, size_t m1, size_t m2, const uint32_t *rows,
                              size_t count);
 
+/* Decide the suite's drift tests (harness/run_drift.c), a case per column; with
+ * check_only, read their columns and stop (validate). Returns 0, MG_ENOMEM, or a
+ * data error (a column missing from a file) in err. */
+int mg__run_drift(ctx *c, int check_only, mg_error *err);
+
 /* "overall", or the slice's label. */
 const char *mg__slice_label(const ctx *c, long slicing, size_t index);
 

@@ -167,8 +167,8 @@ static int resolve_path(mg__suite_ctx *c, const char *rel, char **out)
 }
 
 /* A path, resolved against the suite's directory. */
-static int read_path(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
-                     void *obj)
+int mg__field_path(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                   void *obj)
 {
     const char *s;
     int rc = mg__yaml_string(&c->r, v, &s);
@@ -377,7 +377,7 @@ static int positive_absent(mg__suite_ctx *c, const mg__field *f,
 
 #define DATA(m) MG__FIELD(mg_data_spec, m)
 static const mg__field data_fields[] = {
-    {"holdout", .read = read_path, .absent = mg__field_required, .value = DATA(holdout),
+    {"holdout", .read = mg__field_path, .absent = mg__field_required, .value = DATA(holdout),
      .loc = DATA(holdout_loc)},
     {"id", .read = read_id, .value = DATA(id), .loc = DATA(id_loc)},
     {"label", .read = mg__field_string, .absent = mg__field_required,
@@ -394,10 +394,12 @@ static const mg__field data_fields[] = {
      .loc = DATA(drop_missing_loc)},
     {"extra_ids", .read = read_extra_ids, .value = DATA(extra_ids),
      .loc = DATA(extra_ids_loc)},
+    {"reference", .read = mg__field_path, .value = DATA(reference),
+     .loc = DATA(reference_loc)},
     {.name = NULL},
 };
 MG__FIELDS_FIT(data_fields);
-static const char *const data_reserved[] = {"reference", NULL};
+static const char *const data_reserved[] = {NULL};
 
 /* ---- models -------------------------------------------------------------------- */
 
@@ -488,7 +490,7 @@ static int check_multiclass_model(mg__suite_ctx *c, const mg__yaml_node *map,
 
 #define MODEL(m) MG__FIELD(mg_model_spec, m)
 static const mg__field model_fields[] = {
-    {"file", .read = read_path, .value = MODEL(file), .loc = MODEL(file_loc)},
+    {"file", .read = mg__field_path, .value = MODEL(file), .loc = MODEL(file_loc)},
     {"score", .read = read_score, .absent = score_absent, .value = MODEL(score),
      .loc = MODEL(score_loc)},
     {"probabilities", .read = read_probabilities, .loc = MODEL(probabilities_loc)},
@@ -1187,6 +1189,7 @@ static const mg__field suite_fields[] = {
     {"on_undefined", .read = mg__suite_read_on_undefined, .value = SUITE(on_undefined)},
     {"checks", .read = mg__suite_checks},
     {"tests", .read = mg__suite_tests},
+    {"drift", .read = mg__suite_drift},
     {.name = NULL},
 };
 MG__FIELDS_FIT(suite_fields);
@@ -1201,10 +1204,12 @@ size_t mg__suite_schema(mg__schema_section *out, size_t max)
         {"slices.NAME", slicing_fields, NULL},
         {"checks[]", NULL, NULL},
         {"tests[]", NULL, NULL},
+        {"drift[]", NULL, NULL},
     };
     size_t count = sizeof sections / sizeof sections[0];
-    sections[count - 2].fields = mg__suite_check_fields();
-    sections[count - 1].fields = mg__suite_test_fields(&sections[count - 1].reserved);
+    sections[count - 3].fields = mg__suite_check_fields();
+    sections[count - 2].fields = mg__suite_test_fields(&sections[count - 2].reserved);
+    sections[count - 1].fields = mg__suite_drift_fields();
     for (size_t i = 0; i < count && i < max; i++)
         out[i] = sections[i];
     return count;
@@ -1309,6 +1314,8 @@ void mg_suite_free(mg_suite *s)
     free(s->data.id);
     free(s->data.label);
     free(s->data.positive);
+    free(s->data.reference);
+    mg__suite_drift_free(s);
     for (i = 0; s->data.missing != NULL && i < s->data.nmissing; i++)
         free(s->data.missing[i]);
     free(s->data.missing);

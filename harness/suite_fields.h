@@ -73,6 +73,8 @@ const mg__field *mg__suite_check_fields(void);
 
 /* suite_tests.c's table of a test's keys and its reserved keys. */
 const mg__field *mg__suite_test_fields(const char *const **reserved);
+/* The drift[] table (harness/suite_drift.c), for mg__suite_schema. */
+const mg__field *mg__suite_drift_fields(void);
 
 /* A field's storage offset in a row, and the storage it names in obj. */
 #define MG__FIELD(type, member)         (offsetof(type, member) + 1)
@@ -117,6 +119,16 @@ int mg__field_bool(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
 int mg__suite_where(mg__suite_ctx *c, const mg__yaml_node *v, mg_where_cond **out,
                     size_t *n);
 void mg__suite_where_free(mg_where_cond *w, size_t n);
+/* read: a path, resolved against the suite file's directory, into the char * at
+ * value. */
+int mg__field_path(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                   void *obj);
+
+/* read of the top-level `drift` (harness/suite_drift.c); obj is the mg_suite. */
+int mg__suite_drift(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,
+                    void *obj);
+/* Free a suite's drift tests. */
+void mg__suite_drift_free(mg_suite *s);
 
 /* read: a model declared under models:, copied into the char * at value. */
 int mg__suite_read_model(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *v,

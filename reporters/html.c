@@ -339,10 +339,11 @@ static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *
 }
 
 /* A case of a test over a slicing's slices, one per slice (a gap or ratio test has
- * one case across them, which the tables show). */
+ * one case across them, and a drift test one per column, which the tables show). */
 static int per_slice(const mg_case *c)
 {
-    return c->slicing != NULL && c->kind != MG_TEST_GAP && c->kind != MG_TEST_RATIO;
+    return c->slicing != NULL && c->kind != MG_TEST_GAP && c->kind != MG_TEST_RATIO &&
+           c->kind != MG_TEST_DRIFT;
 }
 
 /* A forest plot per sliced test, in the suite's order of tests. */

@@ -39,7 +39,9 @@
 
 #include <jansson.h>
 
+#include "modelgate/drift.h"
 #include "modelgate/report.h"
+#include "modelgate/version.h"
 #include "reporters/report_internal.h"
 #include "reporters/xmlclean.h"
 
@@ -129,6 +131,8 @@ static const char *kind_name(mg_test_kind k)
         return "weak_slice";
     case MG_TEST_DATA_CHECK:
         return "data_check";
+    case MG_TEST_DRIFT:
+        return "drift";
     default:
         return "suite";
     }
@@ -285,7 +289,8 @@ cleanup:
 static int case_schema_json(json_t *o, const mg_case *c)
 {
     int across = c->kind == MG_TEST_GAP || c->kind == MG_TEST_RATIO;
-    int threshold = c->kind == MG_TEST_THRESHOLD || (across && !c->has_delta) ||
+    int threshold = c->kind == MG_TEST_THRESHOLD || c->kind == MG_TEST_DRIFT ||
+                    (across && !c->has_delta) ||
                     (c->kind == MG_TEST_DATA_CHECK && c->status == MG_STATUS_DECIDED);
     int comparison = c->kind == MG_TEST_COMPARISON || c->kind == MG_TEST_VS_OVERALL ||
                      c->kind == MG_TEST_WEAK_SLICE || (across && c->has_delta);
@@ -337,6 +342,9 @@ static int case_schema_json(json_t *o, const mg_case *c)
                   : u64(c->effective_size)));
     CHECK(set(o, "replicates_needed",
               c->replicates_needed ? u64(c->replicates_needed) : json_null()));
+    CHECK(set(o, "p_value_adjusted", num(c->has_p_adjusted, c->p_adjusted)));
+    CHECK(set(o, "p_correction",
+              name(c->has_p_adjusted ? correction_name(c->p_correction) : NULL)));
     if ((checks = json_array()) == NULL)
         return MG_ENOMEM;
     for (i = 0; c->status == MG_STATUS_DECIDED && i < c->nchecks && i < 2; i++)
@@ -603,4 +611,139 @@ int mg_report_write_json(const mg_report *r, const char *path, mg_error *err)
     error = mg_write_file_atomic(path, s, len, err);
     free(s);
     return error;
+}
+
+/* ---- Drift tables (modelgate drift) ----------------------------------------- */
+
+static int drift_value_json(json_t *col, const mg_drift_value *v, const char *name)
+{
+    json_t *o = json_object();
+    int error;
+    if (o == NULL)
+        return MG_ENOMEM;
+    if ((error = set(col, name, o)) < 0)
+        return error;
+    if ((error = set(o, "value", num(v->has_value, v->value))) < 0 ||
+        (error = set(o, "ci_low", num(v->has_ci, v->ci_low))) < 0 ||
+        (error = set(o, "ci_high", num(v->has_ci, v->ci_high))) < 0)
+        return error;
+    return 0;
+}
+
+static int drift_column_json(json_t *cols, const mg_drift_column *c)
+{
+    json_t *o = json_object();
+    int error;
+    if ((error = append(cols, o)) < 0)
+        return error;
+    CHECK(set(o, "column", str(c->name)));
+    CHECK(set(o, "type", json_string(c->categorical ? "category" : "number")));
+    CHECK(set(o, "n_reference", u64(c->n_reference)));
+    CHECK(set(o, "n_current", u64(c->n_current)));
+    CHECK(set(o, "missing_reference", u64(c->missing_reference)));
+    CHECK(set(o, "missing_current", u64(c->missing_current)));
+    CHECK(set(o, c->categorical ? "categories" : "bins", u64(c->bins)));
+    if (c->categorical)
+        CHECK(set(o, "new_categories", u64(c->new_categories)));
+    else
+        CHECK(set(o, "reference_sd", num(1, c->reference_sd)));
+    for (int s = 0; s < MG_DRIFT_STATISTIC_COUNT; s++)
+        if (c->stat[s].has_value)
+            CHECK(drift_value_json(o, &c->stat[s],
+                                   mg_drift_statistic_name((mg_drift_statistic)s)));
+    CHECK(set(o, "p_value", num(c->has_p_value, c->p_value)));
+    CHECK(set(o, "p_value_holm", num(c->has_p_value, c->p_adjusted)));
+    CHECK(set(o, "p_method", str(c->p_method)));
+    if (c->categorical)
+        CHECK(set(o, "chi2_df", num(1, c->chi2_df)));
+    return 0;
+cleanup:
+    return error;
+}
+
+static int drift_json(const mg_drift_table *t, json_t **out)
+{
+    json_t *root = json_object(), *opts = json_object(), *cols = json_array();
+    int error;
+
+    *out = root;
+    if (root == NULL || opts == NULL || cols == NULL) {
+        json_decref(opts);
+        json_decref(cols);
+        return MG_ENOMEM;
+    }
+    CHECK(set(root, "schema", json_integer(1)));
+    CHECK(set(root, "tool_version", str(mg_version())));
+    CHECK(set(root, "reference", str(t->reference)));
+    CHECK(set(root, "reference_sha256", str(t->reference_sha256)));
+    CHECK(set(root, "reference_rows", u64(t->reference_rows)));
+    CHECK(set(root, "current", str(t->current)));
+    CHECK(set(root, "current_sha256", str(t->current_sha256)));
+    CHECK(set(root, "current_rows", u64(t->current_rows)));
+    CHECK(set(root, "options", opts));
+    CHECK(set(opts, "bins", u64(t->options.bins)));
+    CHECK(set(opts, "psi_floor", num(1, t->options.psi_floor)));
+    CHECK(set(opts, "replicates", u64(t->options.replicates)));
+    CHECK(set(opts, "confidence", num(1, t->options.confidence)));
+    CHECK(set(opts, "interval", json_string(t->options.interval == MG_INTERVAL_BASIC
+                                                ? "basic"
+                                            : t->options.interval == MG_INTERVAL_BCA
+                                                ? "bc"
+                                                : "percentile")));
+    CHECK(set(opts, "seed", u64(t->options.seed)));
+    CHECK(set(root, "sorted_by", str(mg_drift_statistic_name(t->sort_by))));
+    CHECK(set(root, "seconds", num(1, t->seconds)));
+    CHECK(set(root, "columns", cols));
+    for (size_t i = 0; i < t->ncolumns; i++)
+        CHECK(drift_column_json(cols, &t->columns[i]));
+    {
+        json_t *un = json_array();
+        CHECK(set(root, "not_compared", un));
+        for (size_t i = 0; i < t->nunshared; i++)
+            CHECK(append(un, str(t->unshared[i])));
+    }
+    {
+        json_t *ids = json_array();
+        CHECK(set(root, "ids_not_compared", ids));
+        for (size_t i = 0; i < t->nids; i++)
+            CHECK(append(ids, str(t->ids[i])));
+    }
+    return 0;
+cleanup:
+    return error;
+}
+
+int mg_drift_table_json(const mg_drift_table *t, char **out, mg_error *err)
+{
+    mg__c_numeric scope = {0};
+    json_t *root = NULL;
+    json_malloc_t jmalloc;
+    json_free_t jfree;
+    char *s = NULL;
+    int error;
+
+    *out = NULL;
+    if ((error = mg__c_numeric_begin(&scope)) < 0)
+        goto cleanup;
+    if ((error = drift_json(t, &root)) < 0)
+        goto cleanup;
+    if ((s = json_dumps(root, DUMP_FLAGS)) == NULL) {
+        error = MG_ENOMEM;
+        goto cleanup;
+    }
+    if ((*out = malloc(strlen(s) + 2)) == NULL) {
+        error = MG_ENOMEM;
+        goto cleanup;
+    }
+    sprintf(*out, "%s\n", s);
+    error = 0;
+cleanup:
+    if (s != NULL) {
+        json_get_alloc_funcs(&jmalloc, &jfree);
+        jfree(s);
+    }
+    json_decref(root);
+    mg__c_numeric_end(&scope);
+    return error < 0 ? mg_error_set(err, error, NULL, 0, 0, "out of memory writing JSON")
+                     : 0;
 }

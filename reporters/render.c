@@ -92,8 +92,9 @@ void mg__case_method(char *buf, size_t size, const mg_case *k)
                        : k->correction == MG_CORRECTION_BH         ? "BH"
                                                                    : NULL;
     if (corr != NULL && k->family_size > 1)
-        snprintf(buf, size, "%g%% %s (%s, %zu slices)", 100 * k->confidence,
-                 method_titles[k->method], corr, k->family_size);
+        snprintf(buf, size, "%g%% %s (%s, %zu %s)", 100 * k->confidence,
+                 method_titles[k->method], corr, k->family_size,
+                 k->kind == MG_TEST_DRIFT ? "columns" : "slices");
     else
         snprintf(buf, size, "%g%% %s", 100 * k->confidence, method_titles[k->method]);
 }
@@ -323,7 +324,24 @@ static void render_detail(line *l, const mg_case *k)
             : k->correction == MG_CORRECTION_BONFERRONI ? "Bonferroni"
                                                         : "Benjamini-Hochberg",
             k->family_size);
+    if (k->kind == MG_TEST_DRIFT && k->has_p_value) {
+        put(l, "\np-value: %.17g (%s, for the same distribution in both)", k->p_value,
+            k->p_method);
+        if (k->has_p_adjusted)
+            put(l, ", %.17g adjusted (%s, across the test's columns)", k->p_adjusted,
+                k->p_correction == MG_CORRECTION_BONFERRONI ? "Bonferroni"
+                : k->p_correction == MG_CORRECTION_BH       ? "Benjamini-Hochberg"
+                                                            : "Holm");
+    }
     put(l, "\nrule: %s", rule_names[k->rule_kind]);
+}
+
+/* What no evidence means under the case's rule. */
+static const char *no_evidence_outcome(const mg_case *k)
+{
+    return k->rule_kind == MG_RULE_LENIENT
+               ? "a lenient test fails only on clear evidence, so it passes"
+               : "a strict test needs a bound on the passing side, so it fails";
 }
 
 int mg__case_render(mg_case *k)
@@ -368,8 +386,11 @@ int mg__case_render(mg_case *k)
                 k->negatives, k->min_negatives);
         break;
     case MG_STATUS_UNDEFINED:
-        put(&l, "%s of %s is undefined on this slice: %s", k->metric, k->model,
-            k->reason);
+        if (k->kind == MG_TEST_DRIFT)
+            put(&l, "%s is undefined for %s: %s", k->metric, k->slice, k->reason);
+        else
+            put(&l, "%s of %s is undefined on this slice: %s", k->metric, k->model,
+                k->reason);
         if (k->outcome == MG_OUTCOME_SKIP)
             put(&l, " (skipped: on_undefined: skip)");
         break;
@@ -387,11 +408,13 @@ int mg__case_render(mg_case *k)
         break;
     case MG_STATUS_NO_EVIDENCE:
         put_estimate(&l, k);
-        put(&l, ": inconclusive: %s (%zu rows: %zu positives, %zu negatives); %s",
-            k->warning ? k->warning : k->reason, k->n, k->positives, k->negatives,
-            k->rule_kind == MG_RULE_LENIENT
-                ? "a lenient test fails only on clear evidence, so it passes"
-                : "a strict test needs a bound on the passing side, so it fails");
+        if (k->kind == MG_TEST_DRIFT)
+            put(&l, ": inconclusive: %s (%zu rows); %s", k->reason, k->n,
+                no_evidence_outcome(k));
+        else
+            put(&l, ": inconclusive: %s (%zu rows: %zu positives, %zu negatives); %s",
+                k->warning ? k->warning : k->reason, k->n, k->positives, k->negatives,
+                no_evidence_outcome(k));
         break;
     case MG_STATUS_NO_TESTS:
         put(&l, "the suite has no tests, so it tests nothing (--allow-empty lets it "

@@ -11,7 +11,8 @@
 
 enum mg__stream {
     /* 1 was the multinomial over confusion atoms: atoms now sum the row counts */
-    MG__STREAM_ROWS = 2 /* row (or cluster) counts, shared by every family */
+    MG__STREAM_ROWS = 2, /* row (or cluster) counts, shared by every family */
+    MG__STREAM_DRIFT = 3 /* a drift column's two samples (stats/drift.c) */
 };
 
 /*

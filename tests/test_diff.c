@@ -110,24 +110,24 @@ START_TEST(identical_reports)
 {
     mg_diff *d = diff_with(base_json());
     char *md = markdown(d);
-    ck_assert_uint_eq(d->ncases, 26); /* 17 data checks, 9 tests */
-    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 26);
+    ck_assert_uint_eq(d->ncases, 33); /* 17 data checks, 7 drift cases, 9 tests */
+    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 33);
     ck_assert_uint_eq(d->count[MG_DIFF_REGRESSED], 0);
     ck_assert_uint_eq(d->nnotes, 0);
     ck_assert_int_eq(d->inputs_differ, 0);
     ck_assert_int_eq(d->seed_differs, 0);
-    ck_assert_uint_eq(d->ninputs, 3);
+    ck_assert_uint_eq(d->ninputs, 4);
     for (size_t i = 0; i < d->ncases; i++) {
         ck_assert_int_eq(d->cases[i].base.present && d->cases[i].head.present, 1);
         ck_assert(d->cases[i].base.value == d->cases[i].head.value);
     }
     /* cases keep head's order within a kind */
     ck_assert_str_eq(d->cases[0].test, "enough customers");
-    ck_assert_str_eq(d->cases[25].test, "brier ceiling");
+    ck_assert_str_eq(d->cases[32].test, "brier ceiling");
     ck_assert_ptr_nonnull(strstr(md,
                                  "## \xe2\x9c\x85 churn-model: no case went from pass "
                                  "to fail"));
-    ck_assert_ptr_nonnull(strstr(md, "<details><summary>26 cases with an unchanged "
+    ck_assert_ptr_nonnull(strstr(md, "<details><summary>33 cases with an unchanged "
                                      "outcome</summary>"));
     /* an unchanged value says so rather than +0.0000 */
     ck_assert_ptr_null(strstr(md, "+0.0000"));
@@ -151,7 +151,7 @@ START_TEST(pass_to_fail_is_a_regression)
     text = json_dumps(head, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     d = diff_with(head);
     ck_assert_uint_eq(d->count[MG_DIFF_REGRESSED], 1);
-    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 25);
+    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 32);
     /* regressions come first */
     p = &d->cases[0];
     ck_assert_int_eq(p->kind, MG_DIFF_REGRESSED);
@@ -194,13 +194,13 @@ START_TEST(movement_outside_the_interval)
     char *md;
     json_object_set_new(c, "estimate", json_real(0.17));
     d = diff_with(head);
-    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 26);
+    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 33);
     ck_assert(pair_of(d, "brier ceiling", "overall")->head.value == 0.17);
     md = markdown(d);
-    ck_assert_ptr_nonnull(strstr(md, "26 cases: 26 unchanged outcome (1 outside base's "
+    ck_assert_ptr_nonnull(strstr(md, "33 cases: 33 unchanged outcome (1 outside base's "
                                      "interval)"));
     ck_assert_ptr_nonnull(
-        strstr(md, "<details><summary>26 cases with an unchanged outcome, "
+        strstr(md, "<details><summary>33 cases with an unchanged outcome, "
                    "1 of them outside base's interval</summary>"));
     ck_assert_ptr_nonnull(strstr(md, "| 0.1700 [0.1"));
     ck_assert_ptr_nonnull(strstr(md, "(outside base's interval) |"));
@@ -274,7 +274,7 @@ START_TEST(renamed_test_is_paired)
     d = diff_with(head);
     ck_assert_uint_eq(d->count[MG_DIFF_NEW], 0);
     ck_assert_uint_eq(d->count[MG_DIFF_VANISHED], 0);
-    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 26);
+    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 33);
     p = pair_of(d, "recall by region", "region=north");
     ck_assert_str_eq(p->base_test, "recall per region");
     ck_assert(p->base.value == p->head.value);
@@ -354,7 +354,7 @@ START_TEST(new_and_vanished_slices)
     json_object_set_new(c, "outcome", json_string("fail"));
     json_array_append_new(cases, c);
     d = diff_with(head);
-    ck_assert_uint_eq(d->ncases, 27);
+    ck_assert_uint_eq(d->ncases, 34);
     p = pair_of(d, "recall per region", "region=islands");
     ck_assert_int_eq(p->kind, MG_DIFF_NEW);
     ck_assert_int_eq(p->base.present, 0);
@@ -384,14 +384,14 @@ START_TEST(inputs_and_seed_differ)
     d = diff_with(head);
     ck_assert_int_eq(d->inputs_differ, 1);
     ck_assert_int_eq(d->seed_differs, 1);
-    ck_assert_uint_eq(d->ninputs, 3);
+    ck_assert_uint_eq(d->ninputs, 4);
     ck_assert_str_eq(d->inputs[0].role, "holdout");
     ck_assert_int_eq(d->inputs[0].changed, 1);
     ck_assert_uint_eq(d->inputs[0].base_rows, 4000);
     ck_assert_uint_eq(d->inputs[0].head_rows, 4100);
     ck_assert_int_eq(d->inputs[1].changed, 0);
-    ck_assert_str_eq(d->inputs[2].role, "model champion");
-    ck_assert_ptr_null(d->inputs[2].head_path);
+    ck_assert_str_eq(d->inputs[3].role, "model champion");
+    ck_assert_ptr_null(d->inputs[3].head_path);
     ck_assert(has_note(d,
                        "input holdout: other bytes (sha256 0943e6813a1b \xe2\x86\x92 "
                        "001122334455, 4000 \xe2\x86\x92 4100 rows)"));
@@ -531,7 +531,7 @@ START_TEST(files)
     mg_diff *d = NULL;
 
     ck_assert_int_eq(mg_diff_reports(&d, base, base, &err), 0);
-    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 26);
+    ck_assert_uint_eq(d->count[MG_DIFF_SAME], 33);
     ck_assert_str_eq(d->base_name, base);
     mg_diff_free(d);
     snprintf(missing, sizeof missing, "%s/nothing.json", dir);
@@ -553,10 +553,10 @@ START_TEST(empty_cases)
     char *md;
     json_object_set_new(head, "cases", json_array());
     d = diff_with(head);
-    ck_assert_uint_eq(d->count[MG_DIFF_VANISHED], 26);
+    ck_assert_uint_eq(d->count[MG_DIFF_VANISHED], 33);
     ck_assert_uint_eq(d->count[MG_DIFF_REGRESSED], 0);
     md = markdown(d);
-    ck_assert_ptr_nonnull(strstr(md, "26 cases: 26 vanished"));
+    ck_assert_ptr_nonnull(strstr(md, "33 cases: 33 vanished"));
     ck_assert_ptr_null(strstr(md, "<details>"));
     free(md);
     mg_diff_free(d);

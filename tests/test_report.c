@@ -668,7 +668,8 @@ START_TEST(json_fields)
         "gap_high_value", "gap_low_slice", "gap_low_value", "gap_slices",
         "gap_left_out", "weak_rank", "weak_explained_by", "weak_candidates", "min_size",
         "replicates", "replicates_undefined", "degenerate", "reason", "bound_level",
-        "effective_size", "replicates_needed", "checks", "warning",
+        "effective_size", "replicates_needed", "p_value_adjusted", "p_correction",
+        "checks", "warning",
         "reliable_from", "reliable_widen"};
     static const char *const top_keys[] = {
         "schema",   "suite",      "suite_path", "tool_version", "timestamp",
@@ -1286,16 +1287,18 @@ START_TEST(json_fields_documented)
     {
         json_t *root = parse_json(run), *cases = json_object_get(root, "cases");
         ck_assert_int_eq(integer(root, "schema"), 1);
-        /* 17 data checks, then the tests */
+        /* 17 data checks, 7 drift cases, then the tests */
         ck_assert_str_eq(string(json_array_get(cases, 0), "kind"), "data_check");
         ck_assert_str_eq(string(json_array_get(cases, 0), "status"), "checked");
         ck_assert_str_eq(string(json_array_get(cases, 11), "status"), "decided");
         ck_assert_str_eq(string(json_array_get(cases, 11), "interval"), "wilson");
-        ck_assert_str_eq(string(json_array_get(cases, 17), "kind"), "threshold");
-        ck_assert_str_eq(string(json_array_get(cases, 24), "kind"), "comparison");
-        ck_assert_str_eq(string(json_array_get(cases, 24), "comparison"),
+        ck_assert_str_eq(string(json_array_get(cases, 17), "kind"), "drift");
+        ck_assert_str_eq(string(json_array_get(cases, 17), "p_correction"), "holm");
+        ck_assert_str_eq(string(json_array_get(cases, 24), "kind"), "threshold");
+        ck_assert_str_eq(string(json_array_get(cases, 31), "kind"), "comparison");
+        ck_assert_str_eq(string(json_array_get(cases, 31), "comparison"),
                          "non_inferior");
-        ck_assert_str_eq(string(json_array_get(cases, 25), "direction"), "lower");
+        ck_assert_str_eq(string(json_array_get(cases, 32), "direction"), "lower");
         json_decref(root);
     }
     field_free(&docs);

@@ -6,6 +6,9 @@ The data are made up, but shaped like a subscription business's churn holdout se
   data/holdout.csv        customer_id, region, plan, tenure_months, churned
   preds/candidate.csv     customer_id, p_churn   (the model up for promotion)
   preds/champion.csv      customer_id, p_churn   (the model in production)
+  data/reference.csv      customer_id, region, plan, tenure_months, churned, p_churn
+                          (the last release's holdout set, with the champion's
+                          scores then: the drift tests' reference)
 
 How it is made. Each customer has a region (five, unequal, `central` small), a plan
 (premium is not sold in `central`), a tenure in months (0..72, a heap of new
@@ -26,6 +29,11 @@ tied scores (some across classes), and all scores lie strictly inside (0, 1). Th
 prediction files list customers in their own shuffled orders, so the harness must
 join by id. Everything comes from one seeded numpy Generator: running this script
 again writes byte-identical files.
+
+The reference set is drawn from the same process with its own seed (so the other
+files do not change) and with a smaller `central` share (1 % against 3 %): the
+business has grown there since the last release, a shift the drift tests measure
+and tolerate.
 
 Usage: /usr/bin/python3 examples/churn/generate.py [--check]
   --check  also print per-region recall with percentile bootstrap intervals.
@@ -62,12 +70,16 @@ def logistic(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def make_data(rng):
+REFERENCE_SEED = SEED + 1
+REFERENCE_REGION_SHARE = [0.35, 0.26, 0.225, 0.155, 0.01]
+
+
+def make_data(rng, region_share=REGION_SHARE):
     n = N_ROWS
     ids = rng.choice(1_000_000, size=n, replace=False)
     customer_id = np.array(["C%06d" % i for i in ids])
 
-    region = rng.choice(len(REGIONS), size=n, p=REGION_SHARE)
+    region = rng.choice(len(REGIONS), size=n, p=region_share)
     plan = rng.choice(len(PLANS), size=n, p=PLAN_SHARE)
     # Premium is not sold in central: move those customers to plus.
     central = REGIONS.index("central")
@@ -118,6 +130,15 @@ def write_holdout(path, d):
             f.write("%s,%s,%s,%d,%d\n" % (d["customer_id"][i], region,
                                           PLANS[d["plan"][i]], d["tenure"][i],
                                           d["churned"][i]))
+
+
+def write_reference(path, d):
+    with open(path, "w", newline="") as f:
+        f.write("customer_id,region,plan,tenure_months,churned,p_churn\n")
+        for i in range(len(d["customer_id"])):
+            f.write("%s,%s,%s,%d,%d,%.2f\n" % (
+                d["customer_id"][i], REGIONS[d["region"][i]], PLANS[d["plan"][i]],
+                d["tenure"][i], d["churned"][i], d["champion"][i]))
 
 
 def write_predictions(path, ids, scores, order, decimals):
@@ -194,6 +215,8 @@ def main():
                       d["candidate"], rng.permutation(n), 3)
     write_predictions(os.path.join(here, "preds", "champion.csv"), d["customer_id"],
                       d["champion"], rng.permutation(n), 2)
+    ref = make_data(np.random.default_rng(REFERENCE_SEED), REFERENCE_REGION_SHARE)
+    write_reference(os.path.join(here, "data", "reference.csv"), ref)
     if args.check:
         check(d)
     return 0

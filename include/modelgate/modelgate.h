@@ -6,6 +6,7 @@
 #define MODELGATE_H
 
 #include "modelgate/diff.h"
+#include "modelgate/drift.h"
 #include "modelgate/error.h"
 #include "modelgate/metrics.h"
 #include "modelgate/plan.h"

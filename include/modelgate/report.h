@@ -42,8 +42,9 @@ typedef enum mg_test_kind {
     MG_TEST_WEAK_SLICE, /**< weak_slices: a discovered slice, Δ = slice − the rest of
                              the rows (sign-adjusted), or the search's pass when it
                              found none */
-    MG_TEST_DATA_CHECK  /**< a data check (`checks:`) on one column, model or the
+    MG_TEST_DATA_CHECK, /**< a data check (`checks:`) on one column, model or the
                              whole holdout set; `metric` names the check's kind */
+    MG_TEST_DRIFT       /**< a drift statistic of one column at_most a threshold */
 } mg_test_kind;
 
 /** How a case ended: decided by its rule, or why it could not be. */
@@ -196,6 +197,11 @@ typedef struct mg_case {
      * metric and slice, each interval at this case's `confidence`; else NULL. */
     mg_case_peer *peers;
     size_t npeers;
+    /** Drift tests: the p-value adjusted across the test's columns (`correction`,
+     * Holm by default), and the correction that made it. */
+    int has_p_adjusted;
+    double p_adjusted;
+    mg_correction p_correction;
 } mg_case;
 
 /** One metric of one model on one slice, for `modelgate metrics`. */

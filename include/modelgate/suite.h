@@ -263,7 +263,32 @@ typedef struct mg_data_spec {
     /** multiclass: how far a row's probabilities may sum from 1 (1e-6) */
     double probability_tolerance;
     mg_loc classes_loc, probability_tolerance_loc;
+    char *reference; /**< resolved path of the drift tests' reference data, or NULL */
+    mg_loc reference_loc;
 } mg_data_spec;
+
+/**
+ * A drift test (`drift:` in the suite): one effect size of the current data
+ * against a reference, gated on its upper bound, one case per column. Feature or
+ * label drift names `columns` (holdout columns, against the same columns of the
+ * reference); prediction drift names a `model`, whose scores are compared with the
+ * reference file's column of the same name (a reference prediction file), or with
+ * the scores of `baseline` on the holdout set (candidate against champion).
+ */
+typedef struct mg_drift_spec {
+    char *name;
+    char **columns; /**< feature or label drift, or NULL */
+    size_t ncolumns;
+    char *model;     /**< prediction drift: the model's scores, or NULL */
+    char *baseline;  /**< compare the model's scores with this model's, or NULL */
+    char *reference; /**< resolved path; NULL: data.reference */
+    int statistic;   /**< mg_drift_statistic (modelgate/drift.h) the test gates on */
+    double at_most;  /**< the statistic's threshold (`psi_at_most: 0.2`) */
+    mg_rule rule;
+    mg_correction correction; /**< lenient: the columns' levels; and the p-values */
+    size_t bins;              /**< PSI and JS bins, 10 */
+    mg_loc loc, columns_loc, model_loc, baseline_loc, reference_loc, statistic_loc;
+} mg_drift_spec;
 
 typedef struct mg_suite {
     char *path; /**< the suite file as given */
@@ -284,6 +309,8 @@ typedef struct mg_suite {
     mg_on_undefined on_undefined; /**< suite-level default: ERROR */
     mg_check_spec *checks;        /**< data checks, run before the tests */
     size_t nchecks;
+    mg_drift_spec *drift;         /**< drift tests (`drift:`), ndrift of them */
+    size_t ndrift;
 } mg_suite;
 
 /**

@@ -23,8 +23,8 @@ junit=$out/junit.xml
 if [ -f "$junit" ]; then
   [ "$(count "$junit" '<failure')" -eq 1 ] ||
     fail "junit: $(count "$junit" '<failure') <failure> elements, expected 1"
-  [ "$(count "$junit" '<testcase')" -eq 26 ] ||
-    fail "junit: $(count "$junit" '<testcase') test cases, expected 26 (17 data checks)"
+  [ "$(count "$junit" '<testcase')" -eq 33 ] ||
+    fail "junit: $(count "$junit" '<testcase') test cases, expected 33 (17 data checks, 7 drift cases)"
   failed_case=$(awk '/<testcase /{c=$0} /<failure/{print c}' "$junit")
   case $failed_case in
   *'classname="churn-model.recall per region" name="recall per region [region=central]"'*) ;;
@@ -59,16 +59,16 @@ fi
 # JSON: the same verdicts.
 json=$out/results.json
 if [ -f "$json" ]; then
-  contains "$json" '"tests": 26,' "json summary"
-  contains "$json" '"passed": 25,' "json summary"
+  contains "$json" '"tests": 33,' "json summary"
+  contains "$json" '"passed": 32,' "json summary"
   contains "$json" '"failed": 1,' "json summary"
   contains "$json" '"errors": 0' "json summary"
   [ "$(count "$json" '"outcome": "fail"')" -eq 1 ] || fail "json: not one failed case"
-  [ "$(count "$json" '"outcome": "pass"')" -eq 25 ] || fail "json: not 25 passed cases"
+  [ "$(count "$json" '"outcome": "pass"')" -eq 32 ] || fail "json: not 32 passed cases"
   [ "$(count "$json" '"slice": "region=central"')" -eq 1 ] || fail "json: central slice"
   for field in estimate ci_low ci_high delta delta_ci_low delta_ci_high p_value rule \
     outcome message; do
-    [ "$(count "$json" "\"$field\": ")" -eq 26 ] || fail "json: \"$field\" not in every case"
+    [ "$(count "$json" "\"$field\": ")" -eq 33 ] || fail "json: \"$field\" not in every case"
   done
   finite "$json" "json"
 else
@@ -78,13 +78,13 @@ fi
 # Markdown and console.
 md=$out/summary.md
 if [ -f "$md" ]; then
-  contains "$md" '26 tests: 25 passed, 1 failed, 0 skipped, 0 errors' "markdown summary"
+  contains "$md" '33 tests: 32 passed, 1 failed, 0 skipped, 0 errors' "markdown summary"
   contains "$md" '| recall per region | candidate | region=central |' "markdown row"
   finite "$md" "markdown"
 else
   fail "run churn wrote no $md"
 fi
-contains "$scratch/stdout" '26 tests: 25 passed, 1 failed, 0 skipped, 0 errors' "console"
+contains "$scratch/stdout" '33 tests: 32 passed, 1 failed, 0 skipped, 0 errors' "console"
 grep -q '^FAIL  *recall per region  *candidate  *region=central ' "$scratch/stdout" ||
   fail "console: no FAIL line for recall per region on region=central"
 [ "$(grep -c '^FAIL ' "$scratch/stdout")" -eq 1 ] || fail "console: not one FAIL line"

@@ -33,7 +33,7 @@ same "$scratch/t1.json" "$scratch/t3.json" "JSON, threads 1 vs 3"
 same "$scratch/t1.xml" "$scratch/t2.xml" "JUnit, threads 1 vs 2"
 same "$scratch/t1.xml" "$scratch/t3.xml" "JUnit, threads 1 vs 3"
 # The normalization keeps every number but the times.
-[ "$(count "$scratch/t1.json" '"ci_low": ')" -eq 26 ] || fail "normalized JSON lost cases"
+[ "$(count "$scratch/t1.json" '"ci_low": ')" -eq 33 ] || fail "normalized JSON lost cases"
 contains "$scratch/t1.xml" '<failure message=' "normalized JUnit"
 
 # metrics --json, which computes every metric on every slice.
@@ -66,7 +66,7 @@ for f in t1 s42a; do
 done
 ends=$(wc -l <"$scratch/t1.ci")
 moved=$(paste -d '|' "$scratch/t1.ci" "$scratch/s42a.ci" | awk -F '|' '$1 != $2' | wc -l)
-[ "$ends" -eq 20 ] || fail "JSON: $ends interval ends, expected 20"
+[ "$ends" -eq 34 ] || fail "JSON: $ends interval ends, expected 34"
 [ $((moved * 4)) -ge $((ends * 3)) ] ||
   fail "only $moved of $ends interval ends changed with the seed"
 contains "$scratch/s42a.json" '"seed": 42,' "JSON provenance"

@@ -67,16 +67,36 @@ for cmd in $commands; do
   awk '$1 != "--help" { print $1 }' "$out.options" | sort >"$out.listed"
   same "$out.usage" "$out.listed" "help $cmd: usage line vs option list"
 
+  # The run gets as far as reading its (missing) first input: a suite, the two
+  # reports diff compares, or for drift, whose files are options, the data sets.
+  if head -n 1 "$out.help" | grep -q "^usage: modelgate $cmd BASE.json HEAD.json"; then
+    set -- nosuch.json nosuch.json
+    missing="modelgate: nosuch.json: No such file or directory"
+  elif head -n 1 "$out.help" | grep -q 'SUITE\.yaml'; then
+    set -- nosuch.yaml
+    missing="nosuch.yaml: cannot open suite file"
+  else
+    set -- --reference nosuch.csv --current nosuch.csv
+    missing="nosuch.csv: No such file or directory"
+  fi
+  base="$*"
+
   while read -r opt arg range; do
     # Every listed option is accepted, with a value of the kind its help names: the
     # run gets as far as reading the (missing) suite file.
     case $arg in
-    N) set -- "$opt" 1 ;;
+    N)
+      # the smallest value the stated range allows, else 1
+      low=1
+      [ "$range" = - ] || { low=${range#\[}; low=${low%%,*}; }
+      set -- "$opt" "$low"
+      ;;
     SIZE) set -- "$opt" 1G ;;
     A,B,C | NAME) set -- "$opt" x ;;
     D | X) set -- "$opt" 0 ;;
     P) set -- "$opt" 0.8 ;;
     F) set -- "$opt" "$scratch/report.$cmd.${opt#--}" ;;
+    FILE) set -- "$opt" nosuch.csv ;;
     - | '[F]') set -- "$opt" ;;
     *)
       fail "help $cmd: $opt takes a value named '$arg', which this test cannot make"
@@ -84,24 +104,17 @@ for cmd in $commands; do
       ;;
     esac
     [ "$opt" = --help ] && continue
-    # The run gets as far as reading its (missing) first operand: a suite, or the
-    # two reports diff compares.
-    if head -n 1 "$out.help" | grep -q "^usage: modelgate $cmd BASE.json HEAD.json"; then
-      set -- nosuch.json nosuch.json "$@"
-      missing="modelgate: nosuch.json: No such file or directory"
-    else
-      set -- nosuch.yaml "$@"
-      missing="nosuch.yaml: cannot open suite file"
-    fi
-    (cd "$scratch" && "$bin" "$cmd" "$@") >"$out.opt" 2>"$out.opt.err"
+    # shellcheck disable=SC2086 # base is words
+    (cd "$scratch" && "$bin" "$cmd" $base "$@") >"$out.opt" 2>"$out.opt.err"
     status=$?
-    expect_status 2 "$cmd $*"
-    contains "$out.opt.err" "$missing" "$cmd $*"
-    empty "$out.opt" "$cmd $*: stdout"
+    expect_status 2 "$cmd $base $*"
+    contains "$out.opt.err" "$missing" "$cmd $base $*"
+    empty "$out.opt" "$cmd $base $*: stdout"
 
     # A range the help states is the one the parser enforces.
     [ "$range" = - ] && continue
-    run "$out.range" "$out.range.err" "$bin" "$cmd" "$1" "$opt" x
+    # shellcheck disable=SC2086
+    run "$out.range" "$out.range.err" "$bin" "$cmd" $base "$opt" x
     expect_status 2 "$cmd $opt x"
     contains "$out.range.err" "modelgate: $opt: expected an integer in $range, got 'x'" \
       "$cmd $opt x (help says $range)"

@@ -45,7 +45,7 @@ if script -qc true /dev/null >/dev/null 2>&1; then
   pty() {
     env "$2" script -qc "\"$bin\" run \"$churn/suite.yaml\" 2>\"$scratch/$1.err\"" \
       /dev/null >"$scratch/$1.out" 2>&1 </dev/null
-    contains "$scratch/$1.out" "26 tests: 25 passed, 1 failed" "$1: terminal output"
+    contains "$scratch/$1.out" "33 tests: 32 passed, 1 failed" "$1: terminal output"
   }
   pty tty_colour "NO_COLOR="
   has_esc "$scratch/tty_colour.out" "terminal without NO_COLOR"

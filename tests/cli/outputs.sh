@@ -26,7 +26,7 @@ grep -q '^FAIL  *recall per region  *candidate  *region=central .*clear failure'
 contains "$scratch/quiet.out" '    rule: strict' "run --quiet (failing): the failure's detail"
 lacks "$scratch/quiet.out" 'PASS' "run --quiet (failing)"
 [ "$(tail -n 1 "$scratch/quiet.out")" != "" ] && tail -n 1 "$scratch/quiet.out" |
-  grep -q '^26 tests: 25 passed, 1 failed, 0 skipped, 0 errors ([0-9.]* s)$' ||
+  grep -q '^33 tests: 32 passed, 1 failed, 0 skipped, 0 errors ([0-9.]* s)$' ||
   fail "run --quiet (failing): last line is not the summary: $(tail -n 1 "$scratch/quiet.out")"
 
 # --- --quiet on a passing suite: the summary line alone ---------------------------
@@ -64,12 +64,12 @@ contains "$scratch/json.out" '"margin": 0.01,' "run --json -"
 contains "$scratch/json.out" '"at_most": 0.20000000000000001,' "run --json -"
 contains "$scratch/json.out" '"direction": "lower",' "run --json - (brier)"
 contains "$scratch/json.out" '"finding": "clear_fail"' "run --json -"
-[ "$(count "$scratch/json.out" '"status": "decided",')" -eq 10 ] ||
-  fail "run --json -: not 10 decided cases (9 tests, the prevalence check)"
+[ "$(count "$scratch/json.out" '"status": "decided",')" -eq 17 ] ||
+  fail "run --json -: not 17 decided cases (9 tests, the prevalence check, 7 drift cases)"
 [ "$(count "$scratch/json.out" '"kind": "data_check"')" -eq 17 ] ||
   fail "run --json -: not 17 data check cases"
 finite "$scratch/json.out" "run --json -"
-contains "$scratch/json.err" '26 tests: 25 passed, 1 failed, 0 skipped, 0 errors' \
+contains "$scratch/json.err" '33 tests: 32 passed, 1 failed, 0 skipped, 0 errors' \
   "run --json -: the summary on stderr"
 grep -q '^FAIL  *recall per region' "$scratch/json.err" ||
   fail "run --json -: no FAIL line on stderr"
@@ -87,7 +87,7 @@ run "$scratch/jq.out" "$scratch/jq.err" "$bin" run "$churn/suite.yaml" --json - 
 expect_status 1 "run --json - --quiet"
 contains "$scratch/jq.out" '"schema": 1,' "run --json - --quiet"
 lacks "$scratch/jq.err" 'PASS' "run --json - --quiet: stderr"
-tail -n 1 "$scratch/jq.err" | grep -q '^26 tests: 25 passed, 1 failed' ||
+tail -n 1 "$scratch/jq.err" | grep -q '^33 tests: 32 passed, 1 failed' ||
   fail "run --json - --quiet: stderr does not end with the summary"
 
 # --junit - and --markdown /dev/stdout; a report file beside still works.
@@ -108,7 +108,7 @@ expect_status 1 "run --markdown /dev/stdout"
 contains "$scratch/md.out" '## ' "run --markdown /dev/stdout"
 contains "$scratch/md.out" '| recall per region | candidate | region=central |' \
   "run --markdown /dev/stdout"
-contains "$scratch/md.err" '26 tests: 25 passed, 1 failed' "run --markdown /dev/stdout"
+contains "$scratch/md.err" '33 tests: 32 passed, 1 failed' "run --markdown /dev/stdout"
 # stdout redirected to a file: /dev/stdout is that file, written all the same.
 "$bin" run "$churn/suite.yaml" --json=/dev/stdout >"$scratch/redirect.json" \
   2>"$scratch/redirect.err"
@@ -135,7 +135,7 @@ sed -n '/^  "metrics": \[/,$p' "$scratch/m.out" >"$scratch/m.metrics"
 [ "$(count "$scratch/rm.metrics" '"metric": ')" -gt 100 ] ||
   fail "run --metrics --json -: $(count "$scratch/rm.metrics" '"metric": ') metric entries"
 same "$scratch/rm.metrics" "$scratch/m.metrics" "run --metrics vs metrics: the entries"
-[ "$(count "$scratch/rm.out" '"kind": ')" -eq 26 ] || fail "run --metrics: not 26 cases"
+[ "$(count "$scratch/rm.out" '"kind": ')" -eq 33 ] || fail "run --metrics: not 33 cases"
 contains "$scratch/json.out" '"metrics": []' "run --json - without --metrics"
 
 # --- only one report on stdout ----------------------------------------------------

@@ -1,7 +1,7 @@
 #!/bin/sh
 # End to end: `modelgate validate` checks the suite and its data and computes
-# nothing. On the churn example it exits 0 and lists the three inputs with their
-# rows; on a suite asking for a million bootstrap replicates (a run takes about a
+# nothing. On the churn example it exits 0 and lists the four inputs (holdout, two
+# prediction files, the drift tests' reference) with their rows; on a suite asking for a million bootstrap replicates (a run takes about a
 # minute over them here) it answers within seconds; it writes no file; and a suite
 # whose data lacks a column it names fails validation with status 2, because
 # validation reads the data too.
@@ -12,9 +12,10 @@ run "$scratch/out" "$scratch/err" "$bin" validate "$churn/suite.yaml"
 expect_status 0 "validate churn"
 empty "$scratch/err" "validate churn: stderr"
 contains "$scratch/out" "suite 'churn-model' is valid" "validate churn"
-[ "$(count "$scratch/out" '(4000 rows, sha256 ')" -eq 3 ] ||
-  fail "validate churn: not three inputs of 4000 rows: $(cat "$scratch/out")"
-for input in "data/holdout.csv" "preds/candidate.csv" "preds/champion.csv"; do
+[ "$(count "$scratch/out" '(4000 rows, sha256 ')" -eq 4 ] ||
+  fail "validate churn: not four inputs of 4000 rows: $(cat "$scratch/out")"
+for input in "data/holdout.csv" "preds/candidate.csv" "preds/champion.csv" \
+  "data/reference.csv"; do
   contains "$scratch/out" "$input" "validate churn"
 done
 # Nothing computed, so no metric, interval or verdict is printed.
