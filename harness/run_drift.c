@@ -218,9 +218,9 @@ static int plan_columns(ctx *c, drift_plan *p, mg_error *err)
         names[n++] = t->columns[i];
     }
     if (n > 0)
-        rc = mg__drift_load(&p->rt, &p->ct, ref, c->s->data.holdout,
-                            c->s->data.delimiter, (const char *const *)c->s->data.missing,
-                            names, types, n, err);
+        rc = mg__drift_load(
+            &p->rt, &p->ct, ref, c->s->data.holdout, c->s->data.delimiter,
+            (const char *const *)c->s->data.missing, names, types, n, err);
     free(names);
     if (rc != 0) {
         free(types), free(at);
@@ -253,10 +253,11 @@ static int plan_model(ctx *c, drift_plan *p, mg_error *err)
     long base = t->baseline ? mg_suite_model(c->s, t->baseline) : -1;
     mg__drift_job *j = &p->jobs[0];
 
-    p->held[0] = c->b.all                                    ? c->b.all
-                 : c->b.model != NULL && c->b.model[m]       ? c->b.model[m]
-                 : c->b.model != NULL && base >= 0 && c->b.model[base] ? c->b.model[base]
-                                                                       : NULL;
+    p->held[0] = c->b.all                              ? c->b.all
+                 : c->b.model != NULL && c->b.model[m] ? c->b.model[m]
+                 : c->b.model != NULL && base >= 0 && c->b.model[base]
+                     ? c->b.model[base]
+                     : NULL;
     if (p->held[0] != NULL) {
         j->skip = 1;
         return 0;
@@ -393,9 +394,8 @@ static int run_one(ctx *c, const mg_drift_spec *t, size_t index, int check_only,
                    mg_error *err)
 {
     mg_drift_options o = MG_DRIFT_OPTIONS_INIT;
-    drift_plan p = {.t = t,
-                    .kind = drift_interval(c->kind),
-                    .n = t->columns ? t->ncolumns : 1};
+    drift_plan p = {
+        .t = t, .kind = drift_interval(c->kind), .n = t->columns ? t->ncolumns : 1};
     mg_correction corr = mg__family_correction(t->correction, t->rule);
     mg_correction p_corr =
         t->correction == MG_CORRECTION_DEFAULT ? MG_CORRECTION_HOLM : t->correction;
