@@ -11,6 +11,7 @@
 mkdir -p "$scratch/churn/data" "$scratch/churn/preds"
 cp "$churn/suite.yaml" "$scratch/churn/"
 cp "$churn/preds/candidate.csv" "$churn/preds/champion.csv" "$scratch/churn/preds/"
+cp "$churn/data/reference.csv" "$scratch/churn/data/"
 # the region 'central' renamed 'centre' (the export quotes it)
 sed 's/"central"/centre/; s/,central,/,centre,/' "$churn/data/holdout.csv" \
   >"$scratch/churn/data/holdout.csv"
@@ -27,12 +28,15 @@ grep -q "^ERROR  *recall per region  *candidate  *all slices .*not evaluated: da
   "$scratch/run.out" || fail "run: recall per region is not held back"
 grep -q "^PASS  *auc floor " "$scratch/run.out" || fail "run: auc floor did not run"
 # 17 checks, 8 tests run, recall per region's five slices one held-back case
-contains "$scratch/run.out" "22 tests: 20 passed, 1 failed, 0 skipped, 1 error" "run summary"
+# the region's drift case is held back too: an error naming the check
+grep -q "^ERROR  *feature drift  *data  *column=region  .*not evaluated: data check 'known regions' failed" \
+  "$scratch/run.out" || fail "run: the region's drift is not held back"
+contains "$scratch/run.out" "29 tests: 26 passed, 1 failed, 0 skipped, 2 errors" "run summary"
 contains "$scratch/junit.xml" "<failure message=\"column 'region': 1 new category in 148 rows" \
   "junit failure"
 contains "$scratch/junit.xml" 'type="data"' "junit type"
-[ "$(count "$scratch/junit.xml" 'type="data"')" -eq 2 ] ||
-  fail "junit: not two type=\"data\" elements (the failed check, the held-back test)"
+[ "$(count "$scratch/junit.xml" 'type="data"')" -eq 3 ] ||
+  fail "junit: not three type=\"data\" elements (the failed check, the held-back test and drift case)"
 xmllint --noout --schema "$src/tests/junit.xsd" "$scratch/junit.xml" 2>"$scratch/xsd.log" ||
   fail "junit: invalid against tests/junit.xsd: $(cat "$scratch/xsd.log")"
 xmllint --noout --schema "$src/tests/schemas/jenkins-junit-10.xsd" "$scratch/junit.xml" \
