@@ -152,7 +152,8 @@ int main(int argc, char **argv)
     fprintf(h, "id,region,label\n");
     for (size_t i = 0; i < n; i++) {
         size_t y = weighted(&rows, K), region = weighted(&rows, 10);
-        double lc[MAX_CLASSES], lb[MAX_CLASSES], sc = 0, sb = 0, mc = -1e300, mb = -1e300;
+        double lc[MAX_CLASSES], lb[MAX_CLASSES], sc = 0, sb = 0, mc = -1e300,
+                                                 mb = -1e300;
         for (size_t c = 0; c < K; c++) {
             double common = normal(&rows);
             lc[c] = 2.2 * (c == y) + 0.8 * common + 0.6 * normal(&rows);
@@ -174,32 +175,32 @@ int main(int argc, char **argv)
     write_probs(argv[1], "candidate.csv", pc, n, K, &sh1);
     write_probs(argv[1], "champion.csv", pb, n, K, &sh2);
     s = open_out(argv[1], "suite.yaml");
-    fprintf(s,
-            "suite: multiclass-bench\n"
-            "task: multiclass\n"
-            "data: {holdout: holdout.csv, id: id, label: label, "
-            "probability_tolerance: 1e-4}\n"
-            "models:\n"
-            "  candidate: {file: candidate.csv, prefix: p_}\n"
-            "  champion: {file: champion.csv, prefix: p_}\n"
-            "bootstrap: {replicates: 2000, confidence: 0.95, interval: bca, seed: 1}\n"
-            "slices:\n"
-            "  region: region\n"
-            "tests:\n"
-            "  - {name: accuracy floor, metric: accuracy, at_least: 0.5}\n"
-            "  - {name: macro f1 per region, metric: macro_f1, slices: region, "
-            "at_least: 0.4}\n"
-            "  - {name: top-3, metric: top_k_accuracy, k: 3, at_least: 0.7}\n"
-            "  - {name: log loss, metric: log_loss, at_most: 2.0}\n"
-            "  - {name: no macro f1 regression, metric: macro_f1, baseline: champion, "
-            "non_inferior: 0.01}\n"
-            "  - {name: no kappa regression, metric: cohen_kappa, baseline: champion, "
-            "non_inferior: 0.01}\n"
-            "  - {name: no log loss regression, metric: log_loss, baseline: champion, "
-            "non_inferior: 0.01}\n"
-            "  - {name: macro auc, metric: macro_auc, at_least: 0.8}\n"
-            "  - {name: no macro auc regression, metric: macro_auc, baseline: champion, "
-            "non_inferior: 0.01}\n");
+    fprintf(
+        s, "suite: multiclass-bench\n"
+           "task: multiclass\n"
+           "data: {holdout: holdout.csv, id: id, label: label, "
+           "probability_tolerance: 1e-4}\n"
+           "models:\n"
+           "  candidate: {file: candidate.csv, prefix: p_}\n"
+           "  champion: {file: champion.csv, prefix: p_}\n"
+           "bootstrap: {replicates: 2000, confidence: 0.95, interval: bca, seed: 1}\n"
+           "slices:\n"
+           "  region: region\n"
+           "tests:\n"
+           "  - {name: accuracy floor, metric: accuracy, at_least: 0.5}\n"
+           "  - {name: macro f1 per region, metric: macro_f1, slices: region, "
+           "at_least: 0.4}\n"
+           "  - {name: top-3, metric: top_k_accuracy, k: 3, at_least: 0.7}\n"
+           "  - {name: log loss, metric: log_loss, at_most: 2.0}\n"
+           "  - {name: no macro f1 regression, metric: macro_f1, baseline: champion, "
+           "non_inferior: 0.01}\n"
+           "  - {name: no kappa regression, metric: cohen_kappa, baseline: champion, "
+           "non_inferior: 0.01}\n"
+           "  - {name: no log loss regression, metric: log_loss, baseline: champion, "
+           "non_inferior: 0.01}\n"
+           "  - {name: macro auc, metric: macro_auc, at_least: 0.8}\n"
+           "  - {name: no macro auc regression, metric: macro_auc, baseline: champion, "
+           "non_inferior: 0.01}\n");
     fclose(s);
     free(pc);
     free(pb);

@@ -1207,11 +1207,10 @@ static void section_g(sim *S)
             int lower = strcmp(metrics[j], "brier") == 0;
             if (m == MG_INTERVAL_ANALYTIC && (j == 1 || lower))
                 continue; /* no closed form */
-            len += (size_t)snprintf(body + len, sizeof body - len,
-                                    "  - {name: %s, metric: %s, %s: %.17g}\n",
-                                    metrics[j], metrics[j],
-                                    lower ? "at_most" : "at_least",
-                                    truth_of(&t, metrics[j]));
+            len += (size_t)snprintf(
+                body + len, sizeof body - len,
+                "  - {name: %s, metric: %s, %s: %.17g}\n", metrics[j], metrics[j],
+                lower ? "at_most" : "at_least", truth_of(&t, metrics[j]));
         }
         if ((suite = load_suite(S, method_names[m], "none", 0.95, body)) == NULL)
             die("section g: the suite was refused");

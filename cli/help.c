@@ -261,7 +261,10 @@ static void roff_commands(FILE *out, unsigned bits)
     for (size_t i = 0; i < cli_ncommands; i++) {
         if (!(cli_commands[i].bit & bits))
             continue;
-        fprintf(out, "%s\\fB%s\\fR", k == 0 ? "" : k + 1 == n ? " and " : ", ",
+        fprintf(out, "%s\\fB%s\\fR",
+                k == 0       ? ""
+                : k + 1 == n ? " and "
+                             : ", ",
                 cli_commands[i].name);
         k++;
     }
@@ -284,8 +287,9 @@ static void man_synopsis(FILE *out, const cli_command *cmd)
     for (size_t i = 0; i < cli_nformats; i++) {
         const cli_format *f = &cli_formats[i];
         if (shown(f, cmd))
-            fprintf(out, (f->stdout_commands & cmd->bit) ? " [\\fB\\-\\-%s\\fR [\\fIF\\fR]]"
-                                                         : " [\\fB\\-\\-%s\\fR \\fIF\\fR]",
+            fprintf(out,
+                    (f->stdout_commands & cmd->bit) ? " [\\fB\\-\\-%s\\fR [\\fIF\\fR]]"
+                                                    : " [\\fB\\-\\-%s\\fR \\fIF\\fR]",
                     f->name);
     }
     for (size_t i = 0; i < cli_noptions; i++) {
@@ -314,7 +318,7 @@ static void man_formats(FILE *out)
         if (f->stdout_commands) {
             fputs(" (for ", out);
             roff_commands(out, f->stdout_commands);
-            fputs(", \\fB\\-\\-" , out);
+            fputs(", \\fB\\-\\-", out);
             fprintf(out, "%s\\fR alone too)", f->name);
         }
         fputs(".\nTaken by ", out);

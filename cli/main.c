@@ -249,9 +249,10 @@ static int cmd_diff(const cli_command *self, int argc, char **argv)
         return rc;
     for (int k = 0; k < 2 && a.report[md] != NULL; k++)
         if (cli_same_file(a.report[md], k == 0 ? a.suite : a.head)) {
-            fprintf(stderr,
-                    "modelgate: --markdown would replace the report it compares, '%s'\n",
-                    a.report[md]);
+            fprintf(
+                stderr,
+                "modelgate: --markdown would replace the report it compares, '%s'\n",
+                a.report[md]);
             return EXIT_USAGE;
         }
     if (mg_diff_reports(&d, a.suite, a.head, &err) != 0)
@@ -534,8 +535,9 @@ static int cmd_drift(const cli_command *self, int argc, char **argv)
     if ((rc = cli_parse(&a, self, argc, argv)) != 0 || a.help)
         return rc;
     if (a.reference == NULL || a.current == NULL)
-        return cli_usage_error("%s", a.reference == NULL ? "drift needs --reference FILE"
-                                                         : "drift needs --current FILE");
+        return cli_usage_error("%s", a.reference == NULL
+                                         ? "drift needs --reference FILE"
+                                         : "drift needs --current FILE");
     if ((rc = cli_check_reports(&a)) != 0)
         return rc;
     if (a.columns != NULL) {

@@ -258,9 +258,9 @@ static int same_scores(ctx *c, const plan *p, size_t index, int *same)
  * few successes or failures on its own denominator (recall on a slice with 13
  * positives, all found) gets the exact Clopper–Pearson interval instead of the
  * bootstrap's, which there is narrow or [θ̂, θ̂]. Any other statistic resting on
- * fewer than MG_METRIC_MIN_EFFECTIVE_SIZE units of its smaller class loses its interval:
- * the bootstrap's coverage with one or two positives is 0.3 to 0.7. A Δ that is 0
- * in every replicate because the models agree on every row keeps [0, 0].
+ * fewer than MG_METRIC_MIN_EFFECTIVE_SIZE units of its smaller class loses its
+ * interval: the bootstrap's coverage with one or two positives is 0.3 to 0.7. A Δ that
+ * is 0 in every replicate because the models agree on every row keeps [0, 0].
  */
 static int weigh_evidence(ctx *c, const plan *p, size_t index, mg_case *k, mg__ci *ci)
 {
@@ -313,7 +313,8 @@ static int weigh_evidence(ctx *c, const plan *p, size_t index, mg_case *k, mg__c
             return 0;
         }
     }
-    if (ci->has_ci && eff < MG_METRIC_MIN_EFFECTIVE_SIZE && ci->method != MG_CI_WILSON) {
+    if (ci->has_ci && eff < MG_METRIC_MIN_EFFECTIVE_SIZE &&
+        ci->method != MG_CI_WILSON) {
         ci->has_ci = 0;
         ci->method = MG_CI_NONE;
         snprintf(ci->reason, sizeof ci->reason,
@@ -423,7 +424,8 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
         return rc;
     set_interval(k, &ci, x);
     if (!ci.has_ci && p->t->rule != MG_RULE_ESTIMATE &&
-        (ci.degenerate || ci.needed || k->effective_size < MG_METRIC_MIN_EFFECTIVE_SIZE)) {
+        (ci.degenerate || ci.needed ||
+         k->effective_size < MG_METRIC_MIN_EFFECTIVE_SIZE)) {
         /* No evidence either way: a strict test cannot pass on it, a lenient one
          * cannot fail on it. */
         k->status = MG_STATUS_NO_EVIDENCE;
@@ -457,7 +459,7 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
      * interval widened by that factor around its estimate; if it does not, there
      * is no evidence either way (strict fails, lenient passes) and the case says
      * why. */
-    if (ci.has_ci && (p->t->rule == MG_RULE_STRICT ? k->outcome == MG_OUTCOME_PASS
+    if (ci.has_ci && (p->t->rule == MG_RULE_STRICT    ? k->outcome == MG_OUTCOME_PASS
                       : p->t->rule == MG_RULE_LENIENT ? k->outcome == MG_OUTCOME_FAIL
                                                       : 0)) {
         size_t from;
@@ -471,8 +473,8 @@ int mg__decide_case(ctx *c, const plan *p, size_t index, double level, int want_
             mg__decide(&rule, &wide, &w);
             if (w.outcome != k->outcome) {
                 k->status = MG_STATUS_NO_EVIDENCE;
-                k->outcome = p->t->rule == MG_RULE_LENIENT ? MG_OUTCOME_PASS
-                                                           : MG_OUTCOME_FAIL;
+                k->outcome =
+                    p->t->rule == MG_RULE_LENIENT ? MG_OUTCOME_PASS : MG_OUTCOME_FAIL;
                 k->reliable_from = from;
                 k->reliable_widen = widen;
             }

@@ -291,12 +291,14 @@ static int model_wants(const mg__data *d, const mg_suite *s, size_t m, want_list
         np = n - (ms->label != NULL);
         for (size_t c = 0; rc == 0 && c < n; c++)
             rc = want_add(w, names[c], c < np ? MG_COLUMN_NUMBER : MG_COLUMN_CATEGORY,
-                          c < np ? (ms->prefix ? &ms->prefix_loc : &ms->probabilities_loc)
-                                 : &ms->label_loc);
+                          c < np
+                              ? (ms->prefix ? &ms->prefix_loc : &ms->probabilities_loc)
+                              : &ms->label_loc);
         return rc;
     }
     for (size_t c = 0; rc == 0 && c < ms->nprobabilities; c++)
-        rc = want_add(w, ms->probabilities[c], MG_COLUMN_NUMBER, &ms->probabilities_loc);
+        rc =
+            want_add(w, ms->probabilities[c], MG_COLUMN_NUMBER, &ms->probabilities_loc);
     if (rc == 0 && ms->label)
         rc = want_add(w, ms->label, MG_COLUMN_CATEGORY, &ms->label_loc);
     return rc;
@@ -664,8 +666,8 @@ static model_column *model_columns(const mg__data *d, const mg_suite *s,
     model_column *cols;
     for (size_t m = 0; m < s->nmodels; m++) {
         const char *const *names;
-        total += s->task == MG_TASK_MULTICLASS ? mg__mc_model_columns(d, s, m, &names)
-                                               : 1;
+        total +=
+            s->task == MG_TASK_MULTICLASS ? mg__mc_model_columns(d, s, m, &names) : 1;
     }
     if ((cols = calloc(total ? total : 1, sizeof *cols)) == NULL)
         return NULL;
@@ -681,8 +683,8 @@ static model_column *model_columns(const mg__data *d, const mg_suite *s,
         for (size_t c = 0; c < k; c++) {
             const char *name = names ? names[c] : s->models[m].score;
             size_t col = (size_t)mg_table_find(t, name);
-            cols[(*n)++] = (model_column){t, col,
-                                          mg_table_column_type(t, col) == MG_COLUMN_NUMBER};
+            cols[(*n)++] = (model_column){
+                t, col, mg_table_column_type(t, col) == MG_COLUMN_NUMBER};
         }
     }
     return cols;
@@ -774,7 +776,8 @@ static int model_missing(const mg_suite *s, const model_column *mc, size_t i)
 {
     if (mc->number)
         return isnan(mg_table_numbers(mc->t, mc->col)[i]);
-    return is_marker(s, mg_table_level(mc->t, mc->col, mg_table_codes(mc->t, mc->col)[i]));
+    return is_marker(s,
+                     mg_table_level(mc->t, mc->col, mg_table_codes(mc->t, mc->col)[i]));
 }
 
 /* A label's value for comparison: a number by value, TRUE/FALSE as 1/0 (R writes
@@ -1148,8 +1151,7 @@ static int read_as_numbers(const mg_suite *s, const char *name,
             return 1;
     for (size_t m = 0; m < s->nmodels; m++)
         if (s->models[m].file == NULL && s->models[m].score != NULL &&
-            strcmp(s->models[m].score, name) == 0 &&
-            !(b && b->model && b->model[m]))
+            strcmp(s->models[m].score, name) == 0 && !(b && b->model && b->model[m]))
             return 1;
     return 0;
 }
@@ -1172,8 +1174,7 @@ static int numbers_later(mg__data *d, const mg_suite *s, const mg__data_blocks *
             return mg_error_set(err, MG_ENOMEM, NULL, 0, 0, "out of memory");
         if (rc != 0 && read_as_numbers(s, d->later[i], b))
             return mg_error_set(err, MG_EDATA, mg__table_row_path(t, bad),
-                                mg_table_line(t, bad),
-                                mg_table_field(t, col),
+                                mg_table_line(t, bad), mg_table_field(t, col),
                                 "column '%s': '%s' is not a number", d->later[i],
                                 mg_table_level(t, col, mg_table_codes(t, col)[bad]));
     }

@@ -32,7 +32,7 @@ typedef struct mg__data {
                                      one per test with a filter (where) */
     size_t nslicings;
     long *test_slicing; /* per test: its index in slicings, or -1 (overall) */
-    uint32_t *cluster; /* n codes, or NULL */
+    uint32_t *cluster;  /* n codes, or NULL */
     size_t nclusters;
     mg_input_file *inputs; /* holdout, then each distinct prediction file */
     size_t ninputs;

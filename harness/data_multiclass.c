@@ -244,8 +244,8 @@ static int check_probabilities(const mg__data *d, const mg_suite *s, size_t m,
             double x = p[c][i];
             if (!(x >= 0 && x <= 1)) {
                 size_t col = (size_t)mg_table_find(t, d->mc_columns[m][c]);
-                return mg_error_set(err, MG_EDATA, mg_table_path(t), mg_table_line(t, i),
-                                    mg_table_field(t, col),
+                return mg_error_set(err, MG_EDATA, mg_table_path(t),
+                                    mg_table_line(t, i), mg_table_field(t, col),
                                     "column '%s': probability %.17g is outside [0, 1] "
                                     "(model '%s')",
                                     d->mc_columns[m][c], x, s->models[m].name);
@@ -287,7 +287,8 @@ int mg__mc_build(mg__data *d, const mg_suite *s, const unsigned char *blocked,
             if ((d->prob[m] = p) == NULL)
                 return nomem(err);
             for (size_t c = 0; c < K; c++)
-                p[c] = mg_table_numbers(t, (size_t)mg_table_find(t, d->mc_columns[m][c]));
+                p[c] =
+                    mg_table_numbers(t, (size_t)mg_table_find(t, d->mc_columns[m][c]));
             if ((rc = check_probabilities(d, s, m, err)) != 0)
                 return rc;
         }

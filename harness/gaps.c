@@ -32,7 +32,6 @@
 #include "harness/run_internal.h"
 #include "stats/gap.h"
 
-
 /* Whether model m's metric stands on slice `slice` (global id): large enough and
  * defined. *value receives it (its log for a ratio; −inf for a ratio's 0). */
 static int stands(ctx *c, const plan *p, size_t m, size_t slice, double *value)

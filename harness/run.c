@@ -165,8 +165,7 @@ static int case_peers(ctx *c, const plan *p, size_t index, mg_case *k)
         int rc;
         if ((pe->model = mg__strdup(c->s->models[m].name)) == NULL)
             return MG_ENOMEM;
-        if ((mi->needs_probability && c->mc == NULL &&
-             c->d->not_probability[m] >= 0) ||
+        if ((mi->needs_probability && c->mc == NULL && c->d->not_probability[m] >= 0) ||
             (mi->needs_probability && c->mc != NULL && c->d->prob[m] == NULL) ||
             mg__run_value(c, mi, p->param, -1, m, slice, &est, &reason) != 0)
             continue;
@@ -487,9 +486,9 @@ static int curve(ctx *c, size_t m, mg_curve_kind kind, mg_curve *out)
         out->has_area = 1;
         out->area = area;
     }
-    if ((rc = mg__curve_band_compute(&b, c->e, m,
-                                     kind == MG_CURVE_ROC ? MG__CURVE_ROC : MG__CURVE_PR,
-                                     c->confidence)) != 0)
+    if ((rc = mg__curve_band_compute(
+             &b, c->e, m, kind == MG_CURVE_ROC ? MG__CURVE_ROC : MG__CURVE_PR,
+             c->confidence)) != 0)
         return rc;
     out->replicates_used = b.used;
     if (b.reason[0] && (out->reason = mg__strdup(b.reason)) == NULL)
@@ -534,7 +533,6 @@ static const char *entry_blocked(const ctx *c, size_t m, long k)
         return c->b.slicing[k];
     return NULL;
 }
-
 
 /* The metric's name in the view: with its class ("recall[setosa]") or k
  * ("top_k_accuracy[k=2]") when it takes one. */
@@ -584,8 +582,8 @@ static int metric_entry(ctx *c, size_t m, long k, size_t q, const mg_metric_info
     en->estimate = unsigned_zero(est);
     if (c->kind != MG_INTERVAL_ANALYTIC && c->replicates == 0)
         return 0;
-    if ((rc = mg__statistic_ci(c, NULL, mi, param, m, k, q, est, c->confidence,
-                               &ci)) != 0)
+    if ((rc = mg__statistic_ci(c, NULL, mi, param, m, k, q, est, c->confidence, &ci)) !=
+        0)
         return rc;
     en->undefined_replicates = ci.undefined;
     if (!ci.has_ci)
@@ -733,13 +731,12 @@ static int check_test(const ctx *c, const mg_test_spec *t, mg_error *err)
         long mm = models[q], row;
         if (mm < 0 || (row = c->d->not_probability[mm]) < 0)
             continue;
-        return mg_error_set(err, MG_EDATA,
-                            mg__table_row_path(c->d->score_table[mm], (size_t)row),
-                            mg_table_line(c->d->score_table[mm], (size_t)row), 0,
-                            "column '%s': score %.17g is outside [0, 1], and %s (test "
-                            "'%s') needs probabilities",
-                            s->models[mm].score, c->d->score[mm][row], mi->name,
-                            t->name);
+        return mg_error_set(
+            err, MG_EDATA, mg__table_row_path(c->d->score_table[mm], (size_t)row),
+            mg_table_line(c->d->score_table[mm], (size_t)row), 0,
+            "column '%s': score %.17g is outside [0, 1], and %s (test "
+            "'%s') needs probabilities",
+            s->models[mm].score, c->d->score[mm][row], mi->name, t->name);
     }
     return 0;
 }
@@ -926,7 +923,7 @@ typedef struct engine_input {
     mg__engine_options eo;
     const uint32_t **codes;
     size_t *nlevels;
-    uint64_t *key; /* per row, a hash of its id (NULL without an id column) */
+    uint64_t *key;      /* per row, a hash of its id (NULL without an id column) */
     mg__mc_dataset mds; /* multiclass suites */
     mg__mc_options mo;
 } engine_input;
@@ -977,18 +974,29 @@ static int engine_input_init(engine_input *in, ctx *c)
     in->eo.cancel = c->o->cancel;
     in->eo.curve_thresholds = wants_plots(c) ? CURVE_THRESHOLDS : 0;
     if (s->task == MG_TASK_MULTICLASS) {
-        in->mds = (mg__mc_dataset){
-            c->d->n,        c->d->nclasses,
-            c->d->cls,      s->nmodels,
-            (const uint8_t *const *)c->d->pred,
-            (const double *const *const *)c->d->prob,
-            s->nslicings,   in->codes,
-            in->nlevels,    c->d->cluster,
-            c->d->nclusters, in->key};
-        in->mo = (mg__mc_options){in->eo.replicates, in->eo.seed,  in->eo.resampler,
-                                  in->eo.threads,    c->npairs,    in->eo.pairs,
-                                  c->nk,             c->ks,        in->eo.need_rank,
-                                  c->o->progress,    c->o->progress_ctx,
+        in->mds = (mg__mc_dataset){c->d->n,
+                                   c->d->nclasses,
+                                   c->d->cls,
+                                   s->nmodels,
+                                   (const uint8_t *const *)c->d->pred,
+                                   (const double *const *const *)c->d->prob,
+                                   s->nslicings,
+                                   in->codes,
+                                   in->nlevels,
+                                   c->d->cluster,
+                                   c->d->nclusters,
+                                   in->key};
+        in->mo = (mg__mc_options){in->eo.replicates,
+                                  in->eo.seed,
+                                  in->eo.resampler,
+                                  in->eo.threads,
+                                  c->npairs,
+                                  in->eo.pairs,
+                                  c->nk,
+                                  c->ks,
+                                  in->eo.need_rank,
+                                  c->o->progress,
+                                  c->o->progress_ctx,
                                   c->o->cancel};
     }
     return 0;
@@ -1005,11 +1013,11 @@ static void engine_input_free(engine_input *in)
 static int check_run_memory(ctx *c, const engine_input *in, double limit, mg_error *err)
 {
     char what[200];
-    double need = mg__budget_tables(c->s) +
-                  (c->s->task == MG_TASK_MULTICLASS
-                       ? mg__mc_engine_memory(&in->mds, &in->mo)
-                       : mg__engine_memory(&in->ds, &in->eo)) +
-                  (double)c->replicates * sizeof(double);
+    double need =
+        mg__budget_tables(c->s) +
+        (c->s->task == MG_TASK_MULTICLASS ? mg__mc_engine_memory(&in->mds, &in->mo)
+                                          : mg__engine_memory(&in->ds, &in->eo)) +
+        (double)c->replicates * sizeof(double);
     snprintf(what, sizeof what,
              "%zu replicates × %zu model%s × %zu slices over %zu rows", c->replicates,
              c->s->nmodels, c->s->nmodels == 1 ? "" : "s",

@@ -26,9 +26,9 @@ typedef struct blocks {
     char **slicing;            /* per slicing: tests over it */
     unsigned char *model_flag; /* per model: model[m] != NULL */
     unsigned char *slicing_flag;
-    unsigned char *test_flag;   /* per test: mg__test_blocked is not NULL */
-    char **column;              /* the holdout columns a check failed on ... */
-    char **column_reason;       /* ... and why, for a test's filter */
+    unsigned char *test_flag; /* per test: mg__test_blocked is not NULL */
+    char **column;            /* the holdout columns a check failed on ... */
+    char **column_reason;     /* ... and why, for a test's filter */
     size_t ncolumns;
 } blocks;
 

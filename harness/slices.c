@@ -288,8 +288,8 @@ static int condition_text(const mg_where_cond *w, char **out)
     if (w->op == MG_WHERE_IN || w->op == MG_WHERE_NOT_IN) {
         size_t at = (size_t)snprintf(s, len, "%s%s{", w->column, op_text[w->op]);
         for (size_t j = 0; j < w->nvalues; j++)
-            at += (size_t)snprintf(s + at, len - at, "%s%s", j ? ", " : "",
-                                   w->values[j]);
+            at +=
+                (size_t)snprintf(s + at, len - at, "%s%s", j ? ", " : "", w->values[j]);
         snprintf(s + at, len - at, "}");
     } else {
         snprintf(s, len, "%s%s%s", w->column, op_text[w->op], w->values[0]);
@@ -390,9 +390,10 @@ static int filter_rows(const mg_suite *suite, const mg_table *t, const mg_where_
                 values[j] = strtod(cond->values[j], &end);
                 if (*end != '\0' || isnan(values[j])) {
                     snprintf(shown, sizeof shown, "%.40s", cond->values[j]);
-                    rc = mg_suite_error(suite, &cond->loc, err, MG_EDATA,
-                                        "column '%s' holds numbers, and '%s' is not one",
-                                        cond->column, shown);
+                    rc =
+                        mg_suite_error(suite, &cond->loc, err, MG_EDATA,
+                                       "column '%s' holds numbers, and '%s' is not one",
+                                       cond->column, shown);
                     goto cleanup;
                 }
             }
@@ -435,9 +436,8 @@ static int filter_rows(const mg_suite *suite, const mg_table *t, const mg_where_
                 }
             }
             for (size_t l = 0; l < nl; l++)
-                meets[l] =
-                    (unsigned char)level_meets(suite, mg_table_level(t, col, (uint32_t)l),
-                                               cond);
+                meets[l] = (unsigned char)level_meets(
+                    suite, mg_table_level(t, col, (uint32_t)l), cond);
             for (size_t i = 0; i < n; i++)
                 k[i] &= meets[code[i]];
         }
@@ -568,9 +568,8 @@ static int build_categorical(const mg_suite *suite, const mg_slicing_spec *spec,
     /* The missing markers share one rank, so a column's radix is its ranks. */
     for (size_t c = 0; c < nc; c++) {
         part *p = &parts[c];
-        if (p->sl == NULL &&
-            (rc = level_ranks(suite, t, (size_t)p->col, &p->rank, &p->order,
-                              &p->radix)) != 0)
+        if (p->sl == NULL && (rc = level_ranks(suite, t, (size_t)p->col, &p->rank,
+                                               &p->order, &p->radix)) != 0)
             goto cleanup;
         space *= p->radix;
         if (keep == NULL && p->sl == NULL && p->radix > left) {
@@ -860,7 +859,8 @@ static int build_groups(const mg_suite *suite, const mg_slicing_spec *spec,
                         mg__slicing *out, mg_error *err)
 {
     size_t n = mg_table_rows(t), ng = spec->ngroups;
-    size_t col = (size_t)mg_table_find(t, spec->columns[0]), nl = mg_table_levels(t, col);
+    size_t col = (size_t)mg_table_find(t, spec->columns[0]),
+           nl = mg_table_levels(t, col);
     const uint32_t *code = mg_table_codes(t, col);
     uint32_t *group = malloc((nl ? nl : 1) * sizeof *group);
     size_t other = ng, missing = ng + 1;
@@ -888,8 +888,8 @@ static int build_groups(const mg_suite *suite, const mg_slicing_spec *spec,
             if (l == nl) {
                 snprintf(shown, sizeof shown, "%.40s", spec->groups[g].values[j]);
                 rc = mg_suite_error(suite, &spec->groups[g].loc, err, MG_EDATA,
-                                    "group '%s': no row has %s=%s", spec->groups[g].name,
-                                    spec->columns[0], shown);
+                                    "group '%s': no row has %s=%s",
+                                    spec->groups[g].name, spec->columns[0], shown);
             }
         }
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -918,9 +918,8 @@ static int build_groups(const mg_suite *suite, const mg_slicing_spec *spec,
             rc = MG_ENOMEM;
     if (any_other && label_append(&out->labels[ng], spec->columns[0], "(other)") != 0)
         rc = MG_ENOMEM;
-    if (any_missing &&
-        label_append(&out->labels[ng + (size_t)any_other], spec->columns[0],
-                     MISSING_LABEL) != 0)
+    if (any_missing && label_append(&out->labels[ng + (size_t)any_other],
+                                    spec->columns[0], MISSING_LABEL) != 0)
         rc = MG_ENOMEM;
     /* (missing) moves up one place when there is no (other). */
     for (size_t i = 0; i < n; i++) {
@@ -978,7 +977,7 @@ static int build_one(const mg_suite *s, const mg_table *t, mg__slicing *sl,
          : spec->bins        ? build_bins(s, spec, t, keep, left, &sl[k], err)
          : spec->quantiles   ? build_quantiles(s, spec, t, keep, left, &sl[k], err)
          : spec->groups      ? build_groups(s, spec, t, keep, left, &sl[k], err)
-                             : build_categorical(s, spec, t, sl, keep, left, &sl[k], err);
+                        : build_categorical(s, spec, t, sl, keep, left, &sl[k], err);
     if (rc == 0 && spec->ncolumns == 0 && (sl[k].labels[0] = strdup(filter)) == NULL)
         rc = nomem(err);
     else if (rc == 0 && spec->ncolumns > 0 && keep != NULL &&
@@ -1033,8 +1032,8 @@ int mg__slicing_restrict(mg__slicing *out, const mg_suite *s, const mg_table *ho
     memset(out, 0, sizeof *out);
     if (mg__c_numeric_begin(&scope) != 0)
         return nomem(err);
-    if ((rc = filter_rows(s, holdout, t->where, t->nwhere, &t->where_loc, &keep, err)) !=
-        0)
+    if ((rc = filter_rows(s, holdout, t->where, t->nwhere, &t->where_loc, &keep,
+                          err)) != 0)
         goto cleanup;
     if (filter_text(t->where, t->nwhere, &filter) != 0)
         goto oom;

@@ -53,9 +53,9 @@ typedef struct mg__slicing {
  *
  * Slices are numbered in a readable order: a column's values sorted naturally
  * (numbers by value, before strings, which sort bytewise), crosses by their
- * components, bins and quantiles by their edges, groups as written. Labels are what reports print:
- * `region=north`, `region=north × plan=basic`, `tenure=[6, 12)`, formatted in the
- * C locale whatever LC_NUMERIC the host set.
+ * components, bins and quantiles by their edges, groups as written. Labels are what
+ * reports print: `region=north`, `region=north × plan=basic`, `tenure=[6, 12)`,
+ * formatted in the C locale whatever LC_NUMERIC the host set.
  *
  * Errors: MG_EDATA naming the suite line and key of a slicing whose slices would
  * take the run past MG__SLICES_MAX (found before its labels are made), of a cross

@@ -319,7 +319,8 @@ static int read_names(mg__suite_ctx *c, const mg__yaml_node *v, const char *what
             return mg__yaml_fail(&c->r, v->items[i], "expected a non-empty name");
         for (size_t j = 0; j < i; j++)
             if (strcmp((*out)[j], name) == 0)
-                return mg__yaml_fail(&c->r, v->items[i], "'%s' appears twice in the list",
+                return mg__yaml_fail(&c->r, v->items[i],
+                                     "'%s' appears twice in the list",
                                      mg__yaml_clip(name, strlen(name), shown));
         if ((rc = mg__suite_copy(c, name, &(*out)[i])) < 0)
             return rc;
@@ -334,8 +335,9 @@ static int read_classes(mg__suite_ctx *c, const mg__field *f, const mg__yaml_nod
     mg_data_spec *d = obj;
     (void)f;
     if (c->suite->task != MG_TASK_MULTICLASS)
-        return mg__yaml_fail(&c->r, v, "classes is for multiclass suites (task: "
-                                       "multiclass); a binary suite names its positive");
+        return mg__yaml_fail(&c->r, v,
+                             "classes is for multiclass suites (task: "
+                             "multiclass); a binary suite names its positive");
     return read_names(c, v, "classes", &d->classes, &d->nclasses);
 }
 
@@ -347,7 +349,8 @@ static int read_tolerance(mg__suite_ctx *c, const mg__field *f, const mg__yaml_n
     int rc;
     (void)f;
     if (c->suite->task != MG_TASK_MULTICLASS)
-        return mg__yaml_fail(&c->r, v, "probability_tolerance is for multiclass suites");
+        return mg__yaml_fail(&c->r, v,
+                             "probability_tolerance is for multiclass suites");
     if ((rc = mg__yaml_number(&c->r, v, &d->probability_tolerance)) < 0)
         return rc;
     if (!(d->probability_tolerance > 0 && d->probability_tolerance < 1))
@@ -362,8 +365,9 @@ static int read_positive(mg__suite_ctx *c, const mg__field *f, const mg__yaml_no
                          void *obj)
 {
     if (c->suite->task == MG_TASK_MULTICLASS)
-        return mg__yaml_fail(&c->r, v, "positive is for binary suites; a multiclass "
-                                       "suite may list its classes (data.classes)");
+        return mg__yaml_fail(&c->r, v,
+                             "positive is for binary suites; a multiclass "
+                             "suite may list its classes (data.classes)");
     return mg__field_string(c, f, v, obj);
 }
 
@@ -377,8 +381,8 @@ static int positive_absent(mg__suite_ctx *c, const mg__field *f,
 
 #define DATA(m) MG__FIELD(mg_data_spec, m)
 static const mg__field data_fields[] = {
-    {"holdout", .read = mg__field_path, .absent = mg__field_required, .value = DATA(holdout),
-     .loc = DATA(holdout_loc)},
+    {"holdout", .read = mg__field_path, .absent = mg__field_required,
+     .value = DATA(holdout), .loc = DATA(holdout_loc)},
     {"id", .read = read_id, .value = DATA(id), .loc = DATA(id_loc)},
     {"label", .read = mg__field_string, .absent = mg__field_required,
      .value = DATA(label), .loc = DATA(label_loc)},
@@ -1057,8 +1061,8 @@ static int read_task(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node *
         return 0;
     }
     if (strcmp(s, "regression") == 0)
-        return mg__yaml_fail(&c->r, v,
-                             "task '%s' is not supported yet (binary or multiclass)", s);
+        return mg__yaml_fail(
+            &c->r, v, "task '%s' is not supported yet (binary or multiclass)", s);
     best = mg__yaml_nearest_in(s, tasks);
     return mg__yaml_fail(&c->r, v, "unknown task '%s'%s",
                          mg__yaml_clip(s, strlen(s), shown),

@@ -92,7 +92,8 @@ static int read_metric(mg__suite_ctx *c, const mg__field *f, const mg__yaml_node
     if ((t->metric = mg_metric_for_task(name, c->suite->task)) >= 0)
         return 0;
     if (mg_metric_from_name(name) >= 0)
-        return mg__yaml_fail(&c->r, v, "%s is not a %s metric (docs/metrics.md lists "
+        return mg__yaml_fail(&c->r, v,
+                             "%s is not a %s metric (docs/metrics.md lists "
                              "each task's metrics)",
                              mg__yaml_clip(name, strlen(name), shown),
                              c->suite->task == MG_TASK_MULTICLASS ? "multiclass"

@@ -104,7 +104,8 @@ int mg__run_same_predictions(const ctx *c, size_t m1, size_t m2, const uint32_t 
                 return 0;
             continue;
         }
-        if (d->pred[m1][i] != d->pred[m2][i] || (d->prob[m1] == NULL) != (d->prob[m2] == NULL))
+        if (d->pred[m1][i] != d->pred[m2][i] ||
+            (d->prob[m1] == NULL) != (d->prob[m2] == NULL))
             return 0;
         for (size_t k = 0; d->prob[m1] && k < d->nclasses; k++)
             if (d->prob[m1][k][i] != d->prob[m2][k][i])

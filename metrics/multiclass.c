@@ -145,7 +145,9 @@ static double class_score(const mg_multiclass_stats *s, const margins *g, size_t
                           int which)
 {
     double tp = s->confusion[c * s->classes + c];
-    double den = which == 0 ? g->col[c] : which == 1 ? g->row[c] : g->col[c] + g->row[c];
+    double den = which == 0   ? g->col[c]
+                 : which == 1 ? g->row[c]
+                              : g->col[c] + g->row[c];
     if (!(den > 0))
         return NAN;
     return (which == 2 ? 2 * tp : tp) / den;

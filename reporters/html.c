@@ -122,7 +122,10 @@ typedef struct ordered {
 
 static int outcome_rank(mg_outcome o)
 {
-    return o == MG_OUTCOME_FAIL ? 0 : o == MG_OUTCOME_ERROR ? 1 : o == MG_OUTCOME_SKIP ? 2 : 3;
+    return o == MG_OUTCOME_FAIL    ? 0
+           : o == MG_OUTCOME_ERROR ? 1
+           : o == MG_OUTCOME_SKIP  ? 2
+                                   : 3;
 }
 
 static int failures_first(const void *pa, const void *pb)
@@ -178,7 +181,8 @@ static void estimate_text(char *buf, size_t size, const mg_case *c, double usual
                                      c->has_estimate ? " " : "", a, b);
         }
     }
-    if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != usual && used < size)
+    if ((c->has_ci || mg__case_has_delta_ci(c)) && c->confidence != usual &&
+        used < size)
         snprintf(buf + used, size - used, " %g%%", 100 * c->confidence);
 }
 
@@ -270,7 +274,8 @@ static void folded(mg__markup *m, const mg_report *r, const ordered *order,
         table(m, r, order, 0, bad);
     mg__mk_open(m, "details");
     mg__mk_attr(m, "class", "passed");
-    snprintf(buf, sizeof buf, "%zu passed or skipped case%s", rest, rest == 1 ? "" : "s");
+    snprintf(buf, sizeof buf, "%zu passed or skipped case%s", rest,
+             rest == 1 ? "" : "s");
     mg__mk_element(m, "summary", buf);
     table(m, r, order, bad, r->ncases);
     mg__mk_close(m);
@@ -293,8 +298,8 @@ static const char *comparison_rule(mg_comparison k)
 static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *order,
                               size_t lo, size_t hi)
 {
-    static const char *heads[] = {"Outcome", "Test",   "Model vs baseline", "Slice",
-                                  "",        "Margin", "p-value"};
+    static const char *heads[] = {"Outcome", "Test",   "Model vs baseline", "Slice", "",
+                                  "Margin",  "p-value"};
     const char *h[7];
     char header[64], buf[160];
     double usual = mg__usual_level(r);
@@ -316,7 +321,7 @@ static void comparisons_table(mg__markup *m, const mg_report *r, const ordered *
         mg__mk_open(m, "td");
         mg__mk_text(m, c->model);
         mg__mk_text(m, " vs ");
-        mg__mk_text(m, c->kind == MG_TEST_VS_OVERALL  ? "its whole set"
+        mg__mk_text(m, c->kind == MG_TEST_VS_OVERALL   ? "its whole set"
                        : c->kind == MG_TEST_WEAK_SLICE ? "the rest"
                                                        : c->baseline);
         mg__mk_close(m);
@@ -362,8 +367,8 @@ static int forests(mg__markup *m, const mg_report *r, int *id)
                               strcmp(r->cases[i - 1].test, c->test) == 0))
             continue;
         /* A test's cases are consecutive in the report. */
-        for (size_t j = i;
-             j < r->ncases && per_slice(&r->cases[j]) && strcmp(r->cases[j].test, c->test) == 0;
+        for (size_t j = i; j < r->ncases && per_slice(&r->cases[j]) &&
+                           strcmp(r->cases[j].test, c->test) == 0;
              j++)
             group[n++] = &r->cases[j];
         mg__mk_open(m, "figure");
@@ -396,9 +401,9 @@ static int curves(mg__markup *m, const mg_report *r, int *id)
             if ((int)r->curves[i].kind == k) {
                 const mg_curve *c = &r->curves[i];
                 kind[n++] = c;
-                marks += c->npoints > 0 ? 1 + (size_t)c->has_band +
-                                              (size_t)c->has_operating_point
-                                        : 0;
+                marks += c->npoints > 0
+                             ? 1 + (size_t)c->has_band + (size_t)c->has_operating_point
+                             : 0;
             }
         if (n == 0)
             continue;
@@ -431,11 +436,13 @@ static void provenance(mg__markup *m, const mg_report *r)
     dl_item(m, "suite file", r->suite_path);
     dl_item(m, "modelgate", r->tool_version);
     if (r->commit != NULL) {
-        snprintf(buf, sizeof buf, "commit (%s)", r->commit_source ? r->commit_source : "");
+        snprintf(buf, sizeof buf, "commit (%s)",
+                 r->commit_source ? r->commit_source : "");
         dl_item(m, buf, r->commit);
     } else {
-        dl_item(m, "commit", "not recorded (none of GITHUB_SHA, CI_COMMIT_SHA, "
-                             "GIT_COMMIT, BUILD_SOURCEVERSION is set)");
+        dl_item(m, "commit",
+                "not recorded (none of GITHUB_SHA, CI_COMMIT_SHA, "
+                "GIT_COMMIT, BUILD_SOURCEVERSION is set)");
     }
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->seed);
     dl_item(m, "seed", buf);
@@ -613,7 +620,8 @@ static int render_page(const mg_report *r, char **out, size_t *len)
     *out = NULL;
     if (mg__c_numeric_begin(&scope) < 0)
         return MG_ENOMEM;
-    if ((buf = xmlBufferCreate()) == NULL || (m.w = xmlNewTextWriterMemory(buf, 0)) == NULL)
+    if ((buf = xmlBufferCreate()) == NULL ||
+        (m.w = xmlNewTextWriterMemory(buf, 0)) == NULL)
         goto cleanup;
     rc = render(&m, r);
     if (xmlTextWriterFlush(m.w) < 0)

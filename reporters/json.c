@@ -357,8 +357,7 @@ static int case_schema_json(json_t *o, const mg_case *c)
         error = set(o, "reliable_from",
                     c->reliable_from ? u64(c->reliable_from) : json_null());
     if (error == 0)
-        error = set(o, "reliable_widen",
-                    num(c->reliable_from > 0, c->reliable_widen));
+        error = set(o, "reliable_widen", num(c->reliable_from > 0, c->reliable_widen));
 
 cleanup:
     json_decref(checks);
@@ -685,11 +684,10 @@ static int drift_json(const mg_drift_table *t, json_t **out)
     CHECK(set(opts, "psi_floor", num(1, t->options.psi_floor)));
     CHECK(set(opts, "replicates", u64(t->options.replicates)));
     CHECK(set(opts, "confidence", num(1, t->options.confidence)));
-    CHECK(set(opts, "interval", json_string(t->options.interval == MG_INTERVAL_BASIC
-                                                ? "basic"
-                                            : t->options.interval == MG_INTERVAL_BCA
-                                                ? "bc"
-                                                : "percentile")));
+    CHECK(set(opts, "interval",
+              json_string(t->options.interval == MG_INTERVAL_BASIC ? "basic"
+                          : t->options.interval == MG_INTERVAL_BCA ? "bc"
+                                                                   : "percentile")));
     CHECK(set(opts, "seed", u64(t->options.seed)));
     CHECK(set(root, "sorted_by", str(mg_drift_statistic_name(t->sort_by))));
     CHECK(set(root, "seconds", num(1, t->seconds)));
@@ -744,6 +742,7 @@ cleanup:
     }
     json_decref(root);
     mg__c_numeric_end(&scope);
-    return error < 0 ? mg_error_set(err, error, NULL, 0, 0, "out of memory writing JSON")
-                     : 0;
+    return error < 0
+               ? mg_error_set(err, error, NULL, 0, 0, "out of memory writing JSON")
+               : 0;
 }

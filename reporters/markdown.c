@@ -173,8 +173,9 @@ static int put_family(FILE *f, const mg_report *r, size_t first, const char *hea
     fputs(", by ", f);
     if ((error = put_html(f, c->slicing)) < 0)
         return error;
-    fprintf(f, "): %zu slice%s: %zu passed, %zu failed, %zu skipped, %zu error%s"
-               "</summary>\n\n",
+    fprintf(f,
+            "): %zu slice%s: %zu passed, %zu failed, %zu skipped, %zu error%s"
+            "</summary>\n\n",
             t.tests, t.tests == 1 ? "" : "s", t.passed, t.failed, t.skipped, t.errors,
             t.errors == 1 ? "" : "s");
     put_header(f, header);
@@ -226,7 +227,8 @@ static int render(const mg_report *r, FILE *f)
     mg__report_tally(r, &t);
     ok = mg__tally_ok(&t);
     level = mg__usual_level(r);
-    fprintf(f, "## %s ", ok ? mg__md_symbol(MG_OUTCOME_PASS) : mg__md_symbol(MG_OUTCOME_FAIL));
+    fprintf(f, "## %s ",
+            ok ? mg__md_symbol(MG_OUTCOME_PASS) : mg__md_symbol(MG_OUTCOME_FAIL));
     if ((error = mg__md_put(f, r->suite)) < 0)
         return error;
     fprintf(f, ": %s\n\n", ok ? "passed" : "failed");

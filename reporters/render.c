@@ -252,8 +252,7 @@ static void put_interval(line *l, const mg_case *k, const char *what)
     if (k->reason != NULL)
         put(l, " (%s)", k->reason);
     if (k->replicates == 0 || k->method == MG_CI_WILSON || k->method == MG_CI_DELONG ||
-        k->method == MG_CI_DELONG_LOGIT ||
-        k->method == MG_CI_CLOPPER_PEARSON)
+        k->method == MG_CI_DELONG_LOGIT || k->method == MG_CI_CLOPPER_PEARSON)
         return;
     put(l, ", %zu replicates%s%s", k->replicates - k->replicates_undefined,
         k->degenerate ? ", all equal" : "",
@@ -471,12 +470,14 @@ void mg__forest_caption(char *buf, size_t size, const mg_case *const *cases, siz
     }
     if (c->has_delta &&
         (c->kind == MG_TEST_VS_OVERALL || c->kind == MG_TEST_WEAK_SLICE))
-        put(&l, "\xCE\x94 = slice \xE2\x88\x92 %s in %s of %s on each of %zu "
+        put(&l,
+            "\xCE\x94 = slice \xE2\x88\x92 %s in %s of %s on each of %zu "
             "slices, with its %s interval (right), beside each model's %s (left). ",
             c->kind == MG_TEST_VS_OVERALL ? "whole set" : "the rest", c->metric,
             c->model, n, method[0] ? method : "", c->metric);
     else if (c->has_delta)
-        put(&l, "\xCE\x94 = %s \xE2\x88\x92 %s in %s on each of %zu slices, with its "
+        put(&l,
+            "\xCE\x94 = %s \xE2\x88\x92 %s in %s on each of %zu slices, with its "
             "%s interval (right), beside both models' %s (left). ",
             c->model, c->baseline ? c->baseline : "baseline", c->metric, n,
             method[0] ? method : "", c->metric);
@@ -507,9 +508,10 @@ void mg__curve_caption(char *buf, size_t size, const mg_curve *const *curves, si
     put(&l, "%s curve of each model on the whole holdout set",
         roc ? "ROC" : "Precision\xE2\x80\x93recall");
     if (banded)
-        put(&l, ", with a pointwise %g%% percentile band from %zu bootstrap replicates "
-                "(the band at each %s covers the curve there, not the whole curve at "
-                "once)",
+        put(&l,
+            ", with a pointwise %g%% percentile band from %zu bootstrap replicates "
+            "(the band at each %s covers the curve there, not the whole curve at "
+            "once)",
             100 * level, used, roc ? "false positive rate" : "recall");
     else
         put(&l, ", without a band (%s)", reason ? reason : "no replicates");

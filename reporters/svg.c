@@ -40,15 +40,15 @@
 #include "reporters/render.h"
 #include "reporters/report_internal.h"
 
-#define NCOLORS 8    /* model colour classes k0 … k7 */
+#define NCOLORS     8 /* model colour classes k0 … k7 */
 #define LABEL_CHARS 34
 
 /* ---- Axes ----------------------------------------------------------------- */
 
 typedef struct axis {
-    double lo, hi;   /* domain */
-    double x0, x1;   /* pixels */
-    double step;     /* tick spacing */
+    double lo, hi; /* domain */
+    double x0, x1; /* pixels */
+    double step;   /* tick spacing */
 } axis;
 
 static double px(const axis *a, double v)
@@ -95,8 +95,8 @@ static void line(mg__markup *m, const char *cls, double x1, double y1, double x2
     mg__mk_end(m);
 }
 
-static void text(mg__markup *m, const char *cls, double x, double y,
-                 const char *anchor, const char *s)
+static void text(mg__markup *m, const char *cls, double x, double y, const char *anchor,
+                 const char *s)
 {
     mg__mk_open(m, "text");
     mg__mk_attr(m, "class", cls);
@@ -371,7 +371,8 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
         if (c->has_delta && c->outcome != MG_OUTCOME_SKIP) {
             extend(&dlo, &dhi, c->delta);
             if (mg__case_has_delta_ci(c))
-                extend(&dlo, &dhi, c->delta_ci_low), extend(&dlo, &dhi, c->delta_ci_high);
+                extend(&dlo, &dhi, c->delta_ci_low),
+                    extend(&dlo, &dhi, c->delta_ci_high);
         }
         if (comparison) {
             extend(&dlo, &dhi, 0);
@@ -427,8 +428,9 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
             snprintf(buf, sizeof buf,
                      "\xCE\x94 = slice \xE2\x88\x92 the rest (positive is better)");
         else
-            snprintf(buf, sizeof buf, "\xCE\x94 = %s \xE2\x88\x92 %s (positive is better)",
-                     cases[0]->model, cases[0]->baseline ? cases[0]->baseline : "baseline");
+            snprintf(
+                buf, sizeof buf, "\xCE\x94 = %s \xE2\x88\x92 %s (positive is better)",
+                cases[0]->model, cases[0]->baseline ? cases[0]->baseline : "baseline");
         text(m, "axis-title", (delta.x0 + delta.x1) / 2, 14, "middle", buf);
         x_ticks(m, &delta, TOP - 16, height - 26, height - 12);
     }
@@ -551,8 +553,8 @@ int mg__svg_forest(mg__markup *m, const mg_case *const *cases, size_t n, int id)
     } else {
         if (cases[0]->has_at_least) {
             snprintf(buf, sizeof buf, "\xE2\x89\xA5 %g", cases[0]->at_least);
-            reference(m, &metric, cases[0]->at_least, TOP - 10, height - 26, "threshold",
-                      buf);
+            reference(m, &metric, cases[0]->at_least, TOP - 10, height - 26,
+                      "threshold", buf);
         }
         if (cases[0]->has_at_most) {
             snprintf(buf, sizeof buf, "\xE2\x89\xA4 %g", cases[0]->at_most);
@@ -718,7 +720,8 @@ void mg__svg_reliability(mg__markup *m, const char *model,
         text(m, "tick", X0 - 6, px(&ay, v) + 4, "end", buf);
     }
     line(m, "chance", X0, Y1, X1, Y0);
-    text(m, "axis-title", (X0 + X1) / 2, H1 + 34, "middle", "mean predicted probability");
+    text(m, "axis-title", (X0 + X1) / 2, H1 + 34, "middle",
+         "mean predicted probability");
     mg__mk_open(m, "text");
     mg__mk_attr(m, "class", "axis-title");
     mg__mk_attr(m, "text-anchor", "middle");

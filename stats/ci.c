@@ -235,15 +235,15 @@ static const struct {
     double widen;
 } reliable[] = {
     /* one statistic: table f */
-    {MG_CI_PERCENTILE, MG_FAMILY_RANK, 0, 300, 1.62},  /* ap, 15: 0.155 */
+    {MG_CI_PERCENTILE, MG_FAMILY_RANK, 0, 300, 1.62},       /* ap, 15: 0.155 */
     {MG_CI_PERCENTILE, MG_FAMILY_CONFUSION, 0, 1000, 1.20}, /* accuracy, 200: 0.084 */
-    {MG_CI_PERCENTILE, MG_FAMILY_MEAN, 0, 1000, 1.24}, /* brier, 50 rows: 0.091 */
-    {MG_CI_BASIC, MG_FAMILY_RANK, 0, 300, 2.22},       /* ap, 15: 0.229 */
-    {MG_CI_BASIC, MG_FAMILY_CONFUSION, 0, 1000, 1.31}, /* accuracy, 100: 0.104 */
-    {MG_CI_BASIC, MG_FAMILY_MEAN, 0, 1000, 1.36},      /* brier, 50 rows: 0.113 */
+    {MG_CI_PERCENTILE, MG_FAMILY_MEAN, 0, 1000, 1.24},      /* brier, 50 rows: 0.091 */
+    {MG_CI_BASIC, MG_FAMILY_RANK, 0, 300, 2.22},            /* ap, 15: 0.229 */
+    {MG_CI_BASIC, MG_FAMILY_CONFUSION, 0, 1000, 1.31},      /* accuracy, 100: 0.104 */
+    {MG_CI_BASIC, MG_FAMILY_MEAN, 0, 1000, 1.36},           /* brier, 50 rows: 0.113 */
     /* a paired difference: table e */
-    {MG_CI_BCA, MG_FAMILY_RANK, 1, 300, 1.19},  /* ap, 30: 0.049 above 0.025 */
-    {MG_CI_BCA, MG_FAMILY_MEAN, 1, 200, 1.15},  /* brier, 100 rows: 0.044 */
+    {MG_CI_BCA, MG_FAMILY_RANK, 1, 300, 1.19},   /* ap, 30: 0.049 above 0.025 */
+    {MG_CI_BCA, MG_FAMILY_MEAN, 1, 200, 1.15},   /* brier, 100 rows: 0.044 */
     {MG_CI_BASIC, MG_FAMILY_RANK, 1, 300, 2.22}, /* not simulated: as for one */
     {MG_CI_BASIC, MG_FAMILY_CONFUSION, 1, 1000, 1.31},
     {MG_CI_BASIC, MG_FAMILY_MEAN, 1, 1000, 1.36},
@@ -256,8 +256,7 @@ int mg__ci_small_sample(mg_ci_method method, mg_family family, int difference,
         method = MG_CI_BCA;
     for (size_t i = 0; i < sizeof reliable / sizeof reliable[0]; i++)
         if (reliable[i].method == method && reliable[i].family == family &&
-            reliable[i].difference == difference &&
-            effective_size < reliable[i].from) {
+            reliable[i].difference == difference && effective_size < reliable[i].from) {
             *from = reliable[i].from;
             *widen = reliable[i].widen;
             return 1;

@@ -49,7 +49,7 @@
 #include "stats/ci.h"
 
 #define ROC_POINTS 101
-#define PR_POINTS 100
+#define PR_POINTS  100
 
 int mg__curve_on_grid(const double *c, size_t k, mg__curve_kind kind, const double *xs,
                       size_t nx, double *ys)
@@ -131,8 +131,8 @@ int mg__curve_band_compute(mg__curve_band *out, const mg__engine *e, size_t mode
         goto cleanup;
     for (size_t j = 0; j < K; j++)
         out->x[j] = kind == MG__CURVE_ROC ? (double)j / (K - 1) : (double)(j + 1) / K;
-    if (mg__curve_on_grid(mg__engine_curve(e, -1, model), k, kind, out->x, K,
-                          out->y) != 0) {
+    if (mg__curve_on_grid(mg__engine_curve(e, -1, model), k, kind, out->x, K, out->y) !=
+        0) {
         snprintf(out->reason, sizeof out->reason, "%s",
                  kind == MG__CURVE_ROC ? "the holdout set lacks positives or negatives"
                                        : "the holdout set has no positives");

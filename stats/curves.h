@@ -31,10 +31,10 @@ typedef struct mg__curve_band {
                        (0.01, …, 1) */
     double *x, *y;  /* grid and the holdout set's curve (owned) */
     int has_band;
-    double *low, *high;  /* pointwise percentile band (owned; NULL without one) */
-    size_t used;         /* replicates where the curve is defined */
+    double *low, *high; /* pointwise percentile band (owned; NULL without one) */
+    size_t used;        /* replicates where the curve is defined */
     char reason[MG_ERROR_MESSAGE_MAX]; /* why there is no curve or band */
-    int defined;         /* the holdout set's curve exists */
+    int defined;                       /* the holdout set's curve exists */
 } mg__curve_band;
 
 /*

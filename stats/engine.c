@@ -380,7 +380,8 @@ static int engine_new(mg__engine **out, const mg__dataset *d,
     if (!e->slice_rows || !e->est || !e->rep || !e->jack)
         goto cleanup;
     if (o->curve_thresholds > 0) {
-        e->G = o->curve_thresholds < MG__CURVE_MAX ? o->curve_thresholds : MG__CURVE_MAX;
+        e->G =
+            o->curve_thresholds < MG__CURVE_MAX ? o->curve_thresholds : MG__CURVE_MAX;
         e->curve_n = mg__xcalloc(M, sizeof *e->curve_n);
         e->curve_thr = mg__xcalloc(M * e->G, sizeof *e->curve_thr);
         e->curve_est = mg__xcalloc(M * 2 * e->G, sizeof *e->curve_est);

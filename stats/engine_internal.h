@@ -22,8 +22,9 @@
 #include "stats/rng.h"
 
 #define MG__LANES 8 /* replicates per row pass */
-#define MG__CURVE_MAX 4096 /* curve thresholds per model: codes 2·bin + label fit
-                              in uint16_t */
+#define MG__CURVE_MAX                                                                  \
+    4096 /* curve thresholds per model: codes 2·bin + label fit                       \
+            in uint16_t */
 
 enum {
     MG__FLAG_LABEL = 1, /* a positive row */
@@ -60,10 +61,10 @@ struct mg__engine {
     mg__jack *jack;       /* (nmodels + npairs) × stride × MG_METRIC_COUNT */
     /* Curves (mg__engine_curve): at most G thresholds per model. */
     size_t G;
-    size_t *curve_n;     /* nmodels: thresholds of each model (<= G) */
-    double *curve_thr;   /* nmodels × G thresholds, descending */
-    double *curve_est;   /* nmodels × 2G cumulative counts of the holdout set */
-    double *curve_rep;   /* replicates × nmodels × 2G */
+    size_t *curve_n;   /* nmodels: thresholds of each model (<= G) */
+    double *curve_thr; /* nmodels × G thresholds, descending */
+    double *curve_est; /* nmodels × 2G cumulative counts of the holdout set */
+    double *curve_rep; /* replicates × nmodels × 2G */
     mg__engine_timing timing;
 };
 

@@ -97,12 +97,12 @@ typedef struct mc_plan {
     const mg__mc_options *o;
     mg__mc_engine *e;
     size_t n, K, M, nsid, S, NF;
-    uint32_t *slot;         /* n: the unit whose count weighs row t */
-    uint16_t *sid;          /* n × nsid */
-    double *mean;           /* M × NF × n per-row values (models with probabilities) */
-    uint32_t *unit_atom;    /* units (unclustered) */
-    uint32_t *atom_unit;    /* natoms (clustered) */
-    mc_sorted *sorted;      /* M × K, or NULL: rows by descending probability */
+    uint32_t *slot;      /* n: the unit whose count weighs row t */
+    uint16_t *sid;       /* n × nsid */
+    double *mean;        /* M × NF × n per-row values (models with probabilities) */
+    uint32_t *unit_atom; /* units (unclustered) */
+    uint32_t *atom_unit; /* natoms (clustered) */
+    mc_sorted *sorted;   /* M × K, or NULL: rows by descending probability */
 } mc_plan;
 
 /* A pass's scratch: accumulators of WIDE replicates. */
@@ -156,9 +156,9 @@ static void view(const mg__mc_engine *e, const double *x, size_t m, size_t kslot
 void mg__mc_engine_stats(const mg__mc_engine *e, long b, size_t model, size_t slice,
                          size_t kslot, mg_multiclass_stats *out)
 {
-    const double *x = b < 0 ? block(e, e->est, model, slice)
-                            : block(e, e->rep + (size_t)b * e->M * e->stride * e->W,
-                                    model, slice);
+    const double *x =
+        b < 0 ? block(e, e->est, model, slice)
+              : block(e, e->rep + (size_t)b * e->M * e->stride * e->W, model, slice);
     view(e, x, model, kslot, out);
 }
 
@@ -220,9 +220,8 @@ static int cell_deviations(const mg__mc_engine *e, size_t model, size_t s, mg_me
         return -1;
     for (size_t y = 0; y < K; y++)
         for (size_t q = 0; q < K; q++)
-            dev[y * K + q] = conf[y * K + q] > 0
-                                 ? cell_deviation(&st, conf, m, param, v0, y, q)
-                                 : 0;
+            dev[y * K + q] =
+                conf[y * K + q] > 0 ? cell_deviation(&st, conf, m, param, v0, y, q) : 0;
     return 0;
 }
 
@@ -481,11 +480,11 @@ static int build_sorted(mc_plan *q, const uint8_t *label)
             for (size_t i = 0; i < n; i++) {
                 size_t t = rows[i];
                 so->slot[i] = q->slot[t];
-                so->flags[i] = (uint8_t)((label[t] == c) |
-                                         (i > 0 && x[q->p.order[rows[i - 1]]] ==
-                                                       x[q->p.order[t]]
-                                              ? 2
-                                              : 0));
+                so->flags[i] =
+                    (uint8_t)((label[t] == c) |
+                              (i > 0 && x[q->p.order[rows[i - 1]]] == x[q->p.order[t]]
+                                   ? 2
+                                   : 0));
                 memcpy(&so->sid[i * nsid], &q->sid[t * nsid], nsid * sizeof *so->sid);
             }
         }
@@ -580,7 +579,8 @@ static int plan_build(mc_plan *q)
                 v[MF_LL * n + t] = mg_metric_row_log_loss_multiclass(p, K, y);
                 v[MF_BR * n + t] = mg_metric_row_brier_multiclass(p, K, y);
                 for (size_t j = 0; j < q->o->nk; j++)
-                    v[(MF_TOPK + j) * n + t] = mg_metric_row_top_k(p, K, y, q->o->ks[j]);
+                    v[(MF_TOPK + j) * n + t] =
+                        mg_metric_row_top_k(p, K, y, q->o->ks[j]);
             }
         }
         free(p);
@@ -664,7 +664,8 @@ static void atom_pass(const mc_plan *q, const uint8_t *counts, uint32_t *cnt,
     if (q->atom_unit != NULL) {
         for (size_t a = 0; a < e->natoms; a++)
             for (size_t r = 0; r < L; r++)
-                cnt[a * L + r] = e->atom_count[a] * counts[(size_t)q->atom_unit[a] * L + r];
+                cnt[a * L + r] =
+                    e->atom_count[a] * counts[(size_t)q->atom_unit[a] * L + r];
     } else {
         memset(cnt, 0, e->natoms * L * sizeof *cnt);
         for (size_t u = 0; u < e->units; u++) {
@@ -757,7 +758,8 @@ auc_pass(const mc_plan *q, mc_scratch *w, const uint8_t *counts, size_t m, size_
                             lane_count(cp + h * V, wt[h]);
                     else
                         for (size_t h = 0; h < CHUNKS; h++) {
-                            vstore(u + h * V, vload(u + h * V) + wt[h] * vload(cp + h * V));
+                            vstore(u + h * V,
+                                   vload(u + h * V) + wt[h] * vload(cp + h * V));
                             lane_count(cn + h * V, wt[h]);
                         }
                     continue;
@@ -921,7 +923,8 @@ static size_t stats_width(const mg__mc_dataset *d, const mg__mc_options *o)
 
 double mg__mc_engine_memory(const mg__mc_dataset *d, const mg__mc_options *o)
 {
-    double n = (double)d->n, M = (double)d->nmodels, S = 2, nsid = 1 + (double)d->nslicings;
+    double n = (double)d->n, M = (double)d->nmodels, S = 2,
+           nsid = 1 + (double)d->nslicings;
     double W = (double)stats_width(d, o), K = (double)d->classes, bytes;
     double threads = o->threads > 1 ? o->threads : 1;
     for (size_t k = 0; k < d->nslicings; k++)

@@ -212,8 +212,8 @@ int mg_plan_case(const mg_case *k, double power, int has_at, double at,
      * has no interval at all, whatever the power formula says (a proportion gets
      * its exact interval instead). */
     if (e->method == MG_PLAN_AUC)
-        units = fmax(units, MG_METRIC_MIN_EFFECTIVE_SIZE *
-                                fmax(1, kappa > 0 ? 1 / kappa : 1));
+        units = fmax(units,
+                     MG_METRIC_MIN_EFFECTIVE_SIZE * fmax(1, kappa > 0 ? 1 / kappa : 1));
     e->has_needed = 1;
     e->units_needed = ceil(units);
     e->rows_needed = ceil(units * e->rows_per_unit);

@@ -361,14 +361,13 @@ static inline uint8_t poisson1(const mg__plan *p, uint64_t bits)
 }
 
 /*
- * k uniform picks over `size` (<= BLOCK) units of one lane (`stride` bytes apart). A full
- * block is a power of two, so 12-bit fields of the generator's output pick
+ * k uniform picks over `size` (<= BLOCK) units of one lane (`stride` bytes apart). A
+ * full block is a power of two, so 12-bit fields of the generator's output pick
  * directly; otherwise each 64-bit output yields two 32-bit numbers, each mapped to
  * [0, size) by Lemire's multiply-shift with rejection. Both are exact: every unit is
  * equally likely.
  */
-static int draw_block(gsl_rng *rng, uint8_t *lane, size_t stride, size_t size,
-                      size_t k)
+static int draw_block(gsl_rng *rng, uint8_t *lane, size_t stride, size_t size, size_t k)
 {
     const uint32_t range = (uint32_t)size, reject = (uint32_t)(-range % range);
     uint64_t bits = 0;
@@ -487,8 +486,7 @@ static void atom_replicates(const mg__plan *p, const uint8_t *counts, uint32_t *
  * replicate's whole curve costs O(units + thresholds) per model, with no sort.
  * The sums are of small integers, exact in any order.
  */
-static void curve_replicates(const mg__plan *p, mg__scratch *w, size_t b0,
-                             size_t lanes)
+static void curve_replicates(const mg__plan *p, mg__scratch *w, size_t b0, size_t lanes)
 {
     const mg__engine *e = p->e;
     const size_t G = e->G, len = p->curve_by_row ? p->n : p->units;

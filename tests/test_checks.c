@@ -625,20 +625,21 @@ START_TEST(filters_and_quantiles)
     run_args a = {.holdout = "id,plan,tenure,score,label\n"
                              "a,basic,3,0.9,1\nb,plus,x,0.2,0\nc,basic,5,0.4,0\n"
                              "d,plus,7,0.8,1\ne,basic,9,0.3,0\nf,gold,2,0.7,1\n",
-                  .rest = "slices:\n"
-                          "  tq: {column: tenure, quantiles: 2}\n"
-                          "  basic: {where: {plan: basic}}\n"
-                          "  young: {where: {tenure: {\"<\": 6}}}\n"
-                          "checks:\n"
-                          "  - {check: columns, columns: {tenure: integer}}\n"
-                          "  - {check: categories, column: plan, allowed: [basic, plus]}\n"
-                          "tests:\n"
-                          "  - {name: all, metric: n, at_least: 1, rule: estimate}\n"
-                          "  - {name: by tq, metric: n, slices: tq, at_least: 1}\n"
-                          "  - {name: basic only, metric: n, slices: basic, at_least: 1}\n"
-                          "  - {name: young only, metric: n, slices: young, at_least: 1}\n"
-                          "  - {name: plus rows, metric: n, where: {plan: plus}, "
-                          "at_least: 1}\n"};
+                  .rest =
+                      "slices:\n"
+                      "  tq: {column: tenure, quantiles: 2}\n"
+                      "  basic: {where: {plan: basic}}\n"
+                      "  young: {where: {tenure: {\"<\": 6}}}\n"
+                      "checks:\n"
+                      "  - {check: columns, columns: {tenure: integer}}\n"
+                      "  - {check: categories, column: plan, allowed: [basic, plus]}\n"
+                      "tests:\n"
+                      "  - {name: all, metric: n, at_least: 1, rule: estimate}\n"
+                      "  - {name: by tq, metric: n, slices: tq, at_least: 1}\n"
+                      "  - {name: basic only, metric: n, slices: basic, at_least: 1}\n"
+                      "  - {name: young only, metric: n, slices: young, at_least: 1}\n"
+                      "  - {name: plus rows, metric: n, where: {plan: plus}, "
+                      "at_least: 1}\n"};
     mg_report *r = run_ok(&a);
 
     expect(r, "columns", "column=tenure", MG_OUTCOME_FAIL,
@@ -661,12 +662,13 @@ END_TEST
 /* A weak_slices search reads its columns: a failed check on one holds it back. */
 START_TEST(weak_slices_held_back)
 {
-    run_args a = {.holdout = small,
-                  .rest = "checks:\n"
-                          "  - {check: categories, column: plan, allowed: [basic]}\n"
-                          "tests:\n"
-                          "  - {name: weak, metric: accuracy, weak_slices: {columns: [region, "
-                          "plan], depth: 1, margin: 0.05}}\n"};
+    run_args a = {
+        .holdout = small,
+        .rest = "checks:\n"
+                "  - {check: categories, column: plan, allowed: [basic]}\n"
+                "tests:\n"
+                "  - {name: weak, metric: accuracy, weak_slices: {columns: [region, "
+                "plan], depth: 1, margin: 0.05}}\n"};
     mg_report *r = run_ok(&a);
     const mg_case *k = find_case(r, "weak", "all slices");
 

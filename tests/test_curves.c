@@ -51,8 +51,11 @@ static void breast_cancer(data *x)
     ck_assert_uint_eq(x->n, 569);
     x->scores[0] = x->score;
     x->threshold = 0.1;
-    x->d = (mg__dataset){.n = x->n, .label = x->label, .nmodels = 1,
-                         .score = x->scores, .threshold = &x->threshold};
+    x->d = (mg__dataset){.n = x->n,
+                         .label = x->label,
+                         .nmodels = 1,
+                         .score = x->scores,
+                         .threshold = &x->threshold};
 }
 
 static void data_free(data *x)
@@ -90,8 +93,8 @@ START_TEST(reference_breast_cancer)
     ck_assert_uint_eq(roc.npoints, 101);
     ck_assert_uint_eq(pr.npoints, 100);
     for (size_t j = 0; j < 101; j++)
-        ck_assert_msg(tu_close(roc.y[j], ref_roc[j], 1e-12), "ROC at %g: %.17g vs %.17g",
-                      roc.x[j], roc.y[j], ref_roc[j]);
+        ck_assert_msg(tu_close(roc.y[j], ref_roc[j], 1e-12),
+                      "ROC at %g: %.17g vs %.17g", roc.x[j], roc.y[j], ref_roc[j]);
     for (size_t j = 0; j < 100; j++)
         ck_assert_msg(tu_close(pr.y[j], ref_pr[j], 1e-12), "PR at %g: %.17g vs %.17g",
                       pr.x[j], pr.y[j], ref_pr[j]);
@@ -230,8 +233,12 @@ START_TEST(core_report_curves)
     ck_assert_uint_eq(r->ncurves, 4);
     for (size_t i = 0; i < 4; i++) {
         const mg_curve *c = &r->curves[i];
-        mg__curve_band b = {.npoints = c->npoints, .x = c->x, .y = c->y,
-                            .low = c->low, .high = c->high, .defined = 1,
+        mg__curve_band b = {.npoints = c->npoints,
+                            .x = c->x,
+                            .y = c->y,
+                            .low = c->low,
+                            .high = c->high,
+                            .defined = 1,
                             .has_band = c->has_band};
         ck_assert_int_eq(c->kind, i < 2 ? MG_CURVE_ROC : MG_CURVE_PR);
         ck_assert_str_eq(c->model, i % 2 ? "champion" : "candidate");
@@ -259,7 +266,8 @@ START_TEST(core_report_curves)
      * case's level; the model under test's is the case's own. */
     for (size_t i = 0; i < r->ncases; i++) {
         const mg_case *k = &r->cases[i];
-        if (k->slicing == NULL || k->kind == MG_TEST_DRIFT) { /* a drift case: a column */
+        if (k->slicing == NULL ||
+            k->kind == MG_TEST_DRIFT) { /* a drift case: a column */
             ck_assert_ptr_null(k->peers);
             continue;
         }

@@ -254,8 +254,8 @@ static const char *small_holdout(const char *dir)
     size_t used = snprintf(text, sizeof text, "id,y,s\n");
     for (int i = 0; i < 120; i++) {
         int y = i % 10 < 3;
-        double s = y ? 0.25 + 0.7 * ((i * 37) % 101) / 100.0
-                     : 0.6 * ((i * 53) % 103) / 102.0;
+        double s =
+            y ? 0.25 + 0.7 * ((i * 37) % 101) / 100.0 : 0.6 * ((i * 53) % 103) / 102.0;
         used += snprintf(text + used, sizeof text - used, "%d,%d,%.6f\n", i, y, s);
     }
     return tu_write(dir, "h.csv", text);

@@ -431,7 +431,8 @@ START_TEST(oracle_curves)
                             thresholds);
         oracle_curve_counts(MG__ENGINE_STRATIFY_LABEL, MG__ENGINE_MULTINOMIAL, 0,
                             thresholds);
-        oracle_curve_counts(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_POISSON, 0, thresholds);
+        oracle_curve_counts(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_POISSON, 0,
+                            thresholds);
         oracle_curve_counts(MG__ENGINE_STRATIFY_NONE, MG__ENGINE_MULTINOMIAL, 1,
                             thresholds);
     }

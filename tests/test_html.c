@@ -73,10 +73,11 @@ static char *xstring(xmlDocPtr doc, const char *expr)
 
 START_TEST(core_reliability_diagram)
 {
-    mg__reliability_bin bins[] = {
-        {0.05, 0.02, 400, 1, 0.01, 0.04}, {0.15, 0.18, 120, 1, 0.11, 0.25},
-        {0.25, 0, 0, 0, 0, 0},            /* empty: not drawn */
-        {0.55, 0.61, 33, 0, 0, 0},        {0.95, 0.97, 210, 1, 0.94, 0.99}};
+    mg__reliability_bin bins[] = {{0.05, 0.02, 400, 1, 0.01, 0.04},
+                                  {0.15, 0.18, 120, 1, 0.11, 0.25},
+                                  {0.25, 0, 0, 0, 0, 0}, /* empty: not drawn */
+                                  {0.55, 0.61, 33, 0, 0, 0},
+                                  {0.95, 0.97, 210, 1, 0.94, 0.99}};
     page p;
     xmlDocPtr doc;
 
@@ -130,8 +131,8 @@ static mg_case slice_case(const char *slice, mg_outcome o, double est, double lo
         c.reason = "n = 12 < min_size 50";
     }
     pe[0] = (mg_case_peer){"candidate", c.has_estimate, est, c.has_ci, lo, hi};
-    pe[1] = (mg_case_peer){"champion", o != MG_OUTCOME_SKIP, 0.6, o != MG_OUTCOME_SKIP,
-                           0.55, 0.65};
+    pe[1] = (mg_case_peer){
+        "champion", o != MG_OUTCOME_SKIP, 0.6, o != MG_OUTCOME_SKIP, 0.55, 0.65};
     c.peers = pe;
     c.npeers = 2;
     return c;
@@ -141,7 +142,8 @@ START_TEST(core_forest_groups_and_marks)
 {
     mg_case cases[] = {
         slice_case("region=a", MG_OUTCOME_PASS, 0.8, 0.7, 0.9, MG_FINDING_PASS),
-        slice_case("region=b", MG_OUTCOME_FAIL, 0.45, 0.4, 0.6, MG_FINDING_INCONCLUSIVE),
+        slice_case("region=b", MG_OUTCOME_FAIL, 0.45, 0.4, 0.6,
+                   MG_FINDING_INCONCLUSIVE),
         slice_case("region=c", MG_OUTCOME_SKIP, 0, 0, 0, MG_FINDING_PASS),
         slice_case("region=d", MG_OUTCOME_PASS, 0.7, 0.6, 0.8, MG_FINDING_PASS),
         slice_case("region=e", MG_OUTCOME_FAIL, 0.2, 0.1, 0.3, MG_FINDING_CLEAR_FAIL),
@@ -161,7 +163,8 @@ START_TEST(core_forest_groups_and_marks)
     ck_assert_double_eq(xcount(doc, "count(//*[@class='mark fail'])"), 1);
     ck_assert_double_eq(xcount(doc, "count(//*[@class='mark fail hollow'])"), 1);
     ck_assert_double_eq(xcount(doc, "count(//*[@class='mark pass'])"), 2);
-    ck_assert_double_eq(xcount(doc, "count(//*[starts-with(@class, 'mark peer k1')])"), 4);
+    ck_assert_double_eq(xcount(doc, "count(//*[starts-with(@class, 'mark peer k1')])"),
+                        4);
     ck_assert_double_eq(xcount(doc, "count(//*[@class='threshold'])"), 1);
     /* Groups in order, worst first inside each: e (0.2) before b (0.45), d before a. */
     s = xstring(doc, "string(//*[@class='group'][1])");
@@ -174,7 +177,8 @@ START_TEST(core_forest_groups_and_marks)
     ck_assert_str_eq(s, "Passed (2)");
     xmlFree(s);
     {
-        const char *want[] = {"region=e", "region=b", "region=c", "region=d", "region=a"};
+        const char *want[] = {"region=e", "region=b", "region=c", "region=d",
+                              "region=a"};
         for (int i = 0; i < 5; i++) {
             char expr[96];
             snprintf(expr, sizeof expr, "string((//*[@class='label'])[%d])", i + 1);

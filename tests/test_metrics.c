@@ -275,7 +275,12 @@ static const struct mc_row {
      NULL},
     /* p_e = (6·7 + 6·5 + 5·5) / 17² = 97/289 */
     {MG_METRIC_MC_COHEN_KAPPA, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 107.0 / 192, NULL},
-    {MG_METRIC_MC_MCC, 0, {5, 1, 0, 2, 3, 1, 0, 1, 4}, 1, 107 / sqrt(190.0 * 192), NULL},
+    {MG_METRIC_MC_MCC,
+     0,
+     {5, 1, 0, 2, 3, 1, 0, 1, 4},
+     1,
+     107 / sqrt(190.0 * 192),
+     NULL},
     /* class 2 has a row but is never predicted: its precision counts 0 in macro */
     {MG_METRIC_MC_PRECISION,
      2,
@@ -290,8 +295,18 @@ static const struct mc_row {
      (5.0 / 7 + 3.0 / 5) / 3,
      NULL},
     /* class 2 has no rows */
-    {MG_METRIC_MC_RECALL, 2, {5, 1, 0, 2, 3, 1, 0, 0, 0}, 0, 0, "the class has no rows"},
-    {MG_METRIC_MC_MACRO_F1, 0, {5, 1, 0, 2, 3, 1, 0, 0, 0}, 0, 0, "a class has no rows"},
+    {MG_METRIC_MC_RECALL,
+     2,
+     {5, 1, 0, 2, 3, 1, 0, 0, 0},
+     0,
+     0,
+     "the class has no rows"},
+    {MG_METRIC_MC_MACRO_F1,
+     0,
+     {5, 1, 0, 2, 3, 1, 0, 0, 0},
+     0,
+     0,
+     "a class has no rows"},
     {MG_METRIC_MC_BALANCED_ACCURACY,
      0,
      {5, 1, 0, 2, 3, 1, 0, 0, 0},
@@ -325,8 +340,9 @@ START_TEST(multiclass_kernel_table)
     if (t->defined) {
         ck_assert_msg(rc == 0, "row %d (%s): undefined: %s", _i,
                       mg_metric_name(t->metric), reason);
-        ck_assert_msg(tu_close(v, t->value, 1e-15), "row %d (%s): %.17g, expected %.17g",
-                      _i, mg_metric_name(t->metric), v, t->value);
+        ck_assert_msg(tu_close(v, t->value, 1e-15),
+                      "row %d (%s): %.17g, expected %.17g", _i,
+                      mg_metric_name(t->metric), v, t->value);
     } else {
         ck_assert_int_eq(rc, MG_ENUMERIC);
         ck_assert_double_eq(v, -42);
@@ -347,9 +363,10 @@ START_TEST(multiclass_row_values)
     ck_assert_int_eq(mg_metric_row_top_k(p, 3, 0, 3), 1);
     ck_assert(tu_close(mg_metric_row_log_loss_multiclass(q, 3, 0),
                        -log(eps / (1 + eps)), 1e-15));
-    ck_assert(tu_close(mg_metric_row_log_loss_multiclass(q, 3, 1), -log(0.5 / (1 + eps)),
-                       1e-15));
-    ck_assert(tu_close(mg_metric_row_brier_multiclass(p, 3, 2), 0.09 + 0.09 + 0.36, 1e-15));
+    ck_assert(tu_close(mg_metric_row_log_loss_multiclass(q, 3, 1),
+                       -log(0.5 / (1 + eps)), 1e-15));
+    ck_assert(
+        tu_close(mg_metric_row_brier_multiclass(p, 3, 2), 0.09 + 0.09 + 0.36, 1e-15));
     /* a binary metric is not a multiclass one, and the reverse */
     {
         double v;
@@ -357,7 +374,8 @@ START_TEST(multiclass_row_values)
         mg_binary_stats b = {1, 1, 1, 1, 2, 2, 0, 0, 0, 0};
         ck_assert_int_eq(mg_multiclass_value(MG_METRIC_ACCURACY, &s, 0, &v, NULL),
                          MG_ENUMERIC);
-        ck_assert_int_eq(mg_metric_value(MG_METRIC_MC_ACCURACY, &b, &v, NULL), MG_EINVAL);
+        ck_assert_int_eq(mg_metric_value(MG_METRIC_MC_ACCURACY, &b, &v, NULL),
+                         MG_EINVAL);
         ck_assert_int_eq(mg_multiclass_value(MG_METRIC_MC_RECALL, &s, 3, &v, NULL),
                          MG_EINVAL);
         ck_assert_int_eq(mg_multiclass_value(MG_METRIC_MC_LOG_LOSS, &s, 0, &v, NULL),
@@ -367,7 +385,8 @@ START_TEST(multiclass_row_values)
                      MG_METRIC_MC_ACCURACY);
     ck_assert_int_eq(mg_metric_for_task("specificity", MG_TASK_MULTICLASS), -1);
     ck_assert_int_eq(mg_metric_parameter_of(MG_METRIC_MC_AUC), MG_PARAMETER_CLASS);
-    ck_assert_int_eq(mg_metric_parameter_of(MG_METRIC_MC_TOP_K_ACCURACY), MG_PARAMETER_K);
+    ck_assert_int_eq(mg_metric_parameter_of(MG_METRIC_MC_TOP_K_ACCURACY),
+                     MG_PARAMETER_K);
     ck_assert_int_eq(mg_metric_parameter_of(MG_METRIC_AUC), MG_PARAMETER_NONE);
 }
 END_TEST

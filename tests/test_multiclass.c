@@ -67,7 +67,8 @@ static const mg_metric_entry *find(const mg_report *r, const char *model,
 
 START_TEST(reference_digits)
 {
-    mg_report *r = run_path(tu_src("examples/multiclass/suite.yaml"), MG_RUN_METRICS, 10, 0);
+    mg_report *r =
+        run_path(tu_src("examples/multiclass/suite.yaml"), MG_RUN_METRICS, 10, 0);
     size_t checked = 0;
     for (size_t i = 0; i < MG_REF_DIGITS_COUNT; i++) {
         const mg_ref_entry *ref = &mg_ref_digits[i];
@@ -75,9 +76,9 @@ START_TEST(reference_digits)
             find(r, ref->model, ref->slicing, ref->slice, ref->metric);
         ck_assert_msg(e != NULL, "no entry for %s %s %s", ref->model, ref->slice,
                       ref->metric);
-        ck_assert_msg(e->has_estimate == ref->defined, "%s %s %s: defined %d, sklearn %d",
-                      ref->model, ref->slice, ref->metric, e->has_estimate,
-                      ref->defined);
+        ck_assert_msg(e->has_estimate == ref->defined,
+                      "%s %s %s: defined %d, sklearn %d", ref->model, ref->slice,
+                      ref->metric, e->has_estimate, ref->defined);
         if (!ref->defined)
             continue;
         ck_assert_msg(tu_close(e->estimate, ref->value, 1e-9),
@@ -212,9 +213,8 @@ static void small_init(small *s, size_t skip)
     }
     s->codes[0] = s->code;
     s->nlevels[0] = 2;
-    s->d = (mg__mc_dataset){n,         K,         s->label, M, s->predp,
-                            s->probp,  1,         s->codes, s->nlevels,
-                            NULL,      0,         NULL};
+    s->d = (mg__mc_dataset){n, K,        s->label,   M,    s->predp, s->probp,
+                            1, s->codes, s->nlevels, NULL, 0,        NULL};
 }
 
 static mg__mc_engine *small_run(const small *s, size_t replicates, unsigned threads,
@@ -252,10 +252,10 @@ START_TEST(jackknife_oracle)
         mg_metric m;
         long param;
     } metrics[] = {
-        {MG_METRIC_MC_ACCURACY, 0},     {MG_METRIC_MC_MACRO_F1, 0},
-        {MG_METRIC_MC_COHEN_KAPPA, 0},  {MG_METRIC_MC_MCC, 0},
-        {MG_METRIC_MC_RECALL, 1},       {MG_METRIC_MC_WEIGHTED_PRECISION, 0},
-        {MG_METRIC_MC_LOG_LOSS, 0},     {MG_METRIC_MC_BRIER, 0},
+        {MG_METRIC_MC_ACCURACY, 0},       {MG_METRIC_MC_MACRO_F1, 0},
+        {MG_METRIC_MC_COHEN_KAPPA, 0},    {MG_METRIC_MC_MCC, 0},
+        {MG_METRIC_MC_RECALL, 1},         {MG_METRIC_MC_WEIGHTED_PRECISION, 0},
+        {MG_METRIC_MC_LOG_LOSS, 0},       {MG_METRIC_MC_BRIER, 0},
         {MG_METRIC_MC_TOP_K_ACCURACY, 0},
     };
     static const size_t pairs[1][2] = {{0, 1}};
@@ -272,10 +272,10 @@ START_TEST(jackknife_oracle)
             for (long pair = -1; pair <= 0; pair++) {
                 double sums[4] = {0}, v0[2];
                 mg__jack j;
-                int ok = value(e, -1, 0, slice, metrics[q].m, metrics[q].param, &v0[0]) ==
-                             0 &&
-                         value(e, -1, 1, slice, metrics[q].m, metrics[q].param, &v0[1]) ==
-                             0;
+                int ok =
+                    value(e, -1, 0, slice, metrics[q].m, metrics[q].param, &v0[0]) ==
+                        0 &&
+                    value(e, -1, 1, slice, metrics[q].m, metrics[q].param, &v0[1]) == 0;
                 ck_assert(ok);
                 for (size_t i = 0; i < N; i++) {
                     const mg__mc_engine *ei = without[i];
@@ -290,7 +290,8 @@ START_TEST(jackknife_oracle)
                     sums[2] += d * d;
                     sums[3] += d * d * d;
                 }
-                mg__mc_engine_jack(e, pair, 0, slice, metrics[q].m, metrics[q].param, &j);
+                mg__mc_engine_jack(e, pair, 0, slice, metrics[q].m, metrics[q].param,
+                                   &j);
                 ck_assert(!j.unavailable);
                 ck_assert_double_eq(j.n, sums[0]);
                 ck_assert_double_eq(j.undefined, 0);
@@ -299,8 +300,8 @@ START_TEST(jackknife_oracle)
                                   fabs(j.s3 - sums[3]) <= 1e-9 * fabs(sums[3]) + 1e-15,
                               "%s slice %zu pair %ld: (%.17g, %.17g, %.17g) vs oracle "
                               "(%.17g, %.17g, %.17g)",
-                              mg_metric_name(metrics[q].m), slice, pair, j.s1, j.s2, j.s3,
-                              sums[1], sums[2], sums[3]);
+                              mg_metric_name(metrics[q].m), slice, pair, j.s1, j.s2,
+                              j.s3, sums[1], sums[2], sums[3]);
             }
     mg__mc_engine_free(e);
     for (size_t i = 0; i < N; i++)
@@ -327,7 +328,8 @@ START_TEST(threads_and_row_weights)
                 mg_multiclass_stats x, y;
                 mg__mc_engine_stats(a, (long)r, m, slice, 0, &x);
                 mg__mc_engine_stats(b, (long)r, m, slice, 0, &y);
-                ck_assert(memcmp(x.confusion, y.confusion, K * K * sizeof(double)) == 0);
+                ck_assert(memcmp(x.confusion, y.confusion, K * K * sizeof(double)) ==
+                          0);
                 ck_assert(memcmp(x.auc_u, y.auc_u, K * sizeof(double)) == 0);
                 ck_assert_double_eq(x.log_loss_sum, y.log_loss_sum);
                 ck_assert_double_eq(x.top_k_hits, y.top_k_hits);
@@ -358,7 +360,7 @@ START_TEST(threads_and_row_weights)
                         u[c] += w[i] * w[j] *
                                 (s->prob[0][c][i] > s->prob[0][c][j]    ? 1
                                  : s->prob[0][c][i] == s->prob[0][c][j] ? 0.5
-                                                                          : 0);
+                                                                        : 0);
         }
         mg__mc_engine_stats(a, 5, 0, 0, 0, &x);
         for (size_t c = 0; c < K * K; c++)

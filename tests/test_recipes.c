@@ -370,7 +370,8 @@ START_TEST(gitlab_ci)
     ck_assert_str_eq(diff->words[2], option_value(run, "--json"));
     /* the job runs in merge request pipelines, where the diff is */
     rules = at(r.root, rules_path);
-    ck_assert_msg(rules != NULL && rules->kind == MG__YAML_SEQUENCE, "%s: no rules", rel);
+    ck_assert_msg(rules != NULL && rules->kind == MG__YAML_SEQUENCE, "%s: no rules",
+                  rel);
     for (size_t i = 0; i < rules->n; i++) {
         const mg__yaml_node *cond = mg__yaml_get(rules->items[i], "if");
         mr |= cond != NULL && strstr(cond->text, "merge_request_event") != NULL;

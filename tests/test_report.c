@@ -669,8 +669,7 @@ START_TEST(json_fields)
         "gap_left_out", "weak_rank", "weak_explained_by", "weak_candidates", "min_size",
         "replicates", "replicates_undefined", "degenerate", "reason", "bound_level",
         "effective_size", "replicates_needed", "p_value_adjusted", "p_correction",
-        "checks", "warning",
-        "reliable_from", "reliable_widen"};
+        "checks", "warning", "reliable_from", "reliable_widen"};
     static const char *const top_keys[] = {
         "schema",   "suite",      "suite_path", "tool_version", "timestamp",
         "seed",     "replicates", "confidence", "interval",     "resampler",
@@ -1782,8 +1781,9 @@ START_TEST(markdown_table)
 
     /* failures first, then the tests without slices */
     line = line_at(md, 7);
-    ck_assert_ptr_nonnull(strstr(line, "| \xe2\x9d\x8c | recall per region | candidate | "
-                                       "region=south | 0.5500 [0.4800, 0.6200] |"));
+    ck_assert_ptr_nonnull(strstr(line,
+                                 "| \xe2\x9d\x8c | recall per region | candidate | "
+                                 "region=south | 0.5500 [0.4800, 0.6200] |"));
     free(line);
     line = line_at(md, 8);
     ck_assert_ptr_nonnull(
@@ -1809,15 +1809,18 @@ START_TEST(markdown_table)
     free(line);
     /* each slice family folded, with its counts; its name escaped for HTML */
     line = line_at(md, 13);
-    ck_assert_str_eq(line, "<details><summary>\xe2\x9d\x8c recall per region (candidate, "
-                           "by region): 3 slices: 0 passed, 1 failed, 1 skipped, 1 error"
-                           "</summary>");
+    ck_assert_str_eq(line,
+                     "<details><summary>\xe2\x9d\x8c recall per region (candidate, "
+                     "by region): 3 slices: 0 passed, 1 failed, 1 skipped, 1 error"
+                     "</summary>");
     free(line);
-    ck_assert_ptr_nonnull(strstr(md, "\n| \xe2\x8f\xad\xef\xb8\x8f | recall per region "
-                                     "| candidate | region=west |  | slice has 12 rows \\< "
-                                     "min\\_size 50 |\n"));
-    ck_assert_ptr_nonnull(strstr(md, "<details><summary>\xe2\x9d\x8c weird" FFFD "name" FFFD
-                                     FFFD FFFD "\\ &lt;b&gt; (candidate, by region_x_plan): "
+    ck_assert_ptr_nonnull(strstr(md,
+                                 "\n| \xe2\x8f\xad\xef\xb8\x8f | recall per region "
+                                 "| candidate | region=west |  | slice has 12 rows \\< "
+                                 "min\\_size 50 |\n"));
+    ck_assert_ptr_nonnull(strstr(md, "<details><summary>\xe2\x9d\x8c weird" FFFD
+                                     "name" FFFD FFFD FFFD
+                                     "\\ &lt;b&gt; (candidate, by region_x_plan): "
                                      "1 slice: 0 passed, 1 failed, 0 skipped, 0 errors"
                                      "</summary>"));
     ck_assert_int_eq(count_of(md, "<details>"), 2);

@@ -1020,7 +1020,7 @@ START_TEST(p_value_inverts_the_interval)
             if (!c->has_p_value || c->method == MG_CI_NONE)
                 continue;
             ck_assert_str_eq(c->p_method, "bootstrap");
-            ck_assert_int_eq(c->method, m == 0 ? MG_CI_BCA
+            ck_assert_int_eq(c->method, m == 0   ? MG_CI_BCA
                                         : m == 1 ? MG_CI_PERCENTILE
                                                  : MG_CI_BASIC);
             outside = c->delta_ci_low > 0 || c->delta_ci_high < 0;
@@ -1110,7 +1110,8 @@ START_TEST(test_where)
              slicings_ref("premium", "plan=premium", "auc"), 1e-12);
     ck_assert_ptr_null(find_case(r, "premium", "plan=premium")->slicing);
     for (size_t i = 0; i < 5; i++) {
-        snprintf(slice, sizeof slice, "region=%s \xc3\x97 tenure_months<12", regions[i]);
+        snprintf(slice, sizeof slice, "region=%s \xc3\x97 tenure_months<12",
+                 regions[i]);
         snprintf(ref, sizeof ref, "%s", slice);
         ck_close(find_case(r, "young", slice)->estimate,
                  slicings_ref("young_region", ref, "recall"), 1e-12);
@@ -1129,12 +1130,13 @@ START_TEST(test_slice_thresholds)
     const mg_case *k;
     mg_report *r;
 
-    churn_suite(path, dir, "thresholds.yaml", "{replicates: 50, seed: 1}",
-                "  - {name: region, metric: recall, slices: region, rule: estimate,\n"
-                "     at_least: {default: 0.5, \"region=central\": 0.2}}\n"
-                "  - {name: cross, metric: recall, slices: region_x_plan, "
-                "rule: estimate,\n"
-                "     at_least: {default: 0.1, \"plan=basic & region=north\": 0.99}}\n");
+    churn_suite(
+        path, dir, "thresholds.yaml", "{replicates: 50, seed: 1}",
+        "  - {name: region, metric: recall, slices: region, rule: estimate,\n"
+        "     at_least: {default: 0.5, \"region=central\": 0.2}}\n"
+        "  - {name: cross, metric: recall, slices: region_x_plan, "
+        "rule: estimate,\n"
+        "     at_least: {default: 0.1, \"plan=basic & region=north\": 0.99}}\n");
     r = run_path(path, MG_RUN_TESTS, 0, 0);
     k = find_case(r, "region", "region=central");
     ck_assert_double_eq(k->at_least, 0.2);

@@ -257,8 +257,8 @@ static void quantile_row(size_t i, char *buf, size_t size)
         snprintf(buf, size, "%zu,0.5,%s,NA,%s", i % 2, i == 5 ? "NA" : "99",
                  i % 3 ? "a" : "b");
     else
-        snprintf(buf, size, "%zu,0.5,%zu,%zu,%s", i % 2, (i * 37) % 103,
-                 i % 2 ? 0 : i, i % 3 ? "a" : "b");
+        snprintf(buf, size, "%zu,0.5,%zu,%zu,%s", i % 2, (i * 37) % 103, i % 2 ? 0 : i,
+                 i % 3 ? "a" : "b");
 }
 
 START_TEST(test_quantiles)
@@ -332,11 +332,10 @@ START_TEST(test_groups_filters_crosses)
         const char *g = i % 3 ? "a" : "b";
         size_t tv = i == 50 ? 99 : (i * 37) % 103;
         char want[128];
-        ck_assert_str_eq(label_of(&d->slicings[0], i),
-                         missing ? "q=(missing)"
-                         : zero  ? "q=zero"
-                         : small ? "q=small"
-                                 : "q=(other)");
+        ck_assert_str_eq(label_of(&d->slicings[0], i), missing ? "q=(missing)"
+                                                       : zero  ? "q=zero"
+                                                       : small ? "q=small"
+                                                               : "q=(other)");
         if (small)
             ck_assert_str_eq(label_of(&d->slicings[1], i), "q=small");
         else if (missing)
@@ -356,7 +355,10 @@ START_TEST(test_groups_filters_crosses)
         }
         if (!t_missing && !missing && tv < 40) {
             snprintf(want, sizeof want, "q=%s \xc3\x97 g=%s \xc3\x97 t<40",
-                     zero ? "zero" : small ? "small" : "(other)", g);
+                     zero    ? "zero"
+                     : small ? "small"
+                             : "(other)",
+                     g);
             ck_assert_str_eq(label_of(&d->slicings[4], i), want);
         } else {
             ck_assert_ptr_null(label_of(&d->slicings[4], i));
@@ -365,10 +367,9 @@ START_TEST(test_groups_filters_crosses)
     /* Slices left empty by a filter are dropped: (missing) is not in x. */
     for (size_t l = 0; l < d->slicings[4].nlevels; l++)
         ck_assert_ptr_null(strstr(d->slicings[4].labels[l], "missing"));
-    ck_assert_int_eq(mg__slicing_find(&d->slicings[4],
-                                      "t<40 & g=b & q=zero"),
-                     mg__slicing_find(&d->slicings[4],
-                                      "q=zero \xc3\x97 g=b \xc3\x97 t<40"));
+    ck_assert_int_eq(
+        mg__slicing_find(&d->slicings[4], "t<40 & g=b & q=zero"),
+        mg__slicing_find(&d->slicings[4], "q=zero \xc3\x97 g=b \xc3\x97 t<40"));
     ck_assert_int_ge(mg__slicing_find(&d->slicings[4], "t<40 & g=b & q=zero"), 0);
     ck_assert_int_eq(mg__slicing_find(&d->slicings[4], "g=b & q=zero"), -1);
     mg__data_free(d);

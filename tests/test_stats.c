@@ -752,13 +752,18 @@ typedef struct {
     double auc, var, ci[2][2], logit[2][2];
 } asah_expected;
 
-#define ASAH_EXPECTED(P)                                                              \
-    {ASAH_##P##_AUC,                                                                  \
-     ASAH_##P##_VAR,                                                                  \
-     {{ASAH_##P##_CI95_LOW, ASAH_##P##_CI95_HIGH},                                    \
-      {ASAH_##P##_CI90_LOW, ASAH_##P##_CI90_HIGH}},                                   \
-     {{ASAH_##P##_LOGIT95_LOW, ASAH_##P##_LOGIT95_HIGH},                              \
-      {ASAH_##P##_LOGIT90_LOW, ASAH_##P##_LOGIT90_HIGH}}}
+#define ASAH_EXPECTED(P)                                                               \
+    {                                                                                  \
+        ASAH_##P##_AUC, ASAH_##P##_VAR,                                                \
+            {{ASAH_##P##_CI95_LOW, ASAH_##P##_CI95_HIGH},                              \
+             {ASAH_##P##_CI90_LOW, ASAH_##P##_CI90_HIGH}},                             \
+        {                                                                              \
+            {ASAH_##P##_LOGIT95_LOW, ASAH_##P##_LOGIT95_HIGH},                         \
+            {                                                                          \
+                ASAH_##P##_LOGIT90_LOW, ASAH_##P##_LOGIT90_HIGH                        \
+            }                                                                          \
+        }                                                                              \
+    }
 
 static void check_asah_single(const double *score, const asah_expected *want)
 {
@@ -784,8 +789,8 @@ static void check_asah_single(const double *score, const asah_expected *want)
 
 START_TEST(reference_proc_asah)
 {
-    static const asah_expected s100b = ASAH_EXPECTED(S100B),
-                               wfns = ASAH_EXPECTED(WFNS), ndka = ASAH_EXPECTED(NDKA);
+    static const asah_expected s100b = ASAH_EXPECTED(S100B), wfns = ASAH_EXPECTED(WFNS),
+                               ndka = ASAH_EXPECTED(NDKA);
     mg_delong_paired_result p;
     mg_error err = MG_ERROR_INIT;
 

@@ -507,8 +507,8 @@ static const bad_case bad[] = {
      3, 52, "data.classes",
      "classes is for multiclass suites (task: multiclass); a binary suite names its "
      "positive"},
-    {HEAD "tests:\n  - {name: w, metric: auc, weak_slices: {columns: [a, b]}}\n", 6,
-     23, "tests[0].metric",
+    {HEAD "tests:\n  - {name: w, metric: auc, weak_slices: {columns: [a, b]}}\n", 6, 23,
+     "tests[0].metric",
      "weak_slices compares a slice with the rest of the rows, which needs a metric of "
      "sums (confusion counts or per-row losses); auc and average_precision are not"},
     {HEAD "slices: {r: region}\ntests:\n  - {name: w, metric: recall, slices: r, "
@@ -520,7 +520,8 @@ static const bad_case bad[] = {
      "tests[0].weak_slices.columns", "expected at least one column"},
     {HEAD "tests:\n  - {name: w, metric: recall, weak_slices: {columns: [a], "
           "depth: 5}}\n",
-     6, 66, "tests[0].weak_slices.depth", "expected an integer between 1 and 4, got '5'"},
+     6, 66, "tests[0].weak_slices.depth",
+     "expected an integer between 1 and 4, got '5'"},
     {HEAD "tests:\n  - {name: gap, metric: recall, max_gap: 0.05}\n", 6, 33,
      "tests[0].max_gap", "max_gap compares the slices of a slicing: give slices"},
     {HEAD "slices: {r: region}\ntests:\n  - {name: g, metric: recall, slices: r, "
@@ -728,8 +729,7 @@ static const bad_case bad[] = {
     {HEAD "slices:\n  r: {column: region, where: {}}\n", 6, 30, "slices.r.where",
      "expected at least one condition"},
     {HEAD "slices:\n  r: {column: region, where: {age: {}}}\n", 6, 36,
-     "slices.r.where.age",
-     "expected at least one operator (<, <=, >, >=, in, not_in)"},
+     "slices.r.where.age", "expected at least one operator (<, <=, >, >=, in, not_in)"},
     {HEAD "slices:\n  r: {column: region, where: {plan: {not_in: []}}}\n", 6, 46,
      "slices.r.where.plan.not_in", "expected at least one value"},
     {HEAD "tests:\n  - {name: t, metric: auc, where: {plan: {\"<\": [1]}}, "
@@ -743,8 +743,8 @@ static const bad_case bad[] = {
      8, 49, "tests[0].at_least",
      "at_least per slice needs a default for the slices it does not name: {default: "
      "0.8, \"region=central\": 0.7}"},
-    {HEAD "tests:\n  - {name: t, metric: auc, at_least: {default: 0.5, r=x: 0.5}}\n",
-     6, 28, "tests[0].at_least",
+    {HEAD "tests:\n  - {name: t, metric: auc, at_least: {default: 0.5, r=x: 0.5}}\n", 6,
+     28, "tests[0].at_least",
      "thresholds per slice need slices: a test without slices has one case, overall"},
     {HEAD "slices:\n  r: region\ntests:\n  - {name: t, metric: auc, slices: r, "
           "at_least: {default: 0.5, r=x: high}}\n",

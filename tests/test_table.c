@@ -733,7 +733,9 @@ START_TEST(errors_files)
 
     snprintf(path, sizeof path, "%s/absent.csv", dir);
     expect_error(path, NULL, NULL, 0, MG_EIO, 0, 0, "No such file or directory");
-    expect_error(dir, NULL, NULL, 0, MG_EIO, 0, 0, "a directory without part files (files whose names do not start with '.' or '_')");
+    expect_error(dir, NULL, NULL, 0, MG_EIO, 0, 0,
+                 "a directory without part files (files whose names do not start with "
+                 "'.' or '_')");
     /* /proc/self/mem is a regular file whose first page cannot be read. */
     if (tu_exists("/proc/self/mem"))
         expect_error("/proc/self/mem", NULL, NULL, 0, MG_EIO, 1, 0,
@@ -944,7 +946,6 @@ START_TEST(reference_dict_oracle)
 }
 END_TEST
 
-
 /* ---- parts ----------------------------------------------------------------------- */
 
 /* dir/name in one of eight rotating buffers. */
@@ -1014,7 +1015,8 @@ START_TEST(parts_as_one_file)
     pred = load(in_dir(dir, "pred"), &o, (mg_column_request[]){{"p", MG_COLUMN_NUMBER}},
                 1);
     for (size_t r = 0; r < 5; r++)
-        ck_assert_double_eq(mg_table_numbers(pred, 0)[r], ((const double[]){0.1, 0.2, 0.3, 0.4, 0.5})[r]);
+        ck_assert_double_eq(mg_table_numbers(pred, 0)[r],
+                            ((const double[]){0.1, 0.2, 0.3, 0.4, 0.5})[r]);
     ck_assert_str_eq(mg__table_row_path(pred, 1), in_dir(dir, "pred/part-1.csv"));
     ck_assert_uint_eq(mg_table_line(pred, 0), 4);
     ck_assert_uint_eq(pred->nparts, 2);
@@ -1026,10 +1028,10 @@ START_TEST(parts_as_one_file)
         mg_table *t = NULL;
         char msg[600];
         tu_write(dir, "pred/part-2.csv", "id,p\na,0.9\n");
-        ck_assert_int_eq(mg_table_load_csv(&t, in_dir(dir, "pred"), &o,
-                                           (mg_column_request[]){{"p", MG_COLUMN_NUMBER}},
-                                           1, &err),
-                         MG_EDATA);
+        ck_assert_int_eq(
+            mg_table_load_csv(&t, in_dir(dir, "pred"), &o,
+                              (mg_column_request[]){{"p", MG_COLUMN_NUMBER}}, 1, &err),
+            MG_EDATA);
         ck_assert_ptr_null(t);
         ck_assert_str_eq(err.file, in_dir(dir, "pred/part-2.csv"));
         ck_assert_uint_eq(err.line, 2);
@@ -1037,10 +1039,10 @@ START_TEST(parts_as_one_file)
                  in_dir(dir, "pred/part-0.csv"));
         ck_assert_str_eq(err.message, msg);
         tu_write(dir, "pred/part-2.csv", "id,q\nz,0.9\n");
-        ck_assert_int_eq(mg_table_load_csv(&t, in_dir(dir, "pred"), &o,
-                                           (mg_column_request[]){{"p", MG_COLUMN_NUMBER}},
-                                           1, &err),
-                         MG_EDATA);
+        ck_assert_int_eq(
+            mg_table_load_csv(&t, in_dir(dir, "pred"), &o,
+                              (mg_column_request[]){{"p", MG_COLUMN_NUMBER}}, 1, &err),
+            MG_EDATA);
         ck_assert_str_eq(err.file, in_dir(dir, "pred/part-2.csv"));
         ck_assert_uint_eq(err.line, 1);
         ck_assert_uint_eq(err.column, 2);

@@ -118,11 +118,12 @@ enum {
     X(LOG_LOSS, 12, "log_loss", BINARY, MEAN, -1, 0, HUGE_VAL, NONE, 0, 0, BOOTSTRAP,  \
       1, 0, "no rows", "mean negative log-likelihood, p clipped to [eps, 1 - eps]")    \
     X(BRIER, 13, "brier", BINARY, MEAN, -1, 0, 1, NONE, 0, 0, BOOTSTRAP, 1, 0,         \
-      "no rows", "mean squared difference between score and label")                  \
+      "no rows", "mean squared difference between score and label")                    \
     X(MC_N, 14, "n", MULTICLASS, CONFUSION, 0, 0, HUGE_VAL, NONE, 0, 0, NONE, 0, 0,    \
       "never", "rows in the slice (weighted in a replicate)")                          \
     X(MC_ACCURACY, 15, "accuracy", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0,         \
-      BOOTSTRAP, 0, 0, "no rows", "share of rows whose predicted class is the true one") \
+      BOOTSTRAP, 0, 0, "no rows",                                                      \
+      "share of rows whose predicted class is the true one")                           \
     X(MC_TOP_K_ACCURACY, 16, "top_k_accuracy", MULTICLASS, MEAN, 1, 0, 1, NONE, 0, 0,  \
       BOOTSTRAP, 1, 0, "no rows",                                                      \
       "share of rows whose true class is among the k most probable (`k`, default 2)")  \
@@ -137,7 +138,7 @@ enum {
       "one class's f1 (`class`): harmonic mean of its precision and recall")           \
     X(MC_AUC, 20, "auc", MULTICLASS, RANK, 1, 0, 1, NONE, 0, 0, BOOTSTRAP, 1, 0,       \
       "the class has no rows, or every row is of it",                                  \
-      "one class's one-vs-rest AUC (`class`) from its probability column")            \
+      "one class's one-vs-rest AUC (`class`) from its probability column")             \
     X(MC_MACRO_PRECISION, 21, "macro_precision", MULTICLASS, CONFUSION, 1, 0, 1, NONE, \
       0, 0, BOOTSTRAP, 0, 0, "a class has no rows",                                    \
       "mean of the classes' precisions (a class never predicted counts 0)")            \
@@ -152,7 +153,8 @@ enum {
       BOOTSTRAP, 0, 0, "no rows",                                                      \
       "recall of the pooled one-vs-rest counts (equals accuracy)")                     \
     X(MC_MICRO_F1, 26, "micro_f1", MULTICLASS, CONFUSION, 1, 0, 1, NONE, 0, 0,         \
-      BOOTSTRAP, 0, 0, "no rows", "f1 of the pooled one-vs-rest counts (equals accuracy)") \
+      BOOTSTRAP, 0, 0, "no rows",                                                      \
+      "f1 of the pooled one-vs-rest counts (equals accuracy)")                         \
     X(MC_WEIGHTED_PRECISION, 27, "weighted_precision", MULTICLASS, CONFUSION, 1, 0, 1, \
       NONE, 0, 0, BOOTSTRAP, 0, 0, "no rows",                                          \
       "the classes' precisions weighted by their rows (never predicted: 0)")           \
@@ -317,15 +319,15 @@ typedef struct mg_multiclass_stats {
  * @return 0, MG_ENUMERIC when undefined (*reason says why), MG_EINVAL when m is not
  *         a multiclass metric or param is out of range
  */
-MG_EXTERN int mg_multiclass_value(mg_metric m, const mg_multiclass_stats *s,
-                                  long param, double *out, const char **reason);
+MG_EXTERN int mg_multiclass_value(mg_metric m, const mg_multiclass_stats *s, long param,
+                                  double *out, const char **reason);
 
 /** How much data a multiclass metric's value rests on: rows for a mean and for
  * pooled counts, the class's rows (its predictions for precision; the smaller of
  * the class and the rest for auc) for a class metric, and the smallest class's
  * rows for a macro average. */
-MG_EXTERN double mg_multiclass_effective_size(mg_metric m,
-                                              const mg_multiclass_stats *s, long param);
+MG_EXTERN double mg_multiclass_effective_size(mg_metric m, const mg_multiclass_stats *s,
+                                              long param);
 
 /**
  * One row's multiclass log loss as scikit-learn computes it: the K probabilities

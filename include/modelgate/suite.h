@@ -107,10 +107,10 @@ typedef struct mg_slicing_spec {
     double *bins; /**< ascending edges for a binned number column, or NULL */
     size_t nbins;
     mg_loc loc;
-    long *refs;           /**< ncolumns entries: the slicing a part names, or -1 for a
-                               column; NULL when no part names a slicing */
-    int is_cross;         /**< written as a list or with `cross:` */
-    size_t quantiles;     /**< k > 0: k bins with edges at the holdout's quantiles */
+    long *refs;            /**< ncolumns entries: the slicing a part names, or -1 for a
+                                column; NULL when no part names a slicing */
+    int is_cross;          /**< written as a list or with `cross:` */
+    size_t quantiles;      /**< k > 0: k bins with edges at the holdout's quantiles */
     mg_group_spec *groups; /**< groups of values, or NULL */
     size_t ngroups;
     int other;            /**< with groups: the other values form a slice `(other)`
@@ -123,12 +123,13 @@ typedef struct mg_slicing_spec {
     int discovery;
 } mg_slicing_spec;
 
-/** A threshold for one slice of a test (`at_least: {default: 0.8, "region=x": 0.7}`). */
+/** A threshold for one slice of a test (`at_least: {default: 0.8, "region=x": 0.7}`).
+ */
 typedef struct mg_slice_threshold {
-    char *slice;  /**< the slice's label as reports print it */
-    int at_most;  /**< 0: at_least, 1: at_most */
+    char *slice; /**< the slice's label as reports print it */
+    int at_most; /**< 0: at_least, 1: at_most */
     double value;
-    mg_loc loc;   /**< the key, for "no slice ..." */
+    mg_loc loc; /**< the key, for "no slice ..." */
 } mg_slice_threshold;
 
 typedef struct mg_test_spec {
@@ -309,7 +310,7 @@ typedef struct mg_suite {
     mg_on_undefined on_undefined; /**< suite-level default: ERROR */
     mg_check_spec *checks;        /**< data checks, run before the tests */
     size_t nchecks;
-    mg_drift_spec *drift;         /**< drift tests (`drift:`), ndrift of them */
+    mg_drift_spec *drift; /**< drift tests (`drift:`), ndrift of them */
     size_t ndrift;
 } mg_suite;
 
